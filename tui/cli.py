@@ -1,0 +1,198 @@
+"""The `incident-tui` command.
+
+Commands that draw no terminal UI (render, list, templates, fields, --version) never import
+Textual: they must start fast and work in a pipe. The UI is imported only when it is drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from tui import __version__
+from tui.errors import IncidentTuiError
+from tui.sanitize import strip_controls
+from tui.schema import FIELDS, STEPS_BY_KEY
+from tui.session import SessionError, SessionStore, atomic_write
+
+PROG = "incident-tui"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, like every other error, instead of argparse's usage block.
+        raise UsageError(f"{message} (see {PROG} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Turn a production incident into a careful prompt for a coding agent.",
+        epilog="With no command: the session picker, or a new incident when there are none.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    new = sub.add_parser("new", help="start the wizard on a new incident")
+    new.add_argument("--title", default="", help="a short name for the incident")
+
+    resume = sub.add_parser("resume", help="reopen a saved incident (the latest by default)")
+    resume.add_argument("session", nargs="?", metavar="SESSION", help="an id or a .toml path")
+
+    sub.add_parser("list", help="saved incidents: id, severity, updated, unknowns, title")
+
+    render = sub.add_parser("render", help="print the prompt for a saved incident")
+    render.add_argument("session", metavar="SESSION", help="an id or a .toml path")
+    render.add_argument("--template", metavar="NAME", help="template to render with")
+    render.add_argument("--output", "-o", metavar="FILE", help="write to FILE (mode 0600)")
+    render.add_argument(
+        "--max-tokens",
+        type=_positive_int,
+        metavar="N",
+        help="token budget; larger values are trimmed to fit (default: %(default)s)",
+    )
+
+    sub.add_parser("templates", help="the templates it can render")
+    sub.add_parser("fields", help="the field keys of a session file, with their help")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 100:
+        raise argparse.ArgumentTypeError(f"must be at least 100, not {value}")
+    return value
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def cmd_list(store: SessionStore) -> int:
+    good, broken = store.list()
+    for item in broken:
+        print(f"{PROG}: warning: skipped {item.path}: {item.reason}", file=sys.stderr)
+    if not good:
+        print(f"No saved incidents in {store.sessions_dir}. Start one: {PROG} new", file=sys.stderr)
+        return 0
+    width = max(len(s.id) for s in good)
+    lines = [f"{'ID':<{width}}  {'SEV':<7}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
+    for s in good:
+        updated = s.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        title = strip_controls(s.title).replace("\n", " ")
+        lines.append(f"{s.id:<{width}}  {s.severity:<7}  {updated:<16}  {s.unknowns:>7}  {title}")
+    _out("\n".join(lines) + "\n")
+    return 0
+
+
+def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
+    from tui.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, render_prompt
+
+    session = store.load(store.resolve(args.session))
+    library = TemplateLibrary(store.templates_dir)
+    template = library.load(args.template or session.template)
+    rendered = render_prompt(
+        session.values(), template, max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS
+    )
+    for trim in rendered.trims:
+        print(
+            f"{PROG}: note: {trim.label} trimmed to fit {rendered.max_tokens:,} tokens "
+            f"({trim.lines:,} lines, {trim.bytes:,} bytes left out)",
+            file=sys.stderr,
+        )
+    if args.output:
+        target = Path(args.output).expanduser()
+        try:
+            atomic_write(target, rendered.text.encode("utf-8"))
+        except OSError as exc:
+            raise SessionError(target, f"cannot write: {exc.strerror or exc}") from None
+        print(f"{PROG}: wrote {rendered.chars:,} characters to {target}", file=sys.stderr)
+    else:
+        _out(rendered.text)
+    return 0
+
+
+def cmd_templates(store: SessionStore) -> int:
+    from tui.prompt import TemplateLibrary
+
+    for info in TemplateLibrary(store.templates_dir).available():
+        _out(f"{info.name:<24} {info.origin:<9} {info.path}\n")
+    return 0
+
+
+def cmd_fields() -> int:
+    for f in FIELDS:
+        _out(f"{f.key:<22} {STEPS_BY_KEY[f.step].title:<16} {f.label}: {f.help}\n")
+    return 0
+
+
+def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the wizard needs a terminal; for pipes and scripts use "
+            f"'{PROG} render SESSION' or '{PROG} list'"
+        )
+    path: Path | None = None
+    if args.command == "resume":
+        path = store.resolve(args.session) if args.session else store.latest()
+        if path is None:
+            raise UsageError(f"no saved incidents in {store.sessions_dir}; start one: {PROG} new")
+        store.load(path)  # a broken file is reported here, in one line, before the UI starts
+    try:
+        from tui.app import run_tui
+    except ModuleNotFoundError as exc:
+        if exc.name != "tui.app":
+            raise
+        raise UsageError("the terminal UI is not part of this build yet") from None
+    start = args.command or "picker"
+    return run_tui(store, start=start, path=path, title=getattr(args, "title", ""))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    store = SessionStore()
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "list":
+            return cmd_list(store)
+        if args.command == "render":
+            return cmd_render(store, args)
+        if args.command == "templates":
+            return cmd_templates(store)
+        if args.command == "fields":
+            return cmd_fields()
+        return cmd_tui(store, args)
+    except UsageError as exc:
+        return _fail(str(exc), 2)
+    except IncidentTuiError as exc:
+        return _fail(str(exc), 1)
+    except BrokenPipeError:
+        # `incident-tui render x | head`: the reader left; say nothing, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if isinstance(exc, OSError):
+            return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), 1)
+        return _fail(f"unexpected {type(exc).__name__}: {exc}", 1)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {strip_controls(message)}", file=sys.stderr)
+    return status
+
+
+def run() -> NoReturn:
+    sys.exit(main())

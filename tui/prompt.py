@@ -1,0 +1,283 @@
+"""Render a session into the prompt the agent receives.
+
+Each value goes through the same pipeline on its way out: control characters and escape sequences
+are stripped, an oversized value is trimmed to fit the token budget (head and tail kept, with a
+marker), secrets are masked, and a multi-line value is fenced. The template only ever sees the
+result as data; nothing a user typed is template source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from tui.errors import IncidentTuiError
+from tui.sanitize import strip_controls
+from tui.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
+
+TEMPLATE_SUFFIX = ".md.j2"
+#: Room for the incident, while leaving most of a 200k-token context window to the agent's work.
+DEFAULT_MAX_TOKENS = 32_000
+#: Offline token estimate: one token per 3.5 bytes of UTF-8. Tokenizers average about 4 bytes
+#: per token on English prose and fewer on logs full of ids and punctuation, so this errs long.
+BYTES_PER_TOKEN = 3.5
+#: The smallest share of a value kept when trimming, so every value keeps some head and tail.
+_MIN_KEEP = 400
+
+Mask = Callable[[str, str], str]
+
+
+def estimate_tokens(text: str) -> int:
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    return math.ceil(size / BYTES_PER_TOKEN)
+
+
+class TemplateProblem(IncidentTuiError):
+    """A template that is missing or broken, said in one line with its file and line."""
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    path: Path
+    origin: str  # "built-in" or "user"
+
+
+def builtin_templates_dir() -> Path:
+    """The packaged templates in an installed wheel, or the repository's templates/ otherwise."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+class TemplateLibrary:
+    """Templates from the user's directory (first, so they win) and the built-in ones.
+
+    Every template runs in Jinja's sandbox: a user's template may come from anywhere.
+    """
+
+    def __init__(self, user_dir: Path | None = None, builtin_dir: Path | None = None) -> None:
+        self.user_dir = user_dir
+        self.builtin_dir = builtin_dir or builtin_templates_dir()
+
+    def _dirs(self) -> list[tuple[Path, str]]:
+        dirs = [(self.builtin_dir, "built-in")]
+        if self.user_dir is not None and self.user_dir.is_dir():
+            dirs.insert(0, (self.user_dir, "user"))
+        return dirs
+
+    def available(self) -> list[TemplateInfo]:
+        found: dict[str, TemplateInfo] = {}
+        for directory, origin in self._dirs():
+            for path in sorted(directory.glob(f"*{TEMPLATE_SUFFIX}")):
+                name = path.name[: -len(TEMPLATE_SUFFIX)]
+                found.setdefault(name, TemplateInfo(name, path, origin))
+        return sorted(found.values(), key=lambda t: t.name)
+
+    def find(self, name: str) -> TemplateInfo:
+        for info in self.available():
+            if info.name == name:
+                return info
+        known = ", ".join(t.name for t in self.available()) or "none"
+        raise TemplateProblem(f"no template named {name!r} (available: {known})")
+
+    def load(self, name: str) -> jinja2.Template:
+        info = self.find(name)
+        try:
+            source = info.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateProblem(f"{info.path}: cannot read template: {exc}") from None
+        env = SandboxedEnvironment(
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        try:
+            return env.from_string(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(f"{info.path}:{exc.lineno}: {exc.message}") from None
+
+
+@dataclass(frozen=True)
+class Trim:
+    key: str
+    label: str
+    lines: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class ContextItem:
+    key: str
+    label: str
+    value: str
+    unknown: bool
+    #: The value as it follows "Label:": " one line", or a newline and a fenced block.
+    formatted: str
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    text: str
+    tokens: int
+    max_tokens: int
+    trims: tuple[Trim, ...]
+    unknowns: tuple[str, ...]
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+
+def fence_for(value: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def format_value(value: str) -> str:
+    if "\n" not in value:
+        return " " + value
+    fence = fence_for(value)
+    return f"\n{fence}\n{value}\n{fence}"
+
+
+def _utf8_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, int]:
+    """Keep about 40% head and 60% tail (the last lines of a log hold the latest error).
+
+    Cuts fall on line boundaries when there are any nearby, so no log line is half-shown.
+    Returns the text, and the number of lines and bytes left out.
+    """
+    if len(value) <= keep_chars:
+        return value, 0, 0
+    keep_chars = max(keep_chars, _MIN_KEEP)
+    head_end = int(keep_chars * 0.4)
+    tail_start = len(value) - (keep_chars - head_end)
+    newline = value.rfind("\n", 0, head_end)
+    if newline > head_end // 2:
+        head_end = newline + 1
+    newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
+    if newline != -1:
+        tail_start = newline + 1
+    omitted = value[head_end:tail_start]
+    lines = omitted.count("\n")
+    size = _utf8_len(omitted)
+    what = f"{lines:,} lines, {size:,} bytes" if lines else f"{size:,} bytes of one line"
+    marker = (
+        f"[… incident-tui left out {what} here to fit the prompt budget of {max_tokens:,} tokens …]"
+    )
+    head = value[:head_end]
+    joiner = "" if head.endswith("\n") or not head else "\n"
+    tail_joiner = "\n" if value[tail_start - 1 : tail_start] == "\n" else ""
+    return f"{head}{joiner}{marker}{tail_joiner}{value[tail_start:]}", lines, size
+
+
+def unknown_labels(values: Mapping[str, str]) -> list[str]:
+    return [f.label for f in FIELDS if is_unknown(f, values.get(f.key, ""))]
+
+
+def _template_context(
+    items: list[ContextItem], values: Mapping[str, str], trims: list[Trim]
+) -> dict[str, Any]:
+    severity = values.get("severity", "")
+    return {
+        "context": items,
+        "values": {item.key: item.value for item in items},
+        "severity": "" if is_unknown(FIELDS_BY_KEY["severity"], severity) else severity,
+        "started_at": strip_controls(values.get("started_at", "")).strip(),
+        "title": strip_controls(values.get("title", "")).strip(),
+        "unknowns": unknown_labels(values),
+        "trims": trims,
+    }
+
+
+def render_prompt(
+    values: Mapping[str, str],
+    template: jinja2.Template,
+    *,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    mask: Mask | None = None,
+) -> RenderedPrompt:
+    """The prompt for these field values, fitted to max_tokens where the values allow it."""
+    cleaned = {f.key: strip_controls(values.get(f.key, "")).strip("\n") for f in CONTEXT_FIELDS}
+
+    def build(keep: Mapping[str, int] | None) -> tuple[str, list[Trim]]:
+        items: list[ContextItem] = []
+        trims: list[Trim] = []
+        for f in CONTEXT_FIELDS:
+            value = cleaned[f.key]
+            if keep is not None and f.key in keep:
+                value, lines, size = trim_value(value, keep[f.key], max_tokens)
+                if size:
+                    trims.append(Trim(f.key, f.label, lines, size))
+            if mask is not None and value:
+                value = mask(value, f.key)
+            unknown = is_unknown(f, value)
+            items.append(
+                ContextItem(f.key, f.label, value, unknown, "" if unknown else format_value(value))
+            )
+        text = template.render(_template_context(items, values, trims))
+        return text, trims
+
+    text, trims = build(None)
+    tokens = estimate_tokens(text)
+    if tokens > max_tokens:
+        text, trims, tokens = _fit(build, cleaned, tokens, max_tokens)
+    unknowns = tuple(
+        f.label for f in FIELDS if f.in_prompt and is_unknown(f, values.get(f.key, ""))
+    )
+    return RenderedPrompt(text, tokens, max_tokens, tuple(trims), unknowns)
+
+
+def _fit(
+    build: Callable[[Mapping[str, int] | None], tuple[str, list[Trim]]],
+    cleaned: Mapping[str, str],
+    tokens: int,
+    max_tokens: int,
+) -> tuple[str, list[Trim], int]:
+    """Share the budget left after the fixed text among the values, largest ones trimmed first."""
+    sizes = {k: len(v) for k, v in cleaned.items() if v}
+    total_value_chars = sum(sizes.values())
+    overhead_chars = max(0, int(tokens * BYTES_PER_TOKEN) - total_value_chars)
+    allowance = int(max_tokens * BYTES_PER_TOKEN) - overhead_chars
+    text, trims = "", list[Trim]()
+    for _ in range(4):
+        keep = _share(sizes, max(allowance, 0))
+        text, trims = build(keep)
+        tokens = estimate_tokens(text)
+        if tokens <= max_tokens:
+            break
+        # Markers, fences and multi-byte characters took more room than estimated: shrink.
+        allowance -= int((tokens - max_tokens) * BYTES_PER_TOKEN) + 200
+    return text, trims, tokens
+
+
+def _share(sizes: Mapping[str, int], allowance: int) -> dict[str, int]:
+    """Water-filling: small values are kept whole, what remains is split among the large ones."""
+    keep: dict[str, int] = {}
+    remaining = dict(sizes)
+    budget = allowance
+    while remaining:
+        share = budget // len(remaining)
+        small = {k: n for k, n in remaining.items() if n <= share}
+        if not small:
+            for key in remaining:
+                keep[key] = share
+            break
+        for key, n in small.items():
+            keep[key] = n
+            budget -= n
+            del remaining[key]
+    return keep
