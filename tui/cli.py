@@ -97,13 +97,14 @@ def cmd_list(store: SessionStore) -> int:
 
 
 def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
-    from tui.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, render_prompt
+    from tui.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
 
     session = store.load(store.resolve(args.session))
-    library = TemplateLibrary(store.templates_dir)
-    template = library.load(args.template or session.template)
-    rendered = render_prompt(
-        session.values(), template, max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS
+    rendered = prompt_for(
+        session.values(),
+        TemplateLibrary(store.templates_dir),
+        args.template or session.template,
+        max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS,
     )
     for trim in rendered.trims:
         print(

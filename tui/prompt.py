@@ -281,3 +281,14 @@ def _share(sizes: Mapping[str, int], allowance: int) -> dict[str, int]:
             budget -= n
             del remaining[key]
     return keep
+
+
+def prompt_for(
+    values: Mapping[str, str],
+    library: TemplateLibrary,
+    template_name: str,
+    *,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> RenderedPrompt:
+    """The prompt exactly as copy, export and `render` produce it. The one entry point for them."""
+    return render_prompt(values, library.load(template_name), max_tokens=max_tokens)
