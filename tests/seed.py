@@ -1,4 +1,4 @@
-"""Reads the seed prompt specification, so tests check the rendered prompt against it, not a copy."""
+"""Reads the seed prompt specification: tests check the rendered prompt against it, not a copy."""
 
 from __future__ import annotations
 

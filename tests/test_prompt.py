@@ -177,13 +177,13 @@ def test_a_prompt_within_budget_is_not_trimmed() -> None:
 
 def test_user_templates_win_and_run_sandboxed(tmp_path: Path) -> None:
     (tmp_path / "incident-response.md.j2").write_text("mine: {{ values.incident_summary }}\n")
-    (tmp_path / "evil.md.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    (tmp_path / "evil.md.j2").write_text("line 1\n{{ ''.__class__.__mro__[1].__subclasses__() }}")
     library = TemplateLibrary(tmp_path)
     names = {t.name: t.origin for t in library.available()}
     assert names["incident-response"] == "user"
     rendered = prompt_for({"incident_summary": "hi"}, library, "incident-response")
     assert rendered.text == "mine: hi\n"
-    with pytest.raises(Exception, match="unsafe|not safely|access"):
+    with pytest.raises(TemplateProblem, match=r"evil\.md\.j2:2: .*unsafe"):
         prompt_for({}, library, "evil")
 
 
@@ -191,5 +191,8 @@ def test_a_broken_template_is_reported_with_file_and_line(tmp_path: Path) -> Non
     (tmp_path / "broken.md.j2").write_text("line one\n{% for x in %}\n")
     with pytest.raises(TemplateProblem, match=r"broken\.md\.j2:2: "):
         prompt_for({}, TemplateLibrary(tmp_path), "broken")
+    (tmp_path / "typo.md.j2").write_text("{{ no_such_variable }}")
+    with pytest.raises(TemplateProblem, match=r"typo\.md\.j2:1: 'no_such_variable' is undefined"):
+        prompt_for({}, TemplateLibrary(tmp_path), "typo")
     with pytest.raises(TemplateProblem, match="no template named 'nope'"):
         prompt_for({}, TemplateLibrary(tmp_path), "nope")

@@ -125,7 +125,7 @@ def test_unreadable_files_are_refused_with_path_and_reason_and_left_untouched(
         store.load(path)
     assert str(path) in str(caught.value)
     assert reason in str(caught.value)
-    good, broken = store.list()
+    _, broken = store.list()
     assert [b.path for b in broken] == [path]
     assert path.read_bytes() == raw
 

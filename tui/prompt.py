@@ -102,9 +102,11 @@ class TemplateLibrary:
             undefined=jinja2.StrictUndefined,
         )
         try:
-            return env.from_string(source)
+            # Compiled under its path, so a runtime error's traceback names the template's line.
+            code = env.compile(source, name=info.name, filename=str(info.path))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(f"{info.path}:{exc.lineno}: {exc.message}") from None
+        return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 @dataclass(frozen=True)
@@ -291,4 +293,20 @@ def prompt_for(
     max_tokens: int = DEFAULT_MAX_TOKENS,
 ) -> RenderedPrompt:
     """The prompt exactly as copy, export and `render` produce it. The one entry point for them."""
-    return render_prompt(values, library.load(template_name), max_tokens=max_tokens)
+    template = library.load(template_name)
+    try:
+        return render_prompt(values, template, max_tokens=max_tokens)
+    except jinja2.TemplateError as exc:
+        # A user's template that fails while rendering (an unknown variable, a sandbox refusal).
+        where = template.filename or template_name
+        raise TemplateProblem(f"{where}:{_template_line(exc, where)}: {exc}") from None
+
+
+def _template_line(exc: BaseException, filename: str) -> int | str:
+    tb = exc.__traceback__
+    line: int | str = "?"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
