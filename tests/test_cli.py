@@ -1,0 +1,179 @@
+"""The installed `incident-tui` command, driven as a user or a script drives it."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SESSION = '''schema_version = 1
+title = "Checkout returns 500 after the 14:05 deploy"
+severity = "SEV1"
+started_at = "2026-11-29 14:07 UTC"
+
+[fields]
+incident_summary = "Checkout API returns HTTP 500 for ~30% of requests. {{ 7*7 }}"
+error_logs = """
+Traceback (most recent call last):
+  File "checkout/views.py", line 88, in pay
+KeyError: 'currency'
+"""
+'''
+
+
+def run(
+    command: str, *args: str, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [command, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def saved(home: Path) -> Path:
+    sessions = home / "sessions"
+    sessions.mkdir(parents=True)
+    path = sessions / "20261129-1412-checkout.toml"
+    path.write_text(SESSION, encoding="utf-8")
+    return path
+
+
+def test_render_prints_the_prompt_from_any_directory(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    result = run(installed_command, "render", "20261129-1412-checkout", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("You are an expert senior software engineer")
+    assert (
+        "Incident summary: Checkout API returns HTTP 500 for ~30% of requests. {{ 7*7 }}\n" in out
+    )
+    assert "KeyError: 'currency'\n```\n" in out
+    assert "Severity: SEV1" in out
+    assert out.rstrip().endswith(
+        "Begin the production incident root cause and hotfix planning now."
+    )
+    assert result.stderr == ""
+
+
+def test_render_by_path_to_a_file_is_private(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "prompt.md"
+    result = run(
+        installed_command, "render", str(saved), "--output", str(target), env=cli_env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert str(target) in result.stderr
+    assert "Checkout API returns HTTP 500" in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_render_trims_to_max_tokens_and_says_so(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    log = "\n".join(f"line {i} ERROR upstream timeout" for i in range(50_000))
+    saved.write_text(SESSION + f'monitoring = """\n{log}\n"""\n', encoding="utf-8")
+    result = run(
+        installed_command, "render", str(saved), "--max-tokens", "3000", env=cli_env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "left out" in result.stdout
+    assert "Monitoring or alert data trimmed to fit 3,000 tokens" in result.stderr
+    assert len(result.stdout) < 3000 * 4
+
+
+def test_list_shows_saved_incidents(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    result = run(installed_command, "list", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header.split() == ["ID", "SEV", "UPDATED", "UNKNOWN", "TITLE"]
+    assert row.startswith("20261129-1412-checkout  SEV1")
+    assert row.endswith("Checkout returns 500 after the 14:05 deploy")
+    assert " 13  " in row  # 15 prompt fields and the start time, less the three filled in
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["render", "no-such-incident"], "no such session"),
+        (["render", "broken"], "not valid TOML"),
+        (["render", "20261129-1412-checkout", "--template", "nope"], "no template named 'nope'"),
+        (["render"], "the following arguments are required: SESSION"),
+        (["frobnicate"], "invalid choice"),
+        (["resume", "no-such-incident"], "wizard needs a terminal"),
+    ],
+)
+def test_errors_are_one_line_without_a_traceback(
+    installed_command: str,
+    cli_env: dict[str, str],
+    saved: Path,
+    tmp_path: Path,
+    args: list[str],
+    message: str,
+) -> None:
+    (saved.parent / "broken.toml").write_text("title = [\n", encoding="utf-8")
+    result = run(installed_command, *args, env=cli_env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("incident-tui: error: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_templates_come_from_the_installed_package(
+    installed_command: str, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = run(installed_command, "templates", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    name, origin, path = result.stdout.split()
+    assert (name, origin) == ("incident-response", "built-in")
+    assert Path(path).is_file()
+
+
+def test_version(installed_command: str, cli_env: dict[str, str], tmp_path: Path) -> None:
+    from tui import __version__
+
+    result = run(installed_command, "--version", env=cli_env, cwd=tmp_path)
+    assert result.stdout.strip() == f"incident-tui {__version__}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["render", "20261129-1412-checkout"], ["list"], ["templates"], ["--version"], ["fields"]],
+)
+def test_commands_without_a_ui_do_not_import_textual(
+    cli_env: dict[str, str], saved: Path, tmp_path: Path, args: list[str]
+) -> None:
+    probe = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'})\n"
+        "print('IMPORTED:', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=cli_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "IMPORTED: []" in result.stderr
