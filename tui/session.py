@@ -21,6 +21,7 @@ from typing import Any
 import tomli_w
 
 from tui.errors import IncidentTuiError
+from tui.lock import lock_path
 from tui.sanitize import normalize_newlines
 from tui.schema import (
     FIELD_TABLE_KEYS,
@@ -44,6 +45,10 @@ class SessionError(IncidentTuiError):
         super().__init__(f"{path}: {reason}")
         self.path = Path(path)
         self.reason = reason
+
+
+class SessionConflict(SessionError):
+    """The file changed or vanished on disk since this process last read or wrote it."""
 
 
 def now_utc() -> datetime:
@@ -285,11 +290,25 @@ class BrokenSession:
     reason: str
 
 
+Stamp = tuple[int, int]  # (st_mtime_ns, st_size): what the file looked like when we last saw it
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
 class SessionStore:
     def __init__(self, home: Path | None = None) -> None:
         self.home = home if home is not None else default_home()
         self.sessions_dir = self.home / "sessions"
         self.templates_dir = self.home / "templates"
+        # Per path, the file as this store last read or wrote it. Kept here rather than on the
+        # Session so that saving a snapshot copy (as the UI does, off its thread) counts too.
+        self._seen: dict[Path, Stamp | None] = {}
 
     def ensure_dirs(self) -> None:
         for directory in (self.home, self.sessions_dir):
@@ -334,6 +353,7 @@ class SessionStore:
         raise SessionError(ref, f"no such session in {self.sessions_dir}")
 
     def load(self, path: Path) -> Session:
+        stamp = _stamp(path)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -348,21 +368,50 @@ class SessionStore:
         if "updated_at" not in text:
             # A hand-written file: its modification time is the best "updated" there is.
             session.updated_at = datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+        self._seen[path] = stamp
         return session
 
-    def save(self, session: Session, *, touch: bool = True) -> Path:
+    def save(self, session: Session, *, touch: bool = True, force: bool = False) -> Path:
+        """Write the session atomically.
+
+        Raises SessionConflict, and writes nothing, when the file changed on disk since this store
+        last read or wrote it (another editor, a `git checkout`): that change is not ours to
+        clobber. A file deleted meanwhile is simply written again. `force` skips the check.
+        """
         if session.path is None:
             session.path = self.path_for(session.id)
-        if session.path.parent == self.sessions_dir:
+        path = session.path
+        if path.parent == self.sessions_dir:
             self.ensure_dirs()
+        if not force:
+            self.check_unchanged(path)
         if touch:
             session.updated_at = now_utc()
-        atomic_write(session.path, session.to_toml().encode("utf-8"))
-        return session.path
+        atomic_write(path, session.to_toml().encode("utf-8"))
+        self._seen[path] = _stamp(path)
+        return path
+
+    def check_unchanged(self, path: Path) -> None:
+        """Raise SessionConflict if the file on disk is not the one this store last saw."""
+        now = _stamp(path)
+        if now is None:
+            return
+        if path not in self._seen:
+            raise SessionConflict(path, "a file with this name appeared on disk meanwhile")
+        if self._seen[path] not in (None, now):
+            raise SessionConflict(path, "changed on disk since it was opened")
+
+    def save_copy(self, session: Session) -> Path:
+        """Save under a new id beside the original: the way out of a conflict, losing nothing."""
+        session.id = self.new_id(f"{session.display_title} copy")
+        session.path = self.path_for(session.id)
+        return self.save(session)
 
     def delete(self, session: Session | SessionSummary) -> None:
         if session.path is not None:
             session.path.unlink(missing_ok=True)
+            lock_path(session.path).unlink(missing_ok=True)
+            self._seen.pop(session.path, None)
 
     def iter_paths(self) -> Iterator[Path]:
         if self.sessions_dir.is_dir():
