@@ -1,0 +1,186 @@
+"""The Textual app: which screen to start on, app-wide keys, the command palette, quitting.
+
+Screens and widgets live in tui/screens and tui/widgets; this module only wires them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui.prompt import TemplateLibrary
+from tui.sanitize import visible_controls
+from tui.screens.dialogs import ConfirmDialog
+from tui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
+from tui.screens.picker import PickerScreen
+from tui.screens.wizard import WizardScreen
+from tui.session import Session, SessionError, SessionStore, now_utc
+
+
+class IncidentApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "incident-tui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Save and quit", priority=True),
+        Binding("f1", "help", "Help", tooltip="Show every key", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        start: str = "picker",
+        path: Path | None = None,
+        title: str = "",
+        library: TemplateLibrary | None = None,
+        clock: Callable[[], datetime] = now_utc,
+        blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.start = start
+        self.start_path = path
+        self.start_title = title
+        self.library = library or TemplateLibrary(store.templates_dir)
+        self.clock = clock
+        self.blink = blink
+
+    def on_mount(self) -> None:
+        if self.start == "resume" and self.start_path is not None:
+            self.open_path(self.start_path)
+        elif self.start == "new":
+            self.new_incident(self.start_title)
+        else:
+            good, broken = self.store.list()
+            if good or broken:
+                self.open_picker()
+            else:
+                self.new_incident(self.start_title)
+
+    # --- screens ---------------------------------------------------------------------------------
+
+    def _show(self, screen: Screen[None]) -> None:
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_picker(self) -> None:
+        self._show(PickerScreen(self.store, self.clock))
+
+    def open_session(self, session: Session, *, fresh: bool = False) -> None:
+        self._show(WizardScreen(session, self.store, self.library, blink=self.blink, fresh=fresh))
+
+    def open_path(self, path: Path) -> None:
+        try:
+            session = self.store.load(path)
+        except SessionError as exc:
+            self.notify(visible_controls(str(exc)), severity="error", markup=False)
+            if not isinstance(self.screen, PickerScreen):
+                self.open_picker()
+            return
+        self.open_session(session)
+
+    def new_incident(self, title: str = "") -> None:
+        self.open_session(self.store.create(title), fresh=True)
+
+    @on(PickerScreen.Open)
+    def _open(self, event: PickerScreen.Open) -> None:
+        self.open_path(event.path)
+
+    @on(PickerScreen.New)
+    def _new(self) -> None:
+        self.new_incident()
+
+    @on(WizardScreen.Leave)
+    def _leave(self) -> None:
+        self.open_picker()
+
+    @property
+    def wizard(self) -> WizardScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Save (synchronously: the app is leaving) and quit. Never drops edits silently."""
+        wizard = self.wizard
+        error = wizard.save_before_exit() if wizard is not None else None
+        if error is None:
+            self.exit(0)
+            return
+
+        def decide(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit(1)
+
+        self.push_screen(
+            ConfirmDialog(
+                "NOT SAVED",
+                f"The incident could not be saved: {error}.\n\nQuit anyway and lose the unsaved "
+                "edits? (Stay, and export the prompt or free some space first.)",
+                yes="Quit without saving",
+                no="Stay",
+                danger=True,
+            ),
+            decide,
+        )
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.key_sections()))
+
+    def key_sections(self) -> list[Section]:
+        rows = partial(binding_rows, display=self.get_key_display)
+        return [
+            ("Everywhere", [*rows(self._app_bindings()), ("ctrl+p", "Command palette")]),
+            ("Wizard", rows(b for b in WizardScreen.BINDINGS if isinstance(b, Binding))),
+            ("In a field", list(TEXT_KEYS)),
+            (
+                "Saved incidents list",
+                rows(b for b in PickerScreen.BINDINGS if isinstance(b, Binding)),
+            ),
+        ]
+
+    def _app_bindings(self) -> Iterable[Binding]:
+        return (b for b in self.BINDINGS if isinstance(b, Binding))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        if isinstance(screen, WizardScreen):
+            for entry in screen.PALETTE:
+                yield SystemCommand(
+                    entry.title, entry.help, partial(screen.run_action, entry.action)
+                )
+        if isinstance(screen, PickerScreen):
+            yield SystemCommand("New incident", "Start a new incident", screen.action_new_incident)
+            yield SystemCommand(
+                "Delete incident", "Delete the highlighted incident", screen.action_delete
+            )
+        yield SystemCommand("Help: keys", "Every key, on one screen (F1)", self.action_help)
+        yield SystemCommand(
+            "Save and quit", "Save the incident and leave (ctrl+q)", self.action_quit
+        )
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
+
+def run_tui(
+    store: SessionStore, *, start: str = "picker", path: Path | None = None, title: str = ""
+) -> int:
+    """Run the terminal UI; the exit status (0 unless the user quit without saving)."""
+    app = IncidentApp(store, start=start, path=path, title=title)
+    result = app.run()
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0

@@ -1,0 +1,72 @@
+"""F1: every key the app answers to, grouped by where it works."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+#: (keys, what they do) rows, in a titled section.
+Section = tuple[str, Sequence[tuple[str, str]]]
+
+#: The editor keys worth knowing while production burns (TextArea's own bindings).
+TEXT_KEYS: Sequence[tuple[str, str]] = (
+    ("tab / shift+tab", "Next / previous field"),
+    ("ctrl+z / ctrl+y", "Undo / redo"),
+    ("ctrl+a / ctrl+e", "Start / end of line"),
+    ("ctrl+k / ctrl+u", "Delete to end / start of line"),
+    ("ctrl+x / ctrl+c / ctrl+v", "Cut / copy / paste (inside the app)"),
+    ("shift+arrows", "Select text"),
+    ("enter (on Severity)", "Open the list of severities"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "dismiss(None)", "Close"),
+    ]
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        super().__init__(classes="dialog-screen")
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static(Content("Keys · Esc closes"), classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                for title, rows in self._sections:
+                    yield Static(Content(title), classes="help-section")
+                    width = max((len(keys) for keys, _ in rows), default=0)
+                    lines = [
+                        Content.assemble((keys.ljust(width), "bold $accent"), "  ", what)
+                        for keys, what in rows
+                    ]
+                    yield Static(Content("\n").join(lines), classes="help-rows")
+                yield Static(
+                    Content(
+                        "Every action is also in the command palette (ctrl+p): type a few "
+                        "letters of its name."
+                    ),
+                    classes="help-note",
+                )
+
+
+def binding_rows(
+    bindings: Iterable[Binding], display: Callable[[Binding], str]
+) -> list[tuple[str, str]]:
+    """Rows for the bindings that have a description, keys merged per description."""
+    rows: dict[str, list[str]] = {}
+    for binding in bindings:
+        if not binding.description:
+            continue
+        keys = rows.setdefault(binding.tooltip or binding.description, [])
+        shown = display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [(" / ".join(keys), label) for label, keys in rows.items()]

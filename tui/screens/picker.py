@@ -1,0 +1,149 @@
+"""The list of saved incidents, newest first: open one, start a new one, delete one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.sanitize import visible_controls
+from tui.screens.dialogs import ConfirmDialog
+from tui.session import BrokenSession, SessionStore, SessionSummary, age_text
+
+NEW = "new-incident"
+
+
+class SessionList(OptionList):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", tooltip="Open the highlighted incident")
+    ]
+
+
+class PickerScreen(Screen[None]):
+    class Open(Message):
+        """Open this saved incident (handled by the app)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class New(Message):
+        """Start a new incident (handled by the app)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_incident", "New", tooltip="New incident"),
+        Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted incident"),
+    ]
+
+    def __init__(self, store: SessionStore, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.summaries: list[SessionSummary] = []
+        self.broken: list[BrokenSession] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(
+                Content.assemble(
+                    ("incident-tui", "bold"), " · saved incidents, most recently updated first"
+                ),
+                id="picker-title",
+            )
+            yield SessionList(id="sessions")
+            yield Static("", id="picker-broken")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#sessions", SessionList).focus()
+
+    def reload(self, highlight: int = 0) -> None:
+        self.summaries, self.broken = self.store.list()
+        now = self.clock()
+        options = [Option(Content.assemble(("+ New incident", "bold $text-accent")), id=NEW)]
+        options += [Option(self._row(s, now), id=f"s{i}") for i, s in enumerate(self.summaries)]
+        sessions = self.query_one("#sessions", SessionList)
+        sessions.set_options(options)
+        sessions.highlighted = min(highlight + 1 if self.summaries else 0, len(options) - 1)
+        broken = self.query_one("#picker-broken", Static)
+        broken.display = bool(self.broken)
+        if self.broken:
+            lines = [f"Skipped {len(self.broken)} unreadable file(s):"]
+            lines += [
+                f"  {visible_controls(str(b.path))}: {visible_controls(b.reason)}"
+                for b in self.broken
+            ]
+            broken.update(Content("\n".join(lines)))
+
+    @staticmethod
+    def _row(summary: SessionSummary, now: datetime) -> Content:
+        severity = summary.severity
+        sev_style = "$text-error bold" if severity in ("SEV1", "SEV2") else "$text-warning"
+        unknown = f"{summary.unknowns} unknown" if summary.unknowns else "complete"
+        title = visible_controls(summary.title).replace("\n", " ")
+        return Content.assemble(
+            (f"{severity:<8}", sev_style if severity != "unknown" else "dim"),
+            (f"{age_text(summary.updated_at, now) + ' ago':>9}  ", "dim"),
+            (f"{unknown:<11}  ", "$text-warning" if summary.unknowns else "$text-success"),
+            title,
+        )
+
+    def _highlighted(self) -> SessionSummary | None:
+        sessions = self.query_one("#sessions", SessionList)
+        index = sessions.highlighted
+        if index is None or index == 0:
+            return None
+        return self.summaries[index - 1]
+
+    @on(OptionList.OptionSelected, "#sessions")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == NEW:
+            self.action_new_incident()
+            return
+        summary = self._highlighted()
+        if summary is not None:
+            self.post_message(self.Open(summary.path))
+
+    def action_new_incident(self) -> None:
+        self.post_message(self.New())
+
+    def action_delete(self) -> None:
+        summary = self._highlighted()
+        if summary is None:
+            return
+        index = self.summaries.index(summary)
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.delete(summary)
+            except OSError as exc:
+                self.notify(f"Could not delete: {exc.strerror or exc}", severity="error")
+                return
+            self.notify(f"Deleted {visible_controls(summary.id)}", markup=False)
+            self.reload(max(0, index - 1) if index >= len(self.summaries) - 1 else index)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Delete this incident?",
+                f"{summary.title}\n\nThe file {summary.path} is removed. This cannot be undone.",
+                yes="Delete",
+                no="Keep",
+                danger=True,
+            ),
+            done,
+        )

@@ -1,0 +1,705 @@
+"""The wizard: step list, the current step's fields, the live prompt preview, and Review.
+
+The keystroke path is kept cheap: a change updates the in-memory session, the field's unknown mark
+and its step's count, and (re)starts two timers. Rendering the preview and saving the file happen
+later, in thread workers, on copies of the data taken on the UI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple
+
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal
+from textual.content import Content
+from textual.events import DescendantFocus
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.worker import get_current_worker
+
+from tui.autosave import Saver, snapshot
+from tui.errors import IncidentTuiError
+from tui.prompt import RenderedPrompt, TemplateLibrary, prompt_for
+from tui.sanitize import strip_controls, visible_controls
+from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
+from tui.screens.dialogs import PathDialog
+from tui.screens.review import ReviewPanel
+from tui.session import Session, SessionStore, atomic_write
+from tui.textfile import TextFileError, decode_text, human_size, is_big, read_text_file
+from tui.widgets.big_value import BigValueView
+from tui.widgets.field_editor import FieldEditor
+from tui.widgets.inputs import FieldTextArea
+from tui.widgets.preview import PreviewPane
+from tui.widgets.save_status import SaveStatus
+from tui.widgets.step_form import StepForm
+from tui.widgets.step_list import StepList
+
+REVIEW = "review"
+#: Every step of the wizard, in order: the schema's steps, then Review.
+WIZARD_STEPS: tuple[tuple[str, str], ...] = (*((s.key, s.title) for s in STEPS), (REVIEW, "Review"))
+STEP_KEYS: tuple[str, ...] = tuple(key for key, _ in WIZARD_STEPS)
+TEXT_KINDS = ("text", "large")
+
+
+class PaletteCommand(NamedTuple):
+    title: str
+    help: str
+    action: str
+
+
+class WizardScreen(Screen[None]):
+    class Leave(Message):
+        """Saved; go to the list of incidents (handled by the app)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual's type)
+
+    #: Seconds after the last keystroke before the preview is rendered / the file is saved.
+    PREVIEW_DELAY = 0.2
+    AUTOSAVE_DELAY = 1.5
+
+    # Keys: none of TextArea's own (ctrl+a/e/k/u/w/x/c/v/z/y/d), nor tmux's prefix (ctrl+b).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next_step", "Next", tooltip="Next step", priority=True),
+        Binding(
+            "ctrl+r", "previous_step", "Prev", tooltip="Previous step", show=False, priority=True
+        ),
+        Binding("ctrl+o", "copy", "Copy", tooltip="Copy prompt to clipboard", priority=True),
+        Binding("ctrl+s", "save", "Save", tooltip="Save session", priority=True),
+        Binding(
+            "ctrl+t",
+            "toggle_preview",
+            "Preview",
+            tooltip="Toggle preview",
+            show=False,
+            priority=True,
+        ),
+        Binding("f2", "export", "Export", tooltip="Export prompt to file", priority=True),
+        Binding("f4", "edit_in_editor", "Editor", tooltip="Edit field in $EDITOR", priority=True),
+        Binding("ctrl+f", "load_from_file", "Load", tooltip="Load field from file", priority=True),
+        Binding("ctrl+g", "focus_steps", "Steps", tooltip="Go to the step list", show=False),
+        *(
+            Binding(
+                f"alt+{n}",
+                f"go_step({n - 1})",
+                f"Step {n}",
+                tooltip="Jump to step 1–5",
+                show=False,
+                priority=True,
+            )
+            for n in range(1, len(WIZARD_STEPS) + 1)
+        ),
+    ]
+
+    PALETTE: tuple[PaletteCommand, ...] = (
+        PaletteCommand(
+            "Copy prompt to clipboard",
+            "The prompt exactly as previewed: terminal (OSC 52), tmux buffer, local clipboard",
+            "copy",
+        ),
+        PaletteCommand("Export prompt to file", "Write the prompt to a file (mode 0600)", "export"),
+        PaletteCommand("Save session", "Save the incident file now", "save"),
+        PaletteCommand("Next step", "Go to the next step", "next_step"),
+        PaletteCommand("Previous step", "Go to the previous step", "previous_step"),
+        *(
+            PaletteCommand(f"Go to step: {title}", f"Step {i + 1} of the wizard", f"go_step({i})")
+            for i, (_, title) in enumerate(WIZARD_STEPS)
+        ),
+        PaletteCommand(
+            "Edit field in $EDITOR", "Open the focused field in $VISUAL / $EDITOR", "edit_in_editor"
+        ),
+        PaletteCommand(
+            "Load field from file", "Replace the focused field with a file's text", "load_from_file"
+        ),
+        PaletteCommand(
+            "Clear field", "Empty the focused field (it becomes unknown)", "clear_field"
+        ),
+        PaletteCommand("Toggle preview", "Show or hide the live prompt preview", "toggle_preview"),
+        PaletteCommand(
+            "Open another incident",
+            "Save this one and go to the list of saved incidents",
+            "open_picker",
+        ),
+    )
+
+    def __init__(
+        self,
+        session: Session,
+        store: SessionStore,
+        library: TemplateLibrary,
+        *,
+        blink: bool = True,
+        fresh: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.store = store
+        self.library = library
+        self.saver = Saver(store)
+        self._blink = blink
+        self.current_step = STEP_KEYS[0]
+        self._current_key: str | None = None
+        self._unknown = {f.key: is_unknown(f, session.get(f.key)) for f in FIELDS}
+        # Edits made (generation) and the latest one known to be on disk.
+        self._generation = 1 if fresh and session.title.strip() else 0
+        self._saved_generation = 0
+        self._on_disk = session.path is not None and session.path.exists()
+        self._save_error: str | None = None
+        self._preview_timer: Timer | None = None
+        self._save_timer: Timer | None = None
+        self._preview_hidden = False
+        self._shown_generation = -1
+        self.rendered: RenderedPrompt | None = None
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("", id="incident-title", markup=False)
+            yield SaveStatus(id="save-status")
+        with Horizontal(id="body"):
+            yield StepList(list(WIZARD_STEPS), id="steps")
+            with Container(id="main"):
+                yield ContentSwitcher(id="forms")
+                yield PreviewPane(id="preview")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        self._refresh_counts()
+        self._refresh_title()
+        self._refresh_status()
+        await self.go_to_step(STEP_KEYS[0])
+        self._render_preview()
+        if self._generation > self._saved_generation:
+            self._schedule_save(self.AUTOSAVE_DELAY)
+
+    def _form(self, step: str) -> StepForm | ReviewPanel | None:
+        switcher = self.query_one("#forms", ContentSwitcher)
+        found = switcher.query_children(f"#step-{step}")
+        widget = found.first() if found else None
+        return widget if isinstance(widget, StepForm | ReviewPanel) else None
+
+    async def _ensure_form(self, step: str) -> StepForm | ReviewPanel:
+        form = self._form(step)
+        if form is None:
+            # Steps are mounted on first visit: the app starts fast, whatever the session holds.
+            if step == REVIEW:
+                form = ReviewPanel(id=f"step-{REVIEW}")
+            else:
+                form = StepForm(step, self.session, blink=self._blink)
+            await self.query_one("#forms", ContentSwitcher).mount(form)
+        return form
+
+    def editor(self, key: str) -> FieldEditor | None:
+        found = self.query(f"#field-{key}")
+        widget = found.first() if found else None
+        return widget if isinstance(widget, FieldEditor) else None
+
+    # --- steps -----------------------------------------------------------------------------------
+
+    async def go_to_step(self, step: str, *, focus: bool = True) -> None:
+        form = await self._ensure_form(step)
+        previous, self.current_step = self.current_step, step
+        self.query_one("#forms", ContentSwitcher).current = form.id
+        self.query_one("#steps", StepList).set_current(step)
+        self.set_class(step == REVIEW, "-review")
+        self._update_preview_visibility()
+        if isinstance(form, ReviewPanel):
+            self._current_key = None
+            form.show_unknowns([f for f in FIELDS if self._unknown[f.key]])
+            if focus:
+                form.focus_first()
+        else:
+            fields = fields_of_step(step)
+            self._current_key = fields[0].key if fields else None
+            if focus:
+                form.focus_first()
+                form.scroll_home(animate=False)
+        if previous != step:
+            self._schedule_save(0)
+
+    async def action_next_step(self) -> None:
+        index = STEP_KEYS.index(self.current_step)
+        await self.go_to_step(STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)])
+
+    async def action_previous_step(self) -> None:
+        index = STEP_KEYS.index(self.current_step)
+        await self.go_to_step(STEP_KEYS[max(index - 1, 0)])
+
+    async def action_go_step(self, index: int) -> None:
+        if 0 <= index < len(STEP_KEYS):
+            await self.go_to_step(STEP_KEYS[index])
+
+    def action_focus_steps(self) -> None:
+        self.query_one("#steps", StepList).focus()
+
+    @on(OptionList.OptionSelected, "#steps")
+    async def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            await self.go_to_step(event.option.id)
+
+    async def focus_field(self, key: str) -> None:
+        field = FIELDS_BY_KEY[key]
+        await self.go_to_step(field.step, focus=False)
+        editor = self.editor(key)
+        if editor is not None:
+            editor.focus_input()
+            self._current_key = key
+
+    @on(ReviewPanel.JumpTo)
+    async def _jump(self, event: ReviewPanel.JumpTo) -> None:
+        await self.focus_field(event.key)
+
+    @on(ReviewPanel.Action)
+    async def _review_action(self, event: ReviewPanel.Action) -> None:
+        await self.run_action(event.action)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        editor = next(
+            (n for n in event.widget.ancestors_with_self if isinstance(n, FieldEditor)), None
+        )
+        if editor is None:
+            return
+        self._current_key = editor.field.key
+        for other in self.query(".field.-current"):
+            other.remove_class("-current")
+        editor.add_class("-current")
+
+    # --- edits -----------------------------------------------------------------------------------
+
+    @on(FieldEditor.Changed)
+    def _field_changed(self, event: FieldEditor.Changed) -> None:
+        event.stop()
+        self.apply_change(event.key, event.value)
+
+    def apply_change(self, key: str, value: str) -> None:
+        """Take a new value into the session. Runs on every keystroke: keep it cheap."""
+        if self.session.get(key) == value:
+            return
+        try:
+            self.session.set(key, value)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._generation += 1
+        field = FIELDS_BY_KEY[key]
+        unknown = is_unknown(field, self.session.get(key))
+        if unknown != self._unknown[key]:
+            self._unknown[key] = unknown
+            self._refresh_counts()
+        if key in ("title", "incident_summary", "severity"):
+            self._refresh_title()
+        self._refresh_status()
+        self._schedule_preview()
+        self._schedule_save(self.AUTOSAVE_DELAY)
+
+    async def set_field(self, key: str, value: str) -> None:
+        """Replace a value from outside the editor (file, $EDITOR, clear, a huge paste)."""
+        field = FIELDS_BY_KEY[key]
+        await self._ensure_form(field.step)
+        editor = self.editor(key)
+        if editor is not None:
+            await editor.set_value(value)
+        self.apply_change(key, value)
+
+    @on(FieldTextArea.BigPaste)
+    async def _big_paste(self, event: FieldTextArea.BigPaste) -> None:
+        event.stop()
+        editor = next((a for a in event.text_area.ancestors if isinstance(a, FieldEditor)), None)
+        if editor is None:
+            return
+        current = editor.value
+        joiner = "\n" if current and not current.endswith("\n") else ""
+        await self.set_field(editor.field.key, current + joiner + event.text)
+        self.notify(
+            f"Pasted {human_size(len(event.text))} into {editor.field.label}: "
+            "too large to edit here, so it is shown read-only.",
+            markup=False,
+        )
+
+    @on(BigValueView.Requested)
+    async def _big_value_action(self, event: BigValueView.Requested) -> None:
+        event.stop()
+        editor = next((a for a in event.view.ancestors if isinstance(a, FieldEditor)), None)
+        if editor is None:
+            return
+        self._current_key = editor.field.key
+        if event.action == "load":
+            self.action_load_from_file()
+        elif event.action == "edit":
+            await self.action_edit_in_editor()
+        elif event.action == "clear":
+            await self.action_clear_field()
+
+    def _refresh_counts(self) -> None:
+        steps = self.query_one("#steps", StepList)
+        total = 0
+        for step in STEPS:
+            count = sum(1 for f in fields_of_step(step.key) if self._unknown[f.key])
+            steps.set_count(step.key, count)
+            total += count
+        steps.set_count(REVIEW, total)
+
+    def unknown_count(self, step: str) -> int:
+        return self.query_one("#steps", StepList).count(step)
+
+    def _refresh_title(self) -> None:
+        severity = self.session.severity
+        self.query_one("#incident-title", Static).update(
+            Content.assemble(
+                (visible_controls(self.session.display_title), "bold"),
+                ("  ", ""),
+                (severity, "$text-warning" if severity == "unknown" else "$text-error bold"),
+            )
+        )
+
+    # --- preview ---------------------------------------------------------------------------------
+
+    def _schedule_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(self.PREVIEW_DELAY, self._render_preview)
+
+    def _render_preview(self) -> None:
+        self._preview_timer = None
+        self._preview_job(self.session.values(), self.session.template, self._generation)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _preview_job(self, values: dict[str, str], template: str, generation: int) -> None:
+        worker = get_current_worker()
+        try:
+            result: RenderedPrompt | str = prompt_for(values, self.library, template)
+        except IncidentTuiError as exc:
+            result = str(exc)
+        except Exception as exc:  # noqa: BLE001 - shown in the pane, never a traceback
+            result = f"unexpected {type(exc).__name__}: {exc}"
+        if not worker.is_cancelled:
+            self._to_ui(self._show_preview, result, generation)
+
+    def _show_preview(self, result: RenderedPrompt | str, generation: int) -> None:
+        if generation < self._shown_generation:
+            return
+        self._shown_generation = generation
+        preview = self.query_one("#preview", PreviewPane)
+        if isinstance(result, str):
+            preview.show_error(visible_controls(result))
+            return
+        self.rendered = result
+        preview.show(result)
+
+    def action_toggle_preview(self) -> None:
+        self._preview_hidden = not self._preview_hidden
+        self._update_preview_visibility()
+
+    def _update_preview_visibility(self) -> None:
+        # Review always shows the prompt: it is the thing being reviewed.
+        hidden = self._preview_hidden and self.current_step != REVIEW
+        self.query_one("#preview", PreviewPane).display = not hidden
+        self.set_class(hidden, "-preview-hidden")
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self._generation > self._saved_generation
+
+    def _schedule_save(self, delay: float) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(max(delay, 0.001), self._start_save)
+
+    def _start_save(self, announce: bool = False) -> None:
+        self._save_timer = None
+        if not self.dirty and not announce:
+            return
+        self._save_job(snapshot(self.session), self._generation, announce)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save_job(self, snap: Session, generation: int, announce: bool) -> None:
+        try:
+            path = self.saver.save(snap, generation)
+        except OSError as exc:
+            self._to_ui(self._save_failed, exc.strerror or str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - reported in the status line, data kept
+            self._to_ui(self._save_failed, f"{type(exc).__name__}: {exc}")
+            return
+        if path is not None:
+            self._to_ui(self._save_succeeded, generation, snap, announce)
+
+    def _save_succeeded(self, generation: int, snap: Session, announce: bool) -> None:
+        self._saved_generation = max(self._saved_generation, generation)
+        self._on_disk = True
+        self._save_error = None
+        self.session.updated_at = snap.updated_at
+        self.session.path = snap.path
+        self._refresh_status()
+        if announce:
+            self.notify(f"Saved to {visible_controls(str(snap.path))}", markup=False)
+
+    def _save_failed(self, reason: str) -> None:
+        first = self._save_error != reason
+        self._save_error = reason
+        self._refresh_status()
+        if first:
+            self.notify(
+                f"Could not save the incident: {visible_controls(reason)}. Your edits are kept in "
+                "memory and saving is retried on the next change; export the prompt to be safe.",
+                title="NOT SAVED",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+    def _refresh_status(self) -> None:
+        status = self.query_one("#save-status", SaveStatus)
+        if self._save_error is not None and self.dirty:
+            status.show("failed", visible_controls(self._save_error))
+        elif self.dirty:
+            status.show("dirty")
+        elif not self._on_disk:
+            status.show("new")
+        else:
+            status.show("saved")
+
+    def action_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self._generation == 0 and not self._on_disk:
+            self._generation = 1  # an explicit save of an empty new incident writes it
+        if not self.dirty:
+            self.notify(
+                f"No changes since the last save: {visible_controls(str(self.session.path))}",
+                markup=False,
+            )
+            return
+        self._start_save(announce=True)
+
+    def save_before_exit(self) -> str | None:
+        """Save now, on the UI thread (the app is leaving). Returns the reason it failed, if so."""
+        for timer in (self._save_timer, self._preview_timer):
+            if timer is not None:
+                timer.stop()
+        if not self.dirty:
+            return None
+        snap = snapshot(self.session)
+        try:
+            self.saver.save(snap, self._generation)
+        except OSError as exc:
+            self._save_failed(exc.strerror or str(exc))
+            return self._save_error
+        self._save_succeeded(self._generation, snap, False)
+        return None
+
+    def _to_ui(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run callback on the UI thread from a worker; nothing if the app has gone meanwhile."""
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(callback, *args)
+
+    # --- copy and export -------------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        self._copy_job(self.session.values(), self.session.template)
+
+    @work(thread=True, exclusive=True, group="copy", exit_on_error=False)
+    def _copy_job(self, values: dict[str, str], template: str) -> None:
+        try:
+            rendered = prompt_for(values, self.library, template)
+            message, ok = copy_prompt(rendered.text, self._osc52)
+        except Exception as exc:  # noqa: BLE001 - a failed copy is a notification
+            self.notify(
+                f"Copy failed: {visible_controls(str(exc))}", severity="error", markup=False
+            )
+            return
+        if rendered.trims:
+            message += " Trimmed to fit: " + ", ".join(t.label for t in rendered.trims) + "."
+        self.notify(
+            visible_controls(message),
+            title="Copy prompt",
+            severity="information" if ok else "warning",
+            timeout=8,
+            markup=False,
+        )
+
+    def _osc52(self, text: str) -> None:
+        self.app.call_from_thread(self.app.copy_to_clipboard, text)
+
+    def action_export(self) -> None:
+        default = Path.cwd() / f"{self.session.id}.prompt.md"
+        self.app.push_screen(
+            PathDialog(
+                "Export prompt to file",
+                str(default),
+                action="Export",
+                note="The file is written with mode 0600; an existing file is replaced.",
+            ),
+            self._export_to,
+        )
+
+    def _export_to(self, target: str | None) -> None:
+        if target:
+            self.export_job(self.session.values(), self.session.template, target)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export_job(self, values: dict[str, str], template: str, target: str) -> None:
+        path = Path(target).expanduser()
+        try:
+            if path.is_dir():
+                path = path / f"{self.session.id}.prompt.md"
+            rendered = prompt_for(values, self.library, template)
+            atomic_write(path, rendered.text.encode("utf-8"))
+        except OSError as exc:
+            self.notify(
+                f"Could not export to {visible_controls(str(path))}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.notify(f"Could not export: {visible_controls(str(exc))}", severity="error")
+            return
+        self.notify(
+            f"Exported {rendered.chars:,} characters to {visible_controls(str(path))}",
+            title="Export prompt",
+            timeout=10,
+            markup=False,
+        )
+
+    # --- long text: files, $EDITOR, clear --------------------------------------------------------
+
+    def _target_field(self, kinds: tuple[str, ...], what: str) -> Field | None:
+        key = self._current_key
+        if key is None:
+            self.notify(f"Go to a field first, then {what}.", severity="warning", markup=False)
+            return None
+        field = FIELDS_BY_KEY[key]
+        if field.kind not in kinds:
+            self.notify(
+                f"{field.label} is not a text field; {what} works on text fields.",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        return field
+
+    def action_load_from_file(self) -> None:
+        field = self._target_field(TEXT_KINDS, "load it from a file")
+        if field is None:
+            return
+        self.app.push_screen(
+            PathDialog(
+                f"Load “{field.label}” from file",
+                str(Path.cwd()) + os.sep,
+                action="Load",
+                note="Replaces the field's text. Invalid UTF-8 is replaced; logs of any size "
+                "are fine (large ones are shown read-only).",
+            ),
+            lambda target: self._load_into(field.key, target),
+        )
+
+    def _load_into(self, key: str, target: str | None) -> None:
+        if target:
+            self.load_job(key, target)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def load_job(self, key: str, target: str) -> None:
+        path = Path(target).expanduser()
+        try:
+            text = strip_controls(read_text_file(path))
+        except TextFileError as exc:
+            self.notify(visible_controls(str(exc)), severity="error", markup=False)
+            return
+        self._to_ui(self._loaded, key, text, str(path))
+
+    async def _loaded(self, key: str, text: str, path: str) -> None:
+        await self.set_field(key, text)
+        label = FIELDS_BY_KEY[key].label
+        note = " (shown read-only: too large to edit here)" if is_big(text) else ""
+        self.notify(
+            f"Loaded {human_size(len(text.encode('utf-8', 'replace')))} from "
+            f"{visible_controls(path)} into {label}{note}",
+            markup=False,
+        )
+
+    async def action_edit_in_editor(self) -> None:
+        field = self._target_field(("line", *TEXT_KINDS), "open it in $EDITOR")
+        if field is None:
+            return
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            self.notify(f"Cannot parse $EDITOR: {exc}", severity="error", markup=False)
+            return
+        if not argv:
+            argv = ["vi"]
+        old = self.session.get(field.key)
+        with tempfile.TemporaryDirectory(prefix="incident-tui-") as tmp:
+            path = Path(tmp) / f"{field.key}.txt"
+            path.write_bytes(old.encode("utf-8", "replace"))
+            try:
+                with self.app.suspend():
+                    status = subprocess.run([*argv, str(path)], check=False).returncode
+            except SuspendNotSupported:
+                self.notify("This terminal cannot hand over to an editor.", severity="error")
+                return
+            except OSError as exc:
+                self.notify(
+                    f"Cannot start {visible_controls(argv[0])}: {exc.strerror or exc}",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            if status != 0:
+                self.notify(
+                    f"The editor exited with status {status}; {field.label} is unchanged.",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            new = strip_controls(decode_text(path.read_bytes()))
+        if new.endswith("\n") and not old.endswith("\n"):
+            new = new[:-1]  # editors add a final newline
+        if field.kind == "line":
+            new = next((line for line in new.split("\n") if line.strip()), "")
+        if new != old:
+            await self.set_field(field.key, new)
+        editor = self.editor(field.key)
+        if editor is not None:
+            editor.focus_input()
+
+    async def action_clear_field(self) -> None:
+        field = self._target_field(("line", *TEXT_KINDS), "clear it")
+        if field is None:
+            return
+        await self.set_field(field.key, "")
+        editor = self.editor(field.key)
+        if editor is not None:
+            editor.focus_input()
+
+    # --- elsewhere -------------------------------------------------------------------------------
+
+    def action_open_picker(self) -> None:
+        error = self.save_before_exit()
+        if error is not None:
+            return  # the NOT SAVED notification is up; stay with the data
+        self.post_message(self.Leave())
+
+
+def copy_prompt(text: str, osc52: Callable[[str], None]) -> tuple[str, bool]:
+    """Copy through tui.clipboard: every safe route; a truthful one-line message."""
+    from tui.clipboard import copy_text
+
+    report = copy_text(text, osc52=osc52)
+    return report.message, report.ok

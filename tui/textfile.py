@@ -1,0 +1,84 @@
+"""Text from files and for display: decoding, sizes, and the head-and-tail view of a huge value.
+
+Textual-free, so the rules for "what a loaded log becomes" are testable on their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.sanitize import normalize_newlines
+
+#: Values longer than this (in characters) are not put in a TextArea: it costs 100-300 ms of CPU
+#: per keystroke once it holds a few MB. They are shown read-only, head and tail, instead.
+BIG_VALUE_CHARS = 256 * 1024
+#: A file larger than this is refused: it is not a log excerpt any more, and it would sit in
+#: memory (and in the session file) for nothing; the prompt keeps ~110 KB of it at most anyway.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class TextFileError(Exception):
+    """A file that cannot be loaded, said in one line."""
+
+
+def decode_text(raw: bytes) -> str:
+    """Bytes from a file or an editor as text: UTF-8 (BOM dropped), bad bytes replaced, LF only."""
+    text = raw.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return normalize_newlines(text)
+
+
+def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a file for a field. Raises TextFileError with a reason a user can act on."""
+    try:
+        if path.is_dir():
+            raise TextFileError(f"{path} is a directory")
+        size = path.stat().st_size
+        if size > limit:
+            raise TextFileError(
+                f"{path} is {human_size(size)}; the limit is {human_size(limit)}. "
+                "Cut it down to the relevant part first (e.g. tail -n 5000)"
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise TextFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise TextFileError(f"{path}: {exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise TextFileError(f"{path} is larger than {human_size(limit)}")
+    return decode_text(raw)
+
+
+def human_size(size: int) -> str:
+    """1,234 B / 12.3 KB / 4.5 MB: sizes for a status line."""
+    if size < 1024:
+        return f"{size:,} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def is_big(value: str) -> bool:
+    return len(value) > BIG_VALUE_CHARS
+
+
+def head_and_tail(text: str, lines: int = 8, max_line: int = 200) -> tuple[str, str] | None:
+    """The first and last `lines` lines of a huge value, each cut to max_line characters.
+
+    Returns (head, tail), or None when the value is short enough to show whole. Works on slices of
+    the text, never on all of it, so it stays cheap for a 20 MB value.
+    """
+    window = lines * (max_line + 1)
+    if len(text) <= 2 * window and text.count("\n") < 2 * lines:
+        return None
+    head = text[:window].split("\n")[:lines]
+    tail = text[-window:].split("\n")[-lines:]
+    return _cut(head, max_line), _cut(tail, max_line)
+
+
+def _cut(lines: list[str], max_line: int) -> str:
+    return "\n".join(
+        line if len(line) <= max_line else line[: max_line - 1] + "…" for line in lines
+    )

@@ -1,0 +1,141 @@
+"""One field of the schema in the form: label, UNKNOWN badge, help line and its editor.
+
+The editor is chosen by the field's kind: a Select for a choice, an Input for a line, a TextArea
+for text, and a read-only view for a value too large to edit here. The widget keeps its own
+unknown mark up to date on every change, which is cheap; everything slower is the screen's job,
+debounced.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from tui.sanitize import visible_controls
+from tui.schema import SEVERITIES, Field, is_unknown
+from tui.textfile import is_big
+from tui.widgets.big_value import BigValueView
+from tui.widgets.inputs import FieldInput, FieldTextArea
+
+
+class FieldEditor(Vertical):
+    class Changed(Message):
+        """The user changed the field's value (typed, pasted, chose)."""
+
+        def __init__(self, editor: FieldEditor, value: str) -> None:
+            super().__init__()
+            self.editor = editor
+            self.value = value
+
+        @property
+        def key(self) -> str:
+            return self.editor.field.key
+
+    def __init__(self, field: Field, value: str, *, blink: bool = True) -> None:
+        super().__init__(id=f"field-{field.key}", classes=f"field -kind-{field.kind}")
+        self.field = field
+        self._value = value
+        self._blink = blink
+        self.set_class(is_unknown(field, value), "-unknown")
+
+    @property
+    def value(self) -> str:
+        return self._value
+
+    @property
+    def input_id(self) -> str:
+        return f"input-{self.field.key}"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-head"):
+            yield Label(Content(self.field.label), classes="field-label")
+            yield Label(Content("UNKNOWN"), classes="badge")
+        yield Static(Content(self.field.help), classes="field-help")
+        yield self._make_input(self._value)
+
+    def _make_input(self, value: str) -> Widget:
+        field = self.field
+        if field.kind == "choice":
+            select: Select[str] = Select(
+                [(s, s) for s in SEVERITIES],
+                value=value if value in SEVERITIES else SEVERITIES[-1],
+                allow_blank=False,
+                id=self.input_id,
+            )
+            return select
+        if field.kind == "line":
+            return FieldInput(visible_controls(value), id=self.input_id, blink=self._blink)
+        if is_big(value):
+            return BigValueView(value, id=self.input_id)
+        return FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
+
+    @property
+    def input_widget(self) -> Widget:
+        return self.query_one(f"#{self.input_id}")
+
+    @property
+    def is_read_only_view(self) -> bool:
+        return isinstance(self.input_widget, BigValueView)
+
+    def focus_input(self) -> None:
+        widget = self.input_widget
+        if isinstance(widget, BigValueView):
+            widget.focus_first()
+        else:
+            widget.focus()
+        self.scroll_visible(animate=False)
+
+    def _update(self, value: str) -> bool:
+        if value == self._value:
+            return False
+        self._value = value
+        self.set_class(is_unknown(self.field, value), "-unknown")
+        return True
+
+    async def set_value(self, value: str) -> None:
+        """Replace the value from outside (file, editor, clear), swapping editor kinds as needed."""
+        self._update(value)
+        widget = self.input_widget
+        had_focus = widget.has_focus or widget.has_focus_within
+        wants_view = self.field.kind == "text" or self.field.kind == "large"
+        if wants_view and is_big(value) != isinstance(widget, BigValueView):
+            await widget.remove()
+            await self.mount(self._make_input(value))
+            if had_focus:
+                self.focus_input()
+        elif isinstance(widget, TextArea):
+            widget.load_text(visible_controls(value))
+        elif isinstance(widget, Input):
+            widget.value = visible_controls(value)
+        elif isinstance(widget, Select):
+            widget.value = value if value in SEVERITIES else SEVERITIES[-1]
+        elif isinstance(widget, BigValueView):
+            await widget.remove()
+            await self.mount(self._make_input(value))
+            if had_focus:
+                self.focus_input()
+
+    def _changed(self, value: str) -> None:
+        if self._update(value):
+            self.post_message(self.Changed(self, value))
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._changed(event.text_area.text)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._changed(event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str):
+            self._changed(event.value)

@@ -1,0 +1,62 @@
+"""The live prompt preview: a header with the prompt's size, and the prompt itself, read-only."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static, TextArea
+
+from tui.prompt import RenderedPrompt
+from tui.sanitize import visible_controls
+
+
+def prompt_summary(rendered: RenderedPrompt) -> Content:
+    """'Prompt · 12,345 chars · ≈3,527 tokens · trimmed: Error messages or logs'."""
+    parts: list[tuple[str, str] | str] = [
+        ("Prompt", "bold"),
+        f" · {rendered.chars:,} chars · ≈{rendered.tokens:,} tokens",
+    ]
+    if rendered.trims:
+        labels = ", ".join(t.label for t in rendered.trims)
+        parts.append((f" · trimmed to fit {rendered.max_tokens:,}: {labels}", "$text-warning"))
+    return Content.assemble(*parts)
+
+
+class PreviewPane(Vertical):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = ""
+        self.rendered: RenderedPrompt | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.assemble(("Prompt", "bold"), " · rendering…"), id="preview-header")
+        yield TextArea(
+            "",
+            read_only=True,
+            soft_wrap=True,
+            show_cursor=False,
+            highlight_cursor_line=False,
+            id="preview-text",
+        )
+
+    @property
+    def text(self) -> str:
+        """The prompt as shown (what copy and export produce)."""
+        return self._text
+
+    def show(self, rendered: RenderedPrompt) -> None:
+        self.rendered = rendered
+        self.query_one("#preview-header", Static).update(prompt_summary(rendered))
+        if rendered.text == self._text:
+            return
+        self._text = rendered.text
+        area = self.query_one("#preview-text", TextArea)
+        scroll_y = area.scroll_y
+        area.load_text(visible_controls(rendered.text))
+        area.scroll_to(y=scroll_y, animate=False, immediate=True)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#preview-header", Static).update(
+            Content.assemble(("Prompt", "bold"), (f" · cannot render: {message}", "$text-error"))
+        )

@@ -1,0 +1,23 @@
+"""The saved / unsaved / NOT SAVED indicator in the wizard's top bar."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class SaveStatus(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+    def show(self, state: str, reason: str = "") -> None:
+        """state: "saved", "dirty", "new" or "failed" (with the reason)."""
+        text = {
+            "saved": "✓ Saved",
+            "dirty": "● Unsaved changes",
+            "new": "New · not saved yet",
+            "failed": f"✗ NOT SAVED: {reason}",
+        }[state]
+        for name in ("saved", "dirty", "new", "failed"):
+            self.set_class(name == state, f"-{name}")
+        self.update(Content(text))

@@ -1,0 +1,47 @@
+"""The wizard's step list: each step with its count of unknowns, the current one marked."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+class StepList(OptionList):
+    """Steps in order; Enter (or a click) on one jumps there. Counts are updated in place."""
+
+    def __init__(self, steps: list[tuple[str, str]], *, id: str | None = None) -> None:
+        self._steps = steps
+        self._counts: dict[str, int] = {key: 0 for key, _ in steps}
+        self._current = steps[0][0]
+        super().__init__(*[Option(self._prompt(key), id=key) for key, _ in steps], id=id)
+
+    def _prompt(self, key: str) -> Content:
+        index = next(i for i, (k, _) in enumerate(self._steps) if k == key)
+        title = self._steps[index][1]
+        marker = "▶ " if key == self._current else "  "
+        count = self._counts[key]
+        badge = (f" ({count})", "$text-warning bold") if count else (" ✓", "$text-success")
+        return Content.assemble(
+            (marker, "bold"),
+            (f"{index + 1} {title}", "bold" if key == self._current else ""),
+            badge,
+        )
+
+    def _refresh_option(self, key: str) -> None:
+        self.replace_option_prompt(key, self._prompt(key))
+
+    def set_count(self, key: str, count: int) -> None:
+        if self._counts.get(key) == count:
+            return
+        self._counts[key] = count
+        self._refresh_option(key)
+
+    def count(self, key: str) -> int:
+        return self._counts[key]
+
+    def set_current(self, key: str) -> None:
+        previous, self._current = self._current, key
+        self._refresh_option(previous)
+        self._refresh_option(key)
+        self.highlighted = self.get_option_index(key)
