@@ -177,3 +177,56 @@ def test_commands_without_a_ui_do_not_import_textual(
         timeout=60,
     )
     assert "IMPORTED: []" in result.stderr
+
+
+LEAKY = SESSION + (
+    'monitoring = """\n'
+    "curl -H 'Authorization: Bearer ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789' https://api\n"
+    "DATABASE_URL=postgres://app:hunter2-prod@db.internal:5432/shop\n"
+    "retry with ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 again\n"
+    "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 commit 9fceb02d0ae598e95dc970b74767f19372d61af8\n"
+    '"""\n'
+)
+
+
+def test_render_masks_secrets_by_default_with_stable_labels(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    saved.write_text(LEAKY, encoding="utf-8")
+    result = run(installed_command, "render", str(saved), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789" not in out
+    assert "hunter2-prod" not in out
+    assert out.count("[REDACTED:github-token#1]") == 2
+    assert "postgres://app:[REDACTED:url-password#1]@db.internal:5432/shop" in out
+    # What the agent needs to debug survives.
+    assert "4bf92f3577b34da6a3ce929d0e0e4736" in out
+    assert "9fceb02d0ae598e95dc970b74767f19372d61af8" in out
+    assert "masked 3 secrets" in result.stderr
+    # The file still holds exactly what was typed.
+    assert "hunter2-prod" in saved.read_text(encoding="utf-8")
+
+
+def test_render_no_redact_says_so(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    saved.write_text(LEAKY, encoding="utf-8")
+    result = run(installed_command, "render", str(saved), "--no-redact", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "hunter2-prod" in result.stdout
+    assert "secrets are NOT masked" in result.stderr
+
+
+def test_a_value_unmasked_in_the_session_stays_visible(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    from tui.redact import fingerprint
+
+    saved.write_text(
+        LEAKY + f'\n[masking]\nunmasked = ["{fingerprint("hunter2-prod")}"]\n', encoding="utf-8"
+    )
+    result = run(installed_command, "render", str(saved), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "postgres://app:hunter2-prod@db.internal" in result.stdout
+    assert "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789" not in result.stdout

@@ -205,3 +205,18 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["s.toml"]
+
+
+def test_masking_choices_round_trip_without_storing_secrets(store: SessionStore) -> None:
+    session = store.create()
+    session.set("error_logs", "password=hunter2-prod")
+    session.mask_emails = False
+    session.mask_ips = True
+    session.unmasked = ["sha256:0123456789abcdef"]
+    path = store.save(session)
+    loaded = store.load(path)
+    options = loaded.redact_options()
+    assert (options.emails, options.ips) == (False, True)
+    assert options.allow == frozenset({"sha256:0123456789abcdef"})
+    masking = tomllib.loads(path.read_text(encoding="utf-8"))["masking"]
+    assert masking == {"emails": False, "ips": True, "unmasked": ["sha256:0123456789abcdef"]}

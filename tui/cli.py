@@ -9,15 +9,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.errors import IncidentTuiError
 from tui.sanitize import strip_controls
 from tui.schema import FIELDS, STEPS_BY_KEY
 from tui.session import SessionError, SessionStore, atomic_write
+
+if TYPE_CHECKING:
+    from tui.redact import Finding
 
 PROG = "incident-tui"
 
@@ -58,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         metavar="N",
         help="token budget; larger values are trimmed to fit (default: %(default)s)",
+    )
+
+    render.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="do not mask secrets (the output then holds every credential the session holds)",
     )
 
     sub.add_parser("templates", help="the templates it can render")
@@ -105,7 +115,12 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
         TemplateLibrary(store.templates_dir),
         args.template or session.template,
         max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS,
+        redact=None if args.no_redact else session.redact_options(),
     )
+    if args.no_redact:
+        print(f"{PROG}: warning: secrets are NOT masked in this output", file=sys.stderr)
+    elif masked := masked_summary(rendered.findings):
+        print(f"{PROG}: note: masked {masked}", file=sys.stderr)
     for trim in rendered.trims:
         print(
             f"{PROG}: note: {trim.label} trimmed to fit {rendered.max_tokens:,} tokens "
@@ -122,6 +137,16 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
     else:
         _out(rendered.text)
     return 0
+
+
+def masked_summary(findings: Sequence[Finding]) -> str:
+    """'3 secrets (password ×2, github-token ×1)', or '' when nothing was masked."""
+    kinds = Counter(f.kind for f in findings if f.masked)
+    if not kinds:
+        return ""
+    total = sum(kinds.values())
+    parts = ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common())
+    return f"{total} secret{'s' if total != 1 else ''} ({parts})"
 
 
 def cmd_templates(store: SessionStore) -> int:

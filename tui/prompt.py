@@ -19,6 +19,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from tui.errors import IncidentTuiError
+from tui.redact import Finding, RedactOptions, Redactor
 from tui.sanitize import strip_controls
 from tui.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
 
@@ -30,8 +31,6 @@ DEFAULT_MAX_TOKENS = 32_000
 BYTES_PER_TOKEN = 3.5
 #: The smallest share of a value kept when trimming, so every value keeps some head and tail.
 _MIN_KEEP = 400
-
-Mask = Callable[[str, str], str]
 
 
 def estimate_tokens(text: str) -> int:
@@ -134,6 +133,8 @@ class RenderedPrompt:
     max_tokens: int
     trims: tuple[Trim, ...]
     unknowns: tuple[str, ...]
+    #: Every secret found in what the prompt holds, masked or (un-masked by the user) not.
+    findings: tuple[Finding, ...] = ()
 
     @property
     def chars(self) -> int:
@@ -210,12 +211,17 @@ def render_prompt(
     template: jinja2.Template,
     *,
     max_tokens: int = DEFAULT_MAX_TOKENS,
-    mask: Mask | None = None,
+    redact: RedactOptions | None = None,
 ) -> RenderedPrompt:
-    """The prompt for these field values, fitted to max_tokens where the values allow it."""
+    """The prompt for these field values, fitted to max_tokens where the values allow it.
+
+    With `redact`, secrets are masked after trimming: only what is in the prompt is scanned (a
+    5 MB log costs what its kept head and tail cost), and the findings are exactly what leaves.
+    """
     cleaned = {f.key: strip_controls(values.get(f.key, "")).strip("\n") for f in CONTEXT_FIELDS}
 
-    def build(keep: Mapping[str, int] | None) -> tuple[str, list[Trim]]:
+    def build(keep: Mapping[str, int] | None) -> _Built:
+        redactor = Redactor(redact) if redact is not None else None
         items: list[ContextItem] = []
         trims: list[Trim] = []
         for f in CONTEXT_FIELDS:
@@ -224,46 +230,55 @@ def render_prompt(
                 value, lines, size = trim_value(value, keep[f.key], max_tokens)
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
-            if mask is not None and value:
-                value = mask(value, f.key)
+            if redactor is not None and value:
+                value = redactor.redact(value, f.key)
             unknown = is_unknown(f, value)
             items.append(
                 ContextItem(f.key, f.label, value, unknown, "" if unknown else format_value(value))
             )
         text = template.render(_template_context(items, values, trims))
-        return text, trims
+        findings = tuple(redactor.findings) if redactor is not None else ()
+        return _Built(text, estimate_tokens(text), trims, findings)
 
-    text, trims = build(None)
-    tokens = estimate_tokens(text)
-    if tokens > max_tokens:
-        text, trims, tokens = _fit(build, cleaned, tokens, max_tokens)
-    unknowns = tuple(
-        f.label for f in FIELDS if f.in_prompt and is_unknown(f, values.get(f.key, ""))
+    sizes = {k: len(v) for k, v in cleaned.items() if v}
+    built: _Built | None = None
+    if math.ceil(sum(sizes.values()) / BYTES_PER_TOKEN) <= max_tokens:
+        built = build(None)
+    if built is None or built.tokens > max_tokens:
+        built = _fit(build, sizes, max_tokens)
+    return RenderedPrompt(
+        built.text,
+        built.tokens,
+        max_tokens,
+        tuple(built.trims),
+        tuple(unknown_labels(values)),
+        built.findings,
     )
-    return RenderedPrompt(text, tokens, max_tokens, tuple(trims), unknowns)
+
+
+@dataclass(frozen=True)
+class _Built:
+    text: str
+    tokens: int
+    trims: list[Trim]
+    findings: tuple[Finding, ...]
 
 
 def _fit(
-    build: Callable[[Mapping[str, int] | None], tuple[str, list[Trim]]],
-    cleaned: Mapping[str, str],
-    tokens: int,
-    max_tokens: int,
-) -> tuple[str, list[Trim], int]:
+    build: Callable[[Mapping[str, int] | None], _Built], sizes: Mapping[str, int], max_tokens: int
+) -> _Built:
     """Share the budget left after the fixed text among the values, largest ones trimmed first."""
-    sizes = {k: len(v) for k, v in cleaned.items() if v}
-    total_value_chars = sum(sizes.values())
-    overhead_chars = max(0, int(tokens * BYTES_PER_TOKEN) - total_value_chars)
-    allowance = int(max_tokens * BYTES_PER_TOKEN) - overhead_chars
-    text, trims = "", list[Trim]()
+    # What the prompt costs around the values: build it with every value cut to a stub.
+    stub = {k: min(n, _MIN_KEEP) for k, n in sizes.items()}
+    overhead = int(build(stub).tokens * BYTES_PER_TOKEN) - sum(stub.values())
+    allowance = int(max_tokens * BYTES_PER_TOKEN) - overhead
     for _ in range(4):
-        keep = _share(sizes, max(allowance, 0))
-        text, trims = build(keep)
-        tokens = estimate_tokens(text)
-        if tokens <= max_tokens:
+        built = build(_share(sizes, max(allowance, 0)))
+        if built.tokens <= max_tokens:
             break
-        # Markers, fences and multi-byte characters took more room than estimated: shrink.
-        allowance -= int((tokens - max_tokens) * BYTES_PER_TOKEN) + 200
-    return text, trims, tokens
+        # Markers, fences, labels and multi-byte characters took more room than estimated.
+        allowance -= int((built.tokens - max_tokens) * BYTES_PER_TOKEN) + 200
+    return built
 
 
 def _share(sizes: Mapping[str, int], allowance: int) -> dict[str, int]:
@@ -285,17 +300,24 @@ def _share(sizes: Mapping[str, int], allowance: int) -> dict[str, int]:
     return keep
 
 
+DEFAULT_REDACTION = RedactOptions()
+
+
 def prompt_for(
     values: Mapping[str, str],
     library: TemplateLibrary,
     template_name: str,
     *,
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    redact: RedactOptions | None = DEFAULT_REDACTION,
 ) -> RenderedPrompt:
-    """The prompt exactly as copy, export and `render` produce it. The one entry point for them."""
+    """The prompt exactly as copy, export and `render` produce it. The one entry point for them.
+
+    Secrets are masked unless `redact` is None: safe by default.
+    """
     template = library.load(template_name)
     try:
-        return render_prompt(values, template, max_tokens=max_tokens)
+        return render_prompt(values, template, max_tokens=max_tokens, redact=redact)
     except jinja2.TemplateError as exc:
         # A user's template that fails while rendering (an unknown variable, a sandbox refusal).
         where = template.filename or template_name

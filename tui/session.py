@@ -22,6 +22,7 @@ import tomli_w
 
 from tui.errors import IncidentTuiError
 from tui.lock import lock_path
+from tui.redact import RedactOptions
 from tui.sanitize import normalize_newlines
 from tui.schema import (
     FIELD_TABLE_KEYS,
@@ -35,7 +36,14 @@ from tui.schema import (
 
 SCHEMA_VERSION = 1
 DEFAULT_TEMPLATE = "incident-response"
-_KNOWN_TOP_KEYS = META_KEYS | {"schema_version", "template", "created_at", "updated_at", "fields"}
+_KNOWN_TOP_KEYS = META_KEYS | {
+    "schema_version",
+    "template",
+    "created_at",
+    "updated_at",
+    "fields",
+    "masking",
+}
 
 
 class SessionError(IncidentTuiError):
@@ -78,7 +86,18 @@ class Session:
     #: survives a save by an older one.
     extra: dict[str, Any] = field(default_factory=dict)
     extra_fields: dict[str, Any] = field(default_factory=dict)
+    extra_masking: dict[str, Any] = field(default_factory=dict)
+    #: How the prompt is masked on the way out; stored as the file's [masking] table.
+    mask_emails: bool = True
+    mask_ips: bool = False
+    #: Fingerprints (never the values) of what the user un-masked as false positives.
+    unmasked: list[str] = field(default_factory=list)
     path: Path | None = None
+
+    def redact_options(self) -> RedactOptions:
+        return RedactOptions(
+            emails=self.mask_emails, ips=self.mask_ips, allow=frozenset(self.unmasked)
+        )
 
     def get(self, key: str) -> str:
         if key in META_KEYS:
@@ -123,6 +142,12 @@ class Session:
         data["created_at"] = self.created_at
         data["updated_at"] = self.updated_at
         data.update(self.extra)
+        data["masking"] = {
+            **self.extra_masking,
+            "emails": self.mask_emails,
+            "ips": self.mask_ips,
+            "unmasked": sorted(set(self.unmasked)),
+        }
         head = tomli_w.dumps(data, multiline_strings=True)
         # [fields] in schema order, so that two saves of one incident diff cleanly.
         lines = [
@@ -237,8 +262,26 @@ def session_from_text(text: str, path: Path, session_id: str) -> Session:
     for key in ("created_at", "updated_at"):
         if key in data:
             setattr(session, key, _expect_datetime(path, key, data[key]))
+    _read_masking(session, data.get("masking", {}), path)
     session.extra = {k: v for k, v in data.items() if k not in _KNOWN_TOP_KEYS}
     return session
+
+
+def _read_masking(session: Session, table: Any, path: Path) -> None:
+    if not isinstance(table, dict):
+        raise SessionError(path, "[masking] must be a table")
+    for key, attribute in (("emails", "mask_emails"), ("ips", "mask_ips")):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise SessionError(path, f"masking.{key} must be true or false")
+            setattr(session, attribute, table[key])
+    unmasked = table.get("unmasked", [])
+    if not isinstance(unmasked, list) or not all(isinstance(u, str) for u in unmasked):
+        raise SessionError(path, "masking.unmasked must be a list of strings")
+    session.unmasked = list(unmasked)
+    session.extra_masking = {
+        k: v for k, v in table.items() if k not in ("emails", "ips", "unmasked")
+    }
 
 
 # --- the store -----------------------------------------------------------------------------------
