@@ -369,7 +369,11 @@ class WizardScreen(Screen[None]):
     def _schedule_preview(self) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        self._preview_timer = self.set_timer(self.PREVIEW_DELAY, self._render_preview)
+        # Showing a prompt near the budget (~110 KB) costs the UI thread ~100 ms (TextArea
+        # reload): wait for a longer pause in the typing before doing it.
+        size = self.rendered.chars if self.rendered is not None else 0
+        delay = self.PREVIEW_DELAY * (1 + 2 * min(size, 100_000) / 100_000)
+        self._preview_timer = self.set_timer(delay, self._render_preview)
 
     def _render_preview(self) -> None:
         self._preview_timer = None

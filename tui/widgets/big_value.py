@@ -29,11 +29,11 @@ class BigValueView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self._summary(), classes="big-summary")
-        yield Static(self._excerpt(), classes="big-excerpt", markup=False)
         with Horizontal(classes="big-actions"):
             yield Button(Content("Replace from file"), id="big-load", compact=True)
             yield Button(Content("Edit in $EDITOR"), id="big-edit", compact=True)
             yield Button(Content("Clear"), id="big-clear", compact=True, variant="warning")
+        yield Static(self._excerpt(), classes="big-excerpt", markup=False)
 
     def _summary(self) -> Content:
         value = self._value
@@ -49,7 +49,7 @@ class BigValueView(Vertical):
         )
 
     def _excerpt(self) -> str:
-        parts = head_and_tail(self._value)
+        parts = head_and_tail(self._value, lines=5)
         if parts is None:
             return visible_controls(self._value)
         head, tail = parts

@@ -1,0 +1,72 @@
+"""Fixed incident data for the UI's snapshot tests and the README screenshots.
+
+Everything here is deterministic: fixed ids, fixed timestamps, and a clock to match, so that
+neither the snapshots nor the screenshots change from one run to the next.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tui.session import Session, SessionStore
+
+#: The clock the app is given: ages in the picker are measured from here.
+NOW = datetime(2026, 11, 29, 14, 30, tzinfo=UTC)
+
+CHECKOUT: dict[str, str] = {
+    "title": "Checkout returns 500 after the 14:05 deploy",
+    "severity": "SEV1",
+    "started_at": "14:07 UTC, maybe earlier",
+    "incident_summary": "Checkout API returns HTTP 500 for ~30% of requests since about 14:07.",
+    "project_context": "checkout-api: Python 3.12, FastAPI, Postgres 15; deployed by Argo CD.",
+    "affected_systems": "All web and mobile checkouts in eu-west-1; carts can't be paid.",
+    "environment": "production, eu-west-1, cluster prod-eu-2, release 2026.11.29-3",
+    "current_behavior": "POST /v2/checkout answers 500 with 'column discount_code does not exist'.",
+    "error_logs": (
+        "2026-11-29T14:07:12Z ERROR checkout.api POST /v2/checkout 500\n"
+        "Traceback (most recent call last):\n"
+        '  File "/app/checkout/orders.py", line 212, in create_order\n'
+        "    row = await db.fetchrow(INSERT_ORDER, *values)\n"
+        'asyncpg.exceptions.UndefinedColumnError: column "discount_code" does not exist'
+    ),
+    "recent_changes": "14:05 deploy of release 2026.11.29-3 (PR #4411: discount codes).",
+    "suspected_files": "checkout/orders.py\nmigrations/0042_discount_code.py",
+    "rollback_options": "Argo CD rollback to 2026.11.29-2 (~4 min); no schema change to undo.",
+}
+
+
+def checkout_session(store: SessionStore) -> Session:
+    """The SEV1 most screenshots show: most fields known, a few left unknown on purpose."""
+    session = Session(
+        id="20261129-1412-checkout-returns-500",
+        created_at=NOW - timedelta(minutes=18),
+        updated_at=NOW - timedelta(minutes=3),
+    )
+    session.path = store.path_for(session.id)
+    for key, value in CHECKOUT.items():
+        session.set(key, value)
+    store.save(session, touch=False)
+    return session
+
+
+def add_picker_sessions(store: SessionStore) -> None:
+    """Three incidents of different ages and completeness, for the picker."""
+    checkout_session(store)
+    older = Session(
+        id="20261128-0920-search-latency",
+        title="Search p99 latency above 3 s",
+        severity="SEV3",
+        created_at=NOW - timedelta(days=1, hours=5),
+        updated_at=NOW - timedelta(days=1, hours=4),
+    )
+    older.set("incident_summary", "Search p99 latency went from 400 ms to 3 s.")
+    older.path = store.path_for(older.id)
+    store.save(older, touch=False)
+    untitled = Session(
+        id="20261129-1101-incident",
+        created_at=NOW - timedelta(hours=3, minutes=29),
+        updated_at=NOW - timedelta(hours=3, minutes=20),
+    )
+    untitled.set("incident_summary", "Login emails arrive 20 minutes late")
+    untitled.path = store.path_for(untitled.id)
+    store.save(untitled, touch=False)
