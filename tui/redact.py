@@ -30,8 +30,8 @@ Choices made here (each keeps a debugging clue or avoids a leak; tests pin them)
   masked at any length.
 - A YAML-style ``key: value`` at the start of a line masks the value up to the end of the line
   (less a `` #`` comment); ``KEY=value`` at the start of a line (env files) up to whitespace;
-  elsewhere (log lines, query strings, connection strings) the value ends at whitespace, a quote,
-  ``&``, ``;`` or ``,``.
+  in a query string (the key follows ``?`` or ``&``) at ``&``; elsewhere (log lines, connection
+  strings) at whitespace, a quote, ``;`` or ``,``.
 - ``Authorization`` credentials and bare ``Bearer`` tokens need 8 and 20 characters respectively,
   so prose such as "authorization: failed for user" is left alone. Digest credentials are not
   parsed (their parts are not one token).
@@ -59,7 +59,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Finding", "RedactOptions", "Redactor", "fingerprint"]
+__all__ = ["KINDS", "Finding", "RedactOptions", "Redactor", "fingerprint"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,43 @@ class Finding:
     preview: str
     #: False when the value's fingerprint is in `RedactOptions.allow` and it was left as is.
     masked: bool = True
+
+
+#: Every kind a `Finding` (and so a label) can have.
+KINDS: frozenset[str] = frozenset(
+    {
+        # Tokens recognised by their shape
+        "private-key",
+        "jwt",
+        "aws-access-key-id",
+        "github-token",
+        "gitlab-token",
+        "slack-token",
+        "slack-webhook",
+        "openai-api-key",
+        "anthropic-api-key",
+        "google-api-key",
+        "stripe-key",
+        "npm-token",
+        "pypi-token",
+        # Credentials recognised by where they sit
+        "url-password",
+        "bearer-token",
+        "basic-auth",
+        "authorization",
+        "cookie",
+        "password",
+        "secret",
+        "token",
+        "api-key",
+        "aws-secret-access-key",
+        "signature",
+        # Customer data
+        "card-number",
+        "email",
+        "ip",
+    }
+)
 
 
 def fingerprint(secret: str) -> str:
@@ -246,7 +283,8 @@ _PLACEHOLDER = re.compile(
 
 
 def _is_placeholder(value: str) -> bool:
-    return _PLACEHOLDER.fullmatch(value) is not None
+    # A value that starts with one of our labels was masked already ("[REDACTED:jwt#1]\\n").
+    return value.startswith("[REDACTED:") or _PLACEHOLDER.fullmatch(value) is not None
 
 
 # --- Private keys -----------------------------------------------------------------------------
@@ -287,7 +325,13 @@ def _find_stripe(text: str, hay: str) -> Iterator[_Span]:
 
 
 _TOKEN_RULES: tuple[_Rule, ...] = (
-    _regex_rule("jwt", r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*", ("eyJ",)),
+    # The lookbehind rejects an "eyJ" inside a longer token at once: without it, a long run of
+    # "eyJeyJ…" would be scanned again from each of its starts.
+    _regex_rule(
+        "jwt",
+        r"eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{5,}+\.eyJ[A-Za-z0-9_-]{5,}+\.[A-Za-z0-9_-]*",
+        ("eyJ",),
+    ),
     _regex_rule("anthropic-api-key", r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
     _regex_rule(
         "openai-api-key",
@@ -398,13 +442,16 @@ _COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _find_cookies(text: str, hay: str) -> Iterator[_Span]:
-    for m in _COOKIE.finditer(hay):
+    search_from = 0
+    while (m := _COOKIE.search(hay, search_from)) is not None:
+        search_from = m.end()
         is_set = hay.endswith("set-", 0, m.start())
         if not _starts_word(text, m.start() - 4 if is_set else m.start()):
             continue
         start = m.end()
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
+        search_from = end  # the header's value is read whole, once
         quote = m.group("q")
         if quote:
             close = text.find(quote, start, end)
@@ -452,7 +499,7 @@ _KV_VALUE = r"""
         \\"(?P<esc>(?:[^\\\n]|\\[^"\n])*)(?:\\")?    # escaped JSON inside a log line
       | "(?P<dq>(?:[^"\\\n]|\\.)*)"?                  # a value cut short still masks
       | '(?P<sq>(?:[^'\\\n]|\\.)*)'?
-      | (?P<bare>[^\s"'`,;&]*)
+      | (?P<bare>[^\s"'`,;]*)
     )
 """
 _KV = tuple(
@@ -460,6 +507,7 @@ _KV = tuple(
 )
 _KV_KEYWORDS = tuple(literal for literal, _ in _KV_WORDS)
 _SPACE = re.compile(r"\s")
+_QUERY_END = re.compile(r"[&#]")
 
 
 def _kv_kind(word: str) -> str:
@@ -480,13 +528,23 @@ def _word_starts_key(text: str, start: int, end: int) -> bool:
     return text[start].isupper() and (end - start < 2 or text[start + 1].islower())  # camelCase
 
 
-def _key_at_line_start(text: str, word_start: int) -> bool:
+def _key_start(text: str, word_start: int) -> int:
+    """Where the key holding the word starts, its opening quote included."""
     i = word_start
     floor = max(0, word_start - 128)
     while i > floor and (text[i - 1].isalnum() or text[i - 1] in "_.-\"'"):
         i -= 1
-    line_start = text.rfind("\n", 0, i) + 1
-    return text[line_start:i].strip() in ("", "-", "export")
+    return i
+
+
+def _at_line_start(text: str, key_start: int) -> bool:
+    # A bounded look back: a long line with many pairs must not cost a scan to its start each.
+    window_start = max(0, key_start - 64)
+    before = text[window_start:key_start]
+    newline = before.rfind("\n")
+    if newline == -1 and window_start > 0:
+        return False
+    return before[newline + 1 :].strip() in ("", "-", "export")
 
 
 def _line_value_end(text: str, start: int) -> int:
@@ -512,12 +570,17 @@ def _find_kv_with(rx: re.Pattern[str], text: str, hay: str) -> Iterator[_Span]:
             continue
         name = next(g for g in ("esc", "dq", "sq", "bare") if m.group(g) is not None)
         vstart, vend = m.span(name)
-        if name == "bare" and _key_at_line_start(text, m.start("word")):
-            if m.group("sep") == ":":
-                vend = _line_value_end(text, vstart)  # YAML: the rest of the line
-            else:
-                space = _SPACE.search(text, vstart)  # an env file: the shell's word
-                vend = len(text) if space is None else space.start()
+        if name == "bare":
+            key_start = _key_start(text, m.start("word"))
+            if _at_line_start(text, key_start):
+                if m.group("sep") == ":":
+                    vend = _line_value_end(text, vstart)  # YAML: the rest of the line
+                else:
+                    space = _SPACE.search(text, vstart)  # an env file: the shell's word
+                    vend = len(text) if space is None else space.start()
+            elif key_start > 0 and text[key_start - 1] in "?&":
+                cut = _QUERY_END.search(text, vstart, vend)  # a query string: "&" ends it
+                vend = vend if cut is None else cut.start()
         value = text[vstart:vend]
         kind = _kv_kind(word)
         if not value or _is_placeholder(value):
@@ -549,37 +612,43 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _card_ok(groups: list[str], seps: str) -> bool:
-    digits = "".join(groups)
-    if digits[0] not in "23456":
-        return False  # no card network starts with 0, 1, 7, 8 or 9; timestamps start with 1
-    if len(groups) == 1:
-        shape_ok = len(digits) in (15, 16)
-    else:
-        shape_ok = (
-            13 <= len(digits) <= 19
-            and len(set(seps)) == 1
-            and len(groups[0]) == 4
-            and all(3 <= len(g) <= 6 for g in groups[1:])
-        )
-    return shape_ok and _luhn_ok(digits)
+def _card_end(text: str, groups: list[tuple[int, int]], i: int) -> int:
+    """The end of the longest card number starting at group i, or 0."""
+    start, end = groups[i]
+    if text[start] not in "23456":
+        return 0  # the major networks start with 2-6; timestamps with 1
+    if end - start in (15, 16):
+        return end if _luhn_ok(text[start:end]) else 0
+    if end - start != 4:
+        return 0
+    # Groups of 3 to 6 digits joined by the same separator, 13 to 19 digits in all.
+    separator = text[end] if end < len(text) else ""
+    digits = text[start:end]
+    candidates: list[tuple[int, str]] = []
+    for g_start, g_end in groups[i + 1 : i + 5]:
+        if text[g_start - 1] != separator or not 3 <= g_end - g_start <= 6:
+            break
+        digits += text[g_start:g_end]
+        if len(digits) > 19:
+            break
+        if len(digits) >= 13:
+            candidates.append((g_end, digits))
+    for g_end, number in reversed(candidates):
+        if _luhn_ok(number):
+            return g_end
+    return 0
 
 
 def _find_cards(text: str, hay: str) -> Iterator[_Span]:
     for run in _CARD_RUN.finditer(text):
-        groups = list(_GROUP.finditer(text, run.start(), run.end()))
+        groups = [m.span() for m in _GROUP.finditer(text, run.start(), run.end())]
         i = 0
         while i < len(groups):
-            # The longest card starting at group i: a card may sit among other numbers.
-            found = 0
-            for j in range(min(len(groups), i + 5), i, -1):
-                seps = "".join(text[g.end()] for g in groups[i : j - 1])
-                if _card_ok([g.group() for g in groups[i:j]], seps):
-                    found = j
-                    break
-            if found:
-                yield groups[i].start(), groups[found - 1].end(), "card-number"
-                i = found
+            end = _card_end(text, groups, i)
+            if end:
+                yield groups[i][0], end, "card-number"
+                while i < len(groups) and groups[i][0] < end:
+                    i += 1
             else:
                 i += 1
 
@@ -588,7 +657,9 @@ def _find_cards(text: str, hay: str) -> Iterator[_Span]:
 
 # Found from its "@"; the local part is read backwards in code. Not a git remote
 # ("git@github.com:org/repo").
-_EMAIL_DOMAIN = re.compile(r"@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-]|:[\w~/])")
+_EMAIL_DOMAIN = re.compile(
+    r"@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9]|:[\w~/])"
+)
 _EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 
 
@@ -614,12 +685,20 @@ _IPV6 = re.compile(
 )
 
 
+def _ipv6_shaped(candidate: str) -> bool:
+    """Not a time of day, a MAC address nor "A::B" in code, which ipaddress may accept."""
+    if "::" not in candidate and candidate.count(":") != 7:
+        return False
+    groups = [group for group in candidate.split(":") if group]
+    return len(groups) >= 2 and max(len(group) for group in groups) >= 3
+
+
 def _find_ips(text: str, hay: str) -> Iterator[_Span]:
     for rx in (_IPV4, _IPV6):
         for m in rx.finditer(text):
             candidate = m.group()
-            if rx is _IPV6 and "::" not in candidate and candidate.count(":") != 7:
-                continue  # a time of day, a MAC address
+            if rx is _IPV6 and not _ipv6_shaped(candidate):
+                continue
             try:
                 address = ipaddress.ip_address(candidate)
             except ValueError:
