@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from incident_demo import CHECKOUT, checkout_session
-from textual.widgets import Footer, Input, Select, TextArea
+from textual.widgets import Footer, Input, OptionList, Select, TextArea
 from ui_helpers import notifications, settle, wizard
 
 import tui.screens.wizard as wizard_module
 from tui.app import IncidentApp
 from tui.prompt import TemplateLibrary, prompt_for
-from tui.schema import FIELDS, STEPS, fields_of_step
+from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step
 from tui.screens.wizard import WizardScreen
 from tui.session import SessionStore
 from tui.widgets.field_editor import FieldEditor
@@ -633,3 +633,31 @@ async def test_help_lists_every_key(make_app: MakeApp) -> None:
         assert "Save and quit" in text and "Command palette" in text
         await pilot.press("escape")
         assert isinstance(app.screen, WizardScreen)
+
+
+async def test_review_lists_unknowns_that_jump_to_their_field(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    session = checkout_session(store)
+    session.set("monitoring", "paged by token ghp_abcdefghijklmnopqrstuvwxyz0123456789")
+    store.save(session)
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("alt+5")
+        await settle(pilot)
+        screen = wizard(app)
+        unknowns = screen.query_one("#review-unknowns", OptionList)
+        listed = [unknowns.get_option_at_index(i).id for i in range(unknowns.option_count)]
+        assert listed == [f.key for f in screen.session.unknowns()]
+        assert "expected_behavior" in listed
+        secrets = str(screen.query_one("#review-secrets").render())
+        assert "github-token in Monitoring or alert data" in secrets
+        assert "ghp_abcdefghijklmnopqrstuvwxyz0123456789" not in secrets
+
+        assert app.focused is unknowns
+        await pilot.press("down", "enter")  # the second unknown
+        await pilot.pause()
+        second = listed[1]
+        assert app.focused is not None and app.focused.id == f"input-{second}"
+        assert screen.current_step == FIELDS_BY_KEY[second].step

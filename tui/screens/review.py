@@ -5,18 +5,22 @@ The prompt itself is the wizard's preview pane, which Review always shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.schema import STEPS_BY_KEY, Field
+from tui.redact import Finding
+from tui.sanitize import visible_controls
+from tui.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
 
 
-class ReviewPanel(VerticalScroll, can_focus=False):
+class ReviewPanel(Vertical):
     class JumpTo(Message):
         """The user picked an unknown: take them to its field."""
 
@@ -42,6 +46,7 @@ class ReviewPanel(VerticalScroll, can_focus=False):
             yield Button(Content("Save"), id="review-save", compact=True)
         yield Static("", id="review-summary")
         yield OptionList(id="review-unknowns")
+        yield Static("", id="review-secrets")
 
     def show_unknowns(self, unknowns: list[Field]) -> None:
         summary = self.query_one("#review-summary", Static)
@@ -67,6 +72,30 @@ class ReviewPanel(VerticalScroll, can_focus=False):
             for f in unknowns
         )
         options.highlighted = 0
+
+    def show_findings(self, findings: Sequence[Finding]) -> None:
+        """The secrets the prompt masks: kind, field and a safe hint, never the secret."""
+        secrets = self.query_one("#review-secrets", Static)
+        masked = [f for f in findings if f.masked]
+        if not masked:
+            secrets.update(Content.styled("No secrets found to mask.", "$text-muted"))
+            return
+        noun = "secret" if len(masked) == 1 else "secrets"
+        lines = [Content.styled(f"{len(masked)} {noun} masked in the prompt:", "bold")]
+        for finding in masked[:12]:
+            field = FIELDS_BY_KEY.get(finding.where)
+            where = field.label if field is not None else finding.where
+            lines.append(
+                Content.assemble(
+                    "  ",
+                    (finding.kind, "$text-warning"),
+                    f" in {where}: ",
+                    (visible_controls(finding.preview), "dim"),
+                )
+            )
+        if len(masked) > 12:
+            lines.append(Content(f"  … and {len(masked) - 12:,} more"))
+        secrets.update(Content("\n").join(lines))
 
     def focus_first(self) -> None:
         options = self.query_one("#review-unknowns", OptionList)

@@ -217,6 +217,7 @@ class WizardScreen(Screen[None]):
         if isinstance(form, ReviewPanel):
             self._current_key = None
             form.show_unknowns([f for f in FIELDS if self._unknown[f.key]])
+            form.show_findings(self.rendered.findings if self.rendered is not None else ())
             if focus:
                 form.focus_first()
         else:
@@ -401,6 +402,9 @@ class WizardScreen(Screen[None]):
             return
         self.rendered = result
         preview.show(result)
+        review = self._form(REVIEW)
+        if isinstance(review, ReviewPanel):
+            review.show_findings(result.findings)
 
     def action_toggle_preview(self) -> None:
         self._preview_hidden = not self._preview_hidden

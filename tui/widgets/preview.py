@@ -17,6 +17,9 @@ def prompt_summary(rendered: RenderedPrompt) -> Content:
         ("Prompt", "bold"),
         f" · {rendered.chars:,} chars · ≈{rendered.tokens:,} tokens",
     ]
+    masked = sum(1 for f in rendered.findings if f.masked)
+    if masked:
+        parts.append((f" · {masked} secret{'' if masked == 1 else 's'} masked", "$text-success"))
     if rendered.trims:
         labels = ", ".join(t.label for t in rendered.trims)
         parts.append((f" · trimmed to fit {rendered.max_tokens:,}: {labels}", "$text-warning"))
