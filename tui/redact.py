@@ -472,16 +472,21 @@ def _find_cookies(text: str, hay: str) -> Iterator[_Span]:
     while (m := _COOKIE.search(hay, search_from)) is not None:
         search_from = m.end()
         is_set = hay.endswith("set-", 0, m.start())
-        if not _starts_word(text, m.start() - 4 if is_set else m.start()):
+        name_start = m.start() - 4 if is_set else m.start()
+        if not _starts_word(text, name_start):
             continue
         start = m.end()
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
-        search_from = end  # the header's value is read whole, once
-        quote = m.group("q")
+        # The value ends at its closing quote: after the name ("Cookie": "a=b") or, as in
+        # curl -H "Cookie: a=b", before it.
+        quote = m.group("q") or (
+            text[name_start - 1] if name_start and text[name_start - 1] in "\"'" else ""
+        )
         if quote:
             close = text.find(quote, start, end)
             end = end if close == -1 else close
+        search_from = end  # the header's value is read whole, once
         pos = start
         while pos < end:
             semi = text.find(";", pos, end)
