@@ -45,6 +45,8 @@ Choices made here (each keeps a debugging clue or avoids a leak; tests pin them)
   (``git@github.com:org/repo``).
 - IP addresses (when ``ips`` is on) skip loopback and unspecified addresses: ``127.0.0.1`` and
   ``0.0.0.0`` identify nobody and say where a service listens.
+- Private keys: the whole BEGIN…END block. A block cut short (a trimmed log) is masked from its
+  BEGIN to the last base64 line, and the base64 lines before an END whose BEGIN is gone too.
 - Certificates and public keys are not secrets and are left alone. No entropy guessing anywhere.
 
 Every pattern avoids nested quantifiers over overlapping classes, and each rule has a cheap
