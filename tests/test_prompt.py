@@ -196,3 +196,16 @@ def test_a_broken_template_is_reported_with_file_and_line(tmp_path: Path) -> Non
         prompt_for({}, TemplateLibrary(tmp_path), "typo")
     with pytest.raises(TemplateProblem, match="no template named 'nope'"):
         prompt_for({}, TemplateLibrary(tmp_path), "nope")
+
+
+def test_a_cut_inside_a_long_line_never_splits_a_secret() -> None:
+    token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    # One long JSON line with a token every ~100 characters: any cut lands near one.
+    record = '{"user":"u1","auth":"' + token + '","path":"/api/pay","status":500},'
+    values = full_values()
+    values["error_logs"] = "[" + record * 20_000 + "]"
+    rendered = render(values, max_tokens=3_000)
+    assert rendered.trims
+    assert "bytes of one line" in rendered.text
+    assert "ghp_" not in rendered.text.replace("[REDACTED:github-token#1]", "")
+    assert "[REDACTED:github-token#1]" in rendered.text

@@ -157,23 +157,27 @@ def _utf8_len(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
+# Where a cut inside a line may fall: never inside a token, so that masking, which runs on what
+# is kept, still sees every secret whole (half a token would match no rule and leak).
+_SEPARATOR = re.compile(r"[\s,;\"'<>()\[\]{}|]")
+_SEPARATOR_WINDOW = 512
+
+
 def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, int]:
     """Keep about 40% head and 60% tail (the last lines of a log hold the latest error).
 
-    Cuts fall on line boundaries when there are any nearby, so no log line is half-shown.
-    Returns the text, and the number of lines and bytes left out.
+    Cuts fall on line boundaries when there are any nearby, so no log line is half-shown, and
+    otherwise between tokens. Returns the text, and the number of lines and bytes left out.
     """
+    keep_chars = max(keep_chars, _MIN_KEEP)
     if len(value) <= keep_chars:
         return value, 0, 0
-    keep_chars = max(keep_chars, _MIN_KEEP)
     head_end = int(keep_chars * 0.4)
     tail_start = len(value) - (keep_chars - head_end)
     newline = value.rfind("\n", 0, head_end)
-    if newline > head_end // 2:
-        head_end = newline + 1
+    head_end = newline + 1 if newline > head_end // 2 else _separator_before(value, head_end)
     newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
-    if newline != -1:
-        tail_start = newline + 1
+    tail_start = newline + 1 if newline != -1 else _separator_after(value, tail_start)
     omitted = value[head_end:tail_start]
     lines = omitted.count("\n")
     size = _utf8_len(omitted)
@@ -185,6 +189,17 @@ def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, 
     joiner = "" if head.endswith("\n") or not head else "\n"
     tail_joiner = "\n" if value[tail_start - 1 : tail_start] == "\n" else ""
     return f"{head}{joiner}{marker}{tail_joiner}{value[tail_start:]}", lines, size
+
+
+def _separator_before(value: str, index: int) -> int:
+    start = max(0, index - _SEPARATOR_WINDOW)
+    found = [m.end() for m in _SEPARATOR.finditer(value, start, index)]
+    return found[-1] if found else index
+
+
+def _separator_after(value: str, index: int) -> int:
+    match = _SEPARATOR.search(value, index, index + _SEPARATOR_WINDOW)
+    return match.start() if match else index
 
 
 def unknown_labels(values: Mapping[str, str]) -> list[str]:
