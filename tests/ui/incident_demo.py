@@ -29,6 +29,10 @@ CHECKOUT: dict[str, str] = {
         "    row = await db.fetchrow(INSERT_ORDER, *values)\n"
         'asyncpg.exceptions.UndefinedColumnError: column "discount_code" does not exist'
     ),
+    "monitoring": (
+        "PagerDuty checkout-5xx fired 14:08 UTC: 5xx rate 31% (normally <0.1%), p99 4.2 s.\n"
+        "Posted to https://hooks.slack.com/services/T0DEMO000/B0DEMO000/abcdefghijklmnopqrstuvwx"
+    ),
     "recent_changes": "14:05 deploy of release 2026.11.29-3 (PR #4411: discount codes).",
     "suspected_files": "checkout/orders.py\nmigrations/0042_discount_code.py",
     "rollback_options": "Argo CD rollback to 2026.11.29-2 (~4 min); no schema change to undo.",

@@ -75,7 +75,8 @@ async def test_preview_is_rendered_once_typing_stops(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(wizard_module, "prompt_for", counting)
-    monkeypatch.setattr(WizardScreen, "PREVIEW_DELAY", 0.3)
+    # Long enough that no pause between Pilot's key presses reaches it, even on a busy machine.
+    monkeypatch.setattr(WizardScreen, "PREVIEW_DELAY", 1.0)
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -85,7 +86,7 @@ async def test_preview_is_rendered_once_typing_stops(
         editor.focus_input()
         await pilot.press(*"twelve chars")
         assert len(renders) == before, "the preview must not render on each keystroke"
-        await settle(pilot, 0.4)
+        await settle(pilot, 1.3)
         assert len(renders) == before + 1
         assert "Incident summary: twelve chars" in wizard(app).query_one(PreviewPane).text
 
