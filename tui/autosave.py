@@ -21,6 +21,8 @@ def snapshot(session: Session) -> Session:
         fields=dict(session.fields),
         extra=dict(session.extra),
         extra_fields=dict(session.extra_fields),
+        extra_masking=dict(session.extra_masking),
+        unmasked=list(session.unmasked),
     )
 
 

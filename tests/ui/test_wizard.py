@@ -13,6 +13,7 @@ from ui_helpers import notifications, settle, wizard
 
 import tui.screens.wizard as wizard_module
 from tui.app import IncidentApp
+from tui.cli import main as cli_main
 from tui.prompt import TemplateLibrary, prompt_for
 from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step
 from tui.screens.wizard import WizardScreen
@@ -27,8 +28,12 @@ MakeApp = Callable[..., IncidentApp]
 
 
 def expected_prompt(store: SessionStore, screen: WizardScreen) -> str:
-    values = screen.session.values()
-    return prompt_for(values, TemplateLibrary(store.templates_dir), screen.session.template).text
+    """What `incident-tui render` prints for the session (the CLI's own call)."""
+    session = screen.session
+    library = TemplateLibrary(store.templates_dir)
+    return prompt_for(
+        session.values(), library, session.template, redact=session.redact_options()
+    ).text
 
 
 async def test_typing_updates_preview_and_unknown_counts(
@@ -294,6 +299,11 @@ async def test_export_writes_the_prompt_with_mode_0600(
         assert target.read_text() == expected_prompt(store, wizard(app))
         assert target.stat().st_mode & 0o777 == 0o600
         assert str(target) in notifications(app)[-1]
+    # Byte for byte what the command line renders for the same saved incident.
+    from_cli = tmp_path / "out" / "cli.md"
+    assert cli_main(["render", "20261129-1412-checkout-returns-500", "-o", str(from_cli)]) == 0
+    assert target.read_bytes() == from_cli.read_bytes()
+    assert "[REDACTED:slack-webhook#1]" in target.read_text()
 
 
 async def test_autosave_writes_the_file(make_app: MakeApp, store: SessionStore) -> None:

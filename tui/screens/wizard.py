@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 from tui.autosave import Saver, snapshot
 from tui.errors import IncidentTuiError
 from tui.prompt import RenderedPrompt, TemplateLibrary, prompt_for
+from tui.redact import RedactOptions
 from tui.sanitize import strip_controls, visible_controls
 from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
 from tui.screens.dialogs import PathDialog
@@ -50,6 +51,19 @@ REVIEW = "review"
 WIZARD_STEPS: tuple[tuple[str, str], ...] = (*((s.key, s.title) for s in STEPS), (REVIEW, "Review"))
 STEP_KEYS: tuple[str, ...] = tuple(key for key, _ in WIZARD_STEPS)
 TEXT_KINDS = ("text", "large")
+
+
+class RenderRequest(NamedTuple):
+    """Everything the prompt is made of, taken on the UI thread; rendered in a worker."""
+
+    values: dict[str, str]
+    library: TemplateLibrary
+    template: str
+    redact: RedactOptions
+
+    def render(self) -> RenderedPrompt:
+        """The prompt exactly as copy, export and `incident-tui render` produce it."""
+        return prompt_for(self.values, self.library, self.template, redact=self.redact)
 
 
 class PaletteCommand(NamedTuple):
@@ -367,6 +381,12 @@ class WizardScreen(Screen[None]):
 
     # --- preview ---------------------------------------------------------------------------------
 
+    def render_request(self) -> RenderRequest:
+        session = self.session
+        return RenderRequest(
+            session.values(), self.library, session.template, session.redact_options()
+        )
+
     def _schedule_preview(self) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
@@ -378,13 +398,13 @@ class WizardScreen(Screen[None]):
 
     def _render_preview(self) -> None:
         self._preview_timer = None
-        self._preview_job(self.session.values(), self.session.template, self._generation)
+        self._preview_job(self.render_request(), self._generation)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _preview_job(self, values: dict[str, str], template: str, generation: int) -> None:
+    def _preview_job(self, request: RenderRequest, generation: int) -> None:
         worker = get_current_worker()
         try:
-            result: RenderedPrompt | str = prompt_for(values, self.library, template)
+            result: RenderedPrompt | str = request.render()
         except IncidentTuiError as exc:
             result = str(exc)
         except Exception as exc:  # noqa: BLE001 - shown in the pane, never a traceback
@@ -518,12 +538,12 @@ class WizardScreen(Screen[None]):
     # --- copy and export -------------------------------------------------------------------------
 
     def action_copy(self) -> None:
-        self._copy_job(self.session.values(), self.session.template)
+        self._copy_job(self.render_request())
 
     @work(thread=True, exclusive=True, group="copy", exit_on_error=False)
-    def _copy_job(self, values: dict[str, str], template: str) -> None:
+    def _copy_job(self, request: RenderRequest) -> None:
         try:
-            rendered = prompt_for(values, self.library, template)
+            rendered = request.render()
             message, ok = copy_prompt(rendered.text, self._osc52)
         except Exception as exc:  # noqa: BLE001 - a failed copy is a notification
             self.notify(
@@ -557,15 +577,15 @@ class WizardScreen(Screen[None]):
 
     def _export_to(self, target: str | None) -> None:
         if target:
-            self.export_job(self.session.values(), self.session.template, target)
+            self.export_job(self.render_request(), target)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def export_job(self, values: dict[str, str], template: str, target: str) -> None:
+    def export_job(self, request: RenderRequest, target: str) -> None:
         path = Path(target).expanduser()
         try:
             if path.is_dir():
                 path = path / f"{self.session.id}.prompt.md"
-            rendered = prompt_for(values, self.library, template)
+            rendered = request.render()
             atomic_write(path, rendered.text.encode("utf-8"))
         except OSError as exc:
             self.notify(
