@@ -5,6 +5,9 @@ Screens and widgets live in tui/screens and tui/widgets; this module only wires 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -55,6 +58,7 @@ class IncidentApp(App[int]):
         self.blink = blink
 
     def on_mount(self) -> None:
+        self._catch_hangup()
         if self.start == "resume" and self.start_path is not None:
             self.open_path(self.start_path)
         elif self.start == "new":
@@ -65,6 +69,25 @@ class IncidentApp(App[int]):
                 self.open_picker()
             else:
                 self.new_incident(self.start_title)
+
+    def _catch_hangup(self) -> None:
+        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves before the app goes."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.on_hangup)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(number)
+
+    def on_hangup(self) -> None:
+        wizard = self.wizard
+        if wizard is not None:
+            wizard.save_before_exit()
+        self.exit(1, return_code=1)
 
     # --- screens ---------------------------------------------------------------------------------
 
@@ -121,7 +144,7 @@ class IncidentApp(App[int]):
 
         def decide(quit_anyway: bool | None) -> None:
             if quit_anyway:
-                self.exit(1)
+                self.exit(1, return_code=1)
 
         self.push_screen(
             ConfirmDialog(

@@ -672,3 +672,23 @@ async def test_review_lists_unknowns_that_jump_to_their_field(
         second = listed[1]
         assert app.focused is not None and app.focused.id == f"input-{second}"
         assert screen.current_step == FIELDS_BY_KEY[second].step
+
+
+async def test_hangup_saves_before_leaving(make_app: MakeApp, store: SessionStore) -> None:
+    import os
+    import signal
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        screen.AUTOSAVE_DELAY = 60
+        path = screen.session.path
+        editor = screen.editor("incident_summary")
+        assert editor is not None
+        editor.focus_input()
+        await pilot.press(*"ssh dropped")
+        os.kill(os.getpid(), signal.SIGHUP)  # what the terminal closing sends
+        await pilot.pause(0.2)
+    assert app.return_code == 1
+    assert path is not None and store.load(path).get("incident_summary") == "ssh dropped"
