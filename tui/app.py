@@ -166,7 +166,10 @@ class IncidentApp(App[int]):
     def key_sections(self) -> list[Section]:
         rows = partial(binding_rows, display=self.get_key_display)
         return [
-            ("Everywhere", [*rows(self._app_bindings()), ("ctrl+p", "Command palette")]),
+            (
+                "Everywhere",
+                [*rows(self._app_bindings()), ("^p", "Command palette: every action by name")],
+            ),
             ("Wizard", rows(b for b in WizardScreen.BINDINGS if isinstance(b, Binding))),
             ("In a field", list(TEXT_KEYS)),
             (

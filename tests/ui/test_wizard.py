@@ -662,7 +662,8 @@ async def test_review_lists_unknowns_that_jump_to_their_field(
         listed = [unknowns.get_option_at_index(i).id for i in range(unknowns.option_count)]
         assert listed == [f.key for f in screen.session.unknowns()]
         assert "expected_behavior" in listed
-        secrets = str(screen.query_one("#review-secrets").render())
+        findings = screen.query_one("#review-findings", OptionList)
+        secrets = str(findings.get_option_at_index(0).prompt)
         assert "github-token in Monitoring or alert data" in secrets
         assert "ghp_abcdefghijklmnopqrstuvwxyz0123456789" not in secrets
 
@@ -692,3 +693,34 @@ async def test_hangup_saves_before_leaving(make_app: MakeApp, store: SessionStor
         await pilot.pause(0.2)
     assert app.return_code == 1
     assert path is not None and store.load(path).get("incident_summary") == "ssh dropped"
+
+
+async def test_review_unmasks_a_false_positive_and_masks_it_again(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+    session = checkout_session(store)
+    session.set("monitoring", f"not a secret, a test fixture: {token}")
+    store.save(session)
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("alt+5")
+        await settle(pilot)
+        screen = wizard(app)
+        assert token not in screen.query_one(PreviewPane).text
+        findings = screen.query_one("#review-findings", OptionList)
+        findings.focus()
+        findings.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot, 0.3)
+        assert len(screen.session.unmasked) == 1
+        assert token in screen.query_one(PreviewPane).text
+        assert "SHOWN" in str(findings.get_option_at_index(0).prompt)
+        assert screen.session.path is not None
+        assert store.load(screen.session.path).unmasked == screen.session.unmasked
+
+        await pilot.press("enter")
+        await settle(pilot, 0.3)
+        assert screen.session.unmasked == []
+        assert token not in screen.query_one(PreviewPane).text

@@ -56,6 +56,9 @@ class HelpScreen(ModalScreen[None]):
                     classes="help-note",
                 )
 
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()
+
 
 def binding_rows(
     bindings: Iterable[Binding], display: Callable[[Binding], str]
@@ -69,4 +72,7 @@ def binding_rows(
         shown = display(binding)
         if shown not in keys:
             keys.append(shown)
-    return [(" / ".join(keys), label) for label, keys in rows.items()]
+    return [
+        (" / ".join(keys) if len(keys) <= 2 else f"{keys[0]} … {keys[-1]}", label)
+        for label, keys in rows.items()
+    ]

@@ -28,6 +28,14 @@ class ReviewPanel(Vertical):
             super().__init__()
             self.key = key
 
+    class ToggleMask(Message):
+        """Un-mask a secret the user says is a false positive, or mask it again."""
+
+        def __init__(self, fingerprint: str, *, unmask: bool) -> None:
+            super().__init__()
+            self.fingerprint = fingerprint
+            self.unmask = unmask
+
     class Action(Message):
         """A button: "copy", "export" or "save"."""
 
@@ -47,6 +55,7 @@ class ReviewPanel(Vertical):
         yield Static("", id="review-summary")
         yield OptionList(id="review-unknowns")
         yield Static("", id="review-secrets")
+        yield OptionList(id="review-findings")
 
     def show_unknowns(self, unknowns: list[Field]) -> None:
         summary = self.query_one("#review-summary", Static)
@@ -74,28 +83,50 @@ class ReviewPanel(Vertical):
         options.highlighted = 0
 
     def show_findings(self, findings: Sequence[Finding]) -> None:
-        """The secrets the prompt masks: kind, field and a safe hint, never the secret."""
-        secrets = self.query_one("#review-secrets", Static)
-        masked = [f for f in findings if f.masked]
-        if not masked:
-            secrets.update(Content.styled("No secrets found to mask.", "$text-muted"))
+        """What masking found: kind, field and a safe hint, never the secret. Enter on one
+        un-masks it (a false positive) or masks it again."""
+        heading = self.query_one("#review-secrets", Static)
+        options = self.query_one("#review-findings", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        # One row per secret, not per occurrence: the same value is masked (or not) everywhere.
+        unique = list({f.fingerprint: f for f in findings}.values())
+        if not unique:
+            heading.update(Content.styled("No secrets found to mask.", "$text-muted"))
+            options.display = False
             return
-        noun = "secret" if len(masked) == 1 else "secrets"
-        lines = [Content.styled(f"{len(masked)} {noun} masked in the prompt:", "bold")]
-        for finding in masked[:12]:
-            field = FIELDS_BY_KEY.get(finding.where)
-            where = field.label if field is not None else finding.where
-            lines.append(
-                Content.assemble(
-                    "  ",
-                    (finding.kind, "$text-warning"),
-                    f" in {where}: ",
-                    (visible_controls(finding.preview), "dim"),
-                )
+        masked = sum(1 for f in unique if f.masked)
+        heading.update(
+            Content.assemble(
+                (f"{masked} of {len(unique)} secret(s) masked", "bold"),
+                " — Enter un-masks a false positive (or masks it again):",
             )
-        if len(masked) > 12:
-            lines.append(Content(f"  … and {len(masked) - 12:,} more"))
-        secrets.update(Content("\n").join(lines))
+        )
+        options.display = True
+        options.add_options(
+            Option(self._finding_row(f), id=f"{f.fingerprint}|{int(f.masked)}") for f in unique
+        )
+        if highlighted is not None:
+            options.highlighted = min(highlighted, options.option_count - 1)
+
+    @staticmethod
+    def _finding_row(finding: Finding) -> Content:
+        field = FIELDS_BY_KEY.get(finding.where)
+        where = field.label if field is not None else finding.where
+        state = ("masked ", "$text-success") if finding.masked else ("SHOWN  ", "$text-error bold")
+        return Content.assemble(
+            state,
+            (finding.kind, "$text-warning"),
+            f" in {where}: ",
+            (visible_controls(finding.preview), "dim"),
+        )
+
+    @on(OptionList.OptionSelected, "#review-findings")
+    def _toggle(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        fingerprint, _, masked = (event.option.id or "").partition("|")
+        if fingerprint:
+            self.post_message(self.ToggleMask(fingerprint, unmask=masked == "1"))
 
     def focus_first(self) -> None:
         options = self.query_one("#review-unknowns", OptionList)

@@ -276,6 +276,20 @@ class WizardScreen(Screen[None]):
     async def _jump(self, event: ReviewPanel.JumpTo) -> None:
         await self.focus_field(event.key)
 
+    @on(ReviewPanel.ToggleMask)
+    def _toggle_mask(self, event: ReviewPanel.ToggleMask) -> None:
+        unmasked = self.session.unmasked
+        if event.unmask and event.fingerprint not in unmasked:
+            unmasked.append(event.fingerprint)
+        elif not event.unmask and event.fingerprint in unmasked:
+            unmasked.remove(event.fingerprint)
+        else:
+            return
+        self._generation += 1
+        self._refresh_status()
+        self._render_preview()
+        self._schedule_save(self.AUTOSAVE_DELAY)
+
     @on(ReviewPanel.Action)
     async def _review_action(self, event: ReviewPanel.Action) -> None:
         await self.run_action(event.action)
