@@ -5,9 +5,15 @@ Textual-free, so the rules for "what a loaded log becomes" are testable on their
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from tui.sanitize import normalize_newlines
+from tui.sanitize import normalize_newlines, strip_controls
 
 #: Values longer than this (in characters) are not put in a TextArea: it costs 100-300 ms of CPU
 #: per keystroke once it holds a few MB. They are shown read-only, head and tail, instead.
@@ -82,3 +88,44 @@ def _cut(lines: list[str], max_line: int) -> str:
     return "\n".join(
         line if len(line) <= max_line else line[: max_line - 1] + "…" for line in lines
     )
+
+
+def editor_command(env: Mapping[str, str] | None = None) -> list[str]:
+    """$VISUAL, else $EDITOR, else vi, split like a shell would ("code --wait" works)."""
+    env = os.environ if env is None else env
+    command = env.get("VISUAL") or env.get("EDITOR") or "vi"
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise TextFileError(f"cannot parse the editor command {command!r}: {exc}") from None
+    return argv or ["vi"]
+
+
+def edit_in_editor(
+    text: str,
+    name: str,
+    suspend: Callable[[], AbstractContextManager[None]],
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """Let the user edit `text` in their editor; the text they saved.
+
+    The text goes to a private temporary file (its directory is 0700), the editor runs inside
+    `suspend()` (the app hands the terminal over), and what comes back is decoded like a loaded
+    file, with escape sequences dropped. The final newline editors add is taken off again.
+    Raises TextFileError when the editor cannot start or exits with an error.
+    """
+    argv = editor_command(env)
+    with tempfile.TemporaryDirectory(prefix="incident-tui-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(text.encode("utf-8", "replace"))
+        try:
+            with suspend():
+                status = subprocess.run([*argv, str(path)], check=False).returncode
+        except OSError as exc:
+            raise TextFileError(f"cannot start {argv[0]}: {exc.strerror or exc}") from None
+        if status != 0:
+            raise TextFileError(f"the editor exited with status {status}")
+        new = strip_controls(decode_text(path.read_bytes()))
+    if new.endswith("\n") and not text.endswith("\n"):
+        new = new[:-1]
+    return new

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
-import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -37,7 +34,7 @@ from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_u
 from tui.screens.dialogs import PathDialog
 from tui.screens.review import ReviewPanel
 from tui.session import Session, SessionStore, atomic_write
-from tui.textfile import TextFileError, decode_text, human_size, is_big, read_text_file
+from tui.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
 from tui.widgets.big_value import BigValueView
 from tui.widgets.field_editor import FieldEditor
 from tui.widgets.inputs import FieldTextArea
@@ -678,41 +675,19 @@ class WizardScreen(Screen[None]):
         field = self._target_field(("line", *TEXT_KINDS), "open it in $EDITOR")
         if field is None:
             return
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        try:
-            argv = shlex.split(command)
-        except ValueError as exc:
-            self.notify(f"Cannot parse $EDITOR: {exc}", severity="error", markup=False)
-            return
-        if not argv:
-            argv = ["vi"]
         old = self.session.get(field.key)
-        with tempfile.TemporaryDirectory(prefix="incident-tui-") as tmp:
-            path = Path(tmp) / f"{field.key}.txt"
-            path.write_bytes(old.encode("utf-8", "replace"))
-            try:
-                with self.app.suspend():
-                    status = subprocess.run([*argv, str(path)], check=False).returncode
-            except SuspendNotSupported:
-                self.notify("This terminal cannot hand over to an editor.", severity="error")
-                return
-            except OSError as exc:
-                self.notify(
-                    f"Cannot start {visible_controls(argv[0])}: {exc.strerror or exc}",
-                    severity="error",
-                    markup=False,
-                )
-                return
-            if status != 0:
-                self.notify(
-                    f"The editor exited with status {status}; {field.label} is unchanged.",
-                    severity="warning",
-                    markup=False,
-                )
-                return
-            new = strip_controls(decode_text(path.read_bytes()))
-        if new.endswith("\n") and not old.endswith("\n"):
-            new = new[:-1]  # editors add a final newline
+        try:
+            new = edit_in_editor(old, f"{field.key}.txt", self.app.suspend)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+            return
+        except TextFileError as exc:
+            self.notify(
+                f"{visible_controls(str(exc))}; {field.label} is unchanged.",
+                severity="error",
+                markup=False,
+            )
+            return
         if field.kind == "line":
             new = next((line for line in new.split("\n") if line.strip()), "")
         if new != old:
