@@ -132,7 +132,11 @@ class PickerScreen(Screen[None]):
             try:
                 self.store.delete(summary)
             except OSError as exc:
-                self.notify(f"Could not delete: {exc.strerror or exc}", severity="error")
+                self.notify(
+                    f"Could not delete: {visible_controls(str(exc.strerror or exc))}",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.notify(f"Deleted {visible_controls(summary.id)}", markup=False)
             self.reload(max(0, index - 1) if index >= len(self.summaries) - 1 else index)

@@ -606,7 +606,9 @@ class WizardScreen(Screen[None]):
             )
             return
         except Exception as exc:  # noqa: BLE001
-            self.notify(f"Could not export: {visible_controls(str(exc))}", severity="error")
+            self.notify(
+                f"Could not export: {visible_controls(str(exc))}", severity="error", markup=False
+            )
             return
         self.notify(
             f"Exported {rendered.chars:,} characters to {visible_controls(str(path))}",
