@@ -173,6 +173,10 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
     if args.command == "resume":
         path = store.resolve(args.session) if args.session else store.latest()
         if path is None:
+            _, broken = store.list()
+            if broken:
+                first = broken[0]
+                raise SessionError(first.path, f"{first.reason} (and no other incident to resume)")
             raise UsageError(f"no saved incidents in {store.sessions_dir}; start one: {PROG} new")
         store.load(path)  # a broken file is reported here, in one line, before the UI starts
     try:
