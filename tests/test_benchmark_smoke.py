@@ -1,0 +1,84 @@
+"""The benchmark script still runs: quick mode, every row measured, a complete table and JSON.
+
+No timing is judged here (CI machines are noisy); the budgets are for `python -m
+tests.benchmarks.bench` on a quiet machine (see README.md, Performance).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = {
+    "start_new",
+    "start_resume_log",
+    "render_small",
+    "render_log",
+    "keystroke_cpu",
+    "preview_latency_small",
+    "preview_latency_log",
+    "paste_102400",
+    "paste_307200",
+    "autosave_stall",
+    "peak_rss",
+    "list",
+}
+
+
+@pytest.mark.terminal
+def test_quick_benchmark_emits_every_row(tmp_path: Path, installed_command: str) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+    env["INCIDENT_TUI_HOME"] = str(tmp_path / "untouched-home")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "tests.benchmarks.bench", "--quick",
+            "--json", str(tmp_path / "bench.json"),
+            "--markdown", str(tmp_path / "bench.md"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+    results = json.loads((tmp_path / "bench.json").read_text())
+    rows = {row["key"]: row for row in results["rows"]}
+    assert set(rows) == ROWS
+    for key, row in rows.items():
+        assert isinstance(row["measured"], float) and math.isfinite(row["measured"]), key
+        assert row["measured"] > 0, key
+        assert row["samples"], key
+        if row["compare"]:
+            assert isinstance(row["baseline"], float) and row["baseline"] > 0, key
+        assert row["ok"] in (True, False), key  # a verdict, whatever it is
+    machine = results["machine"]
+    for name in ("cpu", "cores", "python", "textual", "date"):
+        assert machine[name], name
+
+    table = (tmp_path / "bench.md").read_text()
+    assert table == results["markdown"]
+    assert result.stdout == table
+    body = [line for line in table.splitlines() if line.startswith("| ") and "| ---" not in line]
+    assert body[0] == "| what | measured | baseline | ratio / delta | budget | verdict |"
+    assert len(body) == 1 + len(ROWS)  # the header and one line per row
+    for line in body[1:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        assert len(cells) == 6, line
+        assert cells[1] and cells[1] != "—", line
+        assert cells[5] in ("✓", "✗"), line
+    assert "Python" in table and "Textual" in table
+    # The user's (here: the fixture's) home was never written: every run has its own.
+    assert not (tmp_path / "untouched-home").exists()
