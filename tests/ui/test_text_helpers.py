@@ -85,7 +85,8 @@ def test_saver_never_writes_an_older_snapshot_over_a_newer_one(tmp_path: Path) -
     session.set("incident_summary", "older")  # the snapshot is a copy: unaffected
     assert newer.get("incident_summary") == "newer"
     saver = Saver(store)
-    assert saver.save(newer, generation=5) == session.path
+    saved = saver.save(newer, generation=5)
+    assert saved is not None and saved.path == session.path
     older = snapshot(session)
     assert saver.save(older, generation=4) is None  # a late worker: skipped
     assert session.path is not None

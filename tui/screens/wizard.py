@@ -186,6 +186,16 @@ class WizardScreen(Screen[None]):
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
+        holder = self.saver.open(self.session.path)
+        if holder is not None:
+            self.notify(
+                f"Another incident-tui ({visible_controls(holder)}) is editing this incident. "
+                "It is open read-only here: your edits will be saved as a new incident.",
+                title="Read-only",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         self._refresh_counts()
         self._refresh_title()
         self._refresh_status()
@@ -467,24 +477,36 @@ class WizardScreen(Screen[None]):
     @work(thread=True, group="save", exit_on_error=False)
     def _save_job(self, snap: Session, generation: int, announce: bool) -> None:
         try:
-            path = self.saver.save(snap, generation)
+            saved = self.saver.save(snap, generation)
         except OSError as exc:
             self._to_ui(self._save_failed, exc.strerror or str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - reported in the status line, data kept
             self._to_ui(self._save_failed, f"{type(exc).__name__}: {exc}")
             return
-        if path is not None:
-            self._to_ui(self._save_succeeded, generation, snap, announce)
+        if saved is not None:
+            self._to_ui(self._save_succeeded, generation, snap, announce, saved.moved_because)
 
-    def _save_succeeded(self, generation: int, snap: Session, announce: bool) -> None:
+    def _save_succeeded(
+        self, generation: int, snap: Session, announce: bool, moved_because: str | None = None
+    ) -> None:
         self._saved_generation = max(self._saved_generation, generation)
         self._on_disk = True
         self._save_error = None
         self.session.updated_at = snap.updated_at
+        self.session.id = snap.id
         self.session.path = snap.path
         self._refresh_status()
-        if announce:
+        if moved_because is not None:
+            self.notify(
+                f"{visible_controls(moved_because)}: nothing there was overwritten. Your edits are "
+                f"saved as a new incident, {visible_controls(snap.id)}.",
+                title="Saved as a copy",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        elif announce:
             self.notify(f"Saved to {visible_controls(str(snap.path))}", markup=False)
 
     def _save_failed(self, reason: str) -> None:
@@ -505,6 +527,8 @@ class WizardScreen(Screen[None]):
         status = self.query_one("#save-status", SaveStatus)
         if self._save_error is not None and self.dirty:
             status.show("failed", visible_controls(self._save_error))
+        elif self.saver.read_only_because is not None:
+            status.show("read-only")
         elif self.dirty:
             status.show("dirty")
         elif not self._on_disk:
@@ -534,11 +558,11 @@ class WizardScreen(Screen[None]):
             return None
         snap = snapshot(self.session)
         try:
-            self.saver.save(snap, self._generation)
+            saved = self.saver.save(snap, self._generation)
         except OSError as exc:
             self._save_failed(exc.strerror or str(exc))
             return self._save_error
-        self._save_succeeded(self._generation, snap, False)
+        self._save_succeeded(self._generation, snap, False, saved.moved_because if saved else None)
         return None
 
     def _to_ui(self, callback: Callable[..., Any], *args: Any) -> None:
@@ -708,6 +732,9 @@ class WizardScreen(Screen[None]):
             editor.focus_input()
 
     # --- elsewhere -------------------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        self.saver.close()  # another instance may edit this incident now
 
     def action_open_picker(self) -> None:
         error = self.save_before_exit()

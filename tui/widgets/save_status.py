@@ -11,13 +11,14 @@ class SaveStatus(Static):
         super().__init__("", id=id, markup=False)
 
     def show(self, state: str, reason: str = "") -> None:
-        """state: "saved", "dirty", "new" or "failed" (with the reason)."""
+        """state: "saved", "dirty", "new", "read-only" or "failed" (with the reason)."""
         text = {
             "saved": "✓ Saved",
             "dirty": "● Unsaved changes",
             "new": "New · not saved yet",
             "failed": f"✗ NOT SAVED: {reason}",
+            "read-only": "Read-only · edits go to a copy",
         }[state]
-        for name in ("saved", "dirty", "new", "failed"):
+        for name in ("saved", "dirty", "new", "failed", "read-only"):
             self.set_class(name == state, f"-{name}")
         self.update(Content(text))
