@@ -230,3 +230,26 @@ def test_a_value_unmasked_in_the_session_stays_visible(
     assert result.returncode == 0, result.stderr
     assert "postgres://app:hunter2-prod@db.internal" in result.stdout
     assert "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789" not in result.stdout
+
+
+def test_a_broken_user_template_still_renders_with_a_warning(
+    installed_command: str, cli_env: dict[str, str], saved: Path, home: Path, tmp_path: Path
+) -> None:
+    (home / "templates").mkdir()
+    (home / "templates" / "incident-response.md.j2").write_text("line 1\n{{ oops( }}\n")
+    result = run(installed_command, "render", str(saved), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("You are an expert senior software engineer")
+    assert "incident-response.md.j2:2: " in result.stderr
+    assert "rendered with the built-in template instead" in result.stderr
+    named = run(
+        installed_command,
+        "render",
+        str(saved),
+        "--template",
+        "incident-response",
+        env=cli_env,
+        cwd=tmp_path,
+    )
+    assert named.returncode == 1
+    assert "incident-response.md.j2:2: " in named.stderr

@@ -184,18 +184,18 @@ def test_user_templates_win_and_run_sandboxed(tmp_path: Path) -> None:
     rendered = prompt_for({"incident_summary": "hi"}, library, "incident-response")
     assert rendered.text == "mine: hi\n"
     with pytest.raises(TemplateProblem, match=r"evil\.md\.j2:2: .*unsafe"):
-        prompt_for({}, library, "evil")
+        prompt_for({}, library, "evil", fallback=False)
 
 
 def test_a_broken_template_is_reported_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "broken.md.j2").write_text("line one\n{% for x in %}\n")
     with pytest.raises(TemplateProblem, match=r"broken\.md\.j2:2: "):
-        prompt_for({}, TemplateLibrary(tmp_path), "broken")
+        prompt_for({}, TemplateLibrary(tmp_path), "broken", fallback=False)
     (tmp_path / "typo.md.j2").write_text("{{ no_such_variable }}")
     with pytest.raises(TemplateProblem, match=r"typo\.md\.j2:1: 'no_such_variable' is undefined"):
-        prompt_for({}, TemplateLibrary(tmp_path), "typo")
+        prompt_for({}, TemplateLibrary(tmp_path), "typo", fallback=False)
     with pytest.raises(TemplateProblem, match="no template named 'nope'"):
-        prompt_for({}, TemplateLibrary(tmp_path), "nope")
+        prompt_for({}, TemplateLibrary(tmp_path), "nope", fallback=False)
 
 
 def test_a_cut_inside_a_long_line_never_splits_a_secret() -> None:
@@ -209,3 +209,17 @@ def test_a_cut_inside_a_long_line_never_splits_a_secret() -> None:
     assert "bytes of one line" in rendered.text
     assert "ghp_" not in rendered.text.replace("[REDACTED:github-token#1]", "")
     assert "[REDACTED:github-token#1]" in rendered.text
+
+
+def test_a_broken_user_template_falls_back_to_the_built_in_and_says_why(tmp_path: Path) -> None:
+    (tmp_path / "incident-response.md.j2").write_text("{% if %}\n")
+    library = TemplateLibrary(tmp_path)
+    rendered = prompt_for(full_values(), library, "incident-response")
+    assert rendered.text.startswith("You are an expert senior software engineer")
+    assert rendered.template_problem is not None
+    assert "incident-response.md.j2:1: " in rendered.template_problem
+    missing = prompt_for(full_values(), library, "from-a-colleague")
+    assert missing.template_problem is not None
+    assert "no template named 'from-a-colleague'" in missing.template_problem
+    with pytest.raises(TemplateProblem):
+        prompt_for(full_values(), library, "incident-response", fallback=False)

@@ -116,7 +116,15 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
         args.template or session.template,
         max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS,
         redact=None if args.no_redact else session.redact_options(),
+        # A template named on the command line must be the one used; the session's may fall back.
+        fallback=args.template is None,
     )
+    if rendered.template_problem:
+        print(
+            f"{PROG}: warning: {strip_controls(rendered.template_problem)}; "
+            "rendered with the built-in template instead",
+            file=sys.stderr,
+        )
     if args.no_redact:
         print(f"{PROG}: warning: secrets are NOT masked in this output", file=sys.stderr)
     elif masked := masked_summary(rendered.findings):

@@ -8,6 +8,7 @@ result as data; nothing a user typed is template source.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -135,6 +136,8 @@ class RenderedPrompt:
     unknowns: tuple[str, ...]
     #: Every secret found in what the prompt holds, masked or (un-masked by the user) not.
     findings: tuple[Finding, ...] = ()
+    #: Why the built-in template rendered instead of the one asked for, if it did.
+    template_problem: str | None = None
 
     @property
     def chars(self) -> int:
@@ -316,6 +319,8 @@ def _share(sizes: Mapping[str, int], allowance: int) -> dict[str, int]:
 
 
 DEFAULT_REDACTION = RedactOptions()
+#: The built-in template a broken or missing one falls back to.
+FALLBACK_TEMPLATE = "incident-response"
 
 
 def prompt_for(
@@ -325,11 +330,32 @@ def prompt_for(
     *,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     redact: RedactOptions | None = DEFAULT_REDACTION,
+    fallback: bool = True,
 ) -> RenderedPrompt:
     """The prompt exactly as copy, export and `render` produce it. The one entry point for them.
 
-    Secrets are masked unless `redact` is None: safe by default.
+    Secrets are masked unless `redact` is None: safe by default. A user template that is missing
+    or broken does not leave the user without a prompt: with `fallback`, the built-in template
+    renders instead and `template_problem` says why (file and line).
     """
+    try:
+        return _render_named(values, library, template_name, max_tokens, redact)
+    except TemplateProblem as problem:
+        builtin = library.builtin_dir / f"{FALLBACK_TEMPLATE}{TEMPLATE_SUFFIX}"
+        if not fallback or not builtin.is_file():
+            raise
+        rescue = TemplateLibrary(None, library.builtin_dir)
+        rendered = _render_named(values, rescue, FALLBACK_TEMPLATE, max_tokens, redact)
+        return dataclasses.replace(rendered, template_problem=str(problem))
+
+
+def _render_named(
+    values: Mapping[str, str],
+    library: TemplateLibrary,
+    template_name: str,
+    max_tokens: int,
+    redact: RedactOptions | None,
+) -> RenderedPrompt:
     template = library.load(template_name)
     try:
         return render_prompt(values, template, max_tokens=max_tokens, redact=redact)

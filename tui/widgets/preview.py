@@ -23,6 +23,9 @@ def prompt_summary(rendered: RenderedPrompt) -> Content:
     if rendered.trims:
         labels = ", ".join(t.label for t in rendered.trims)
         parts.append((f" · trimmed to fit {rendered.max_tokens:,}: {labels}", "$text-warning"))
+    if rendered.template_problem:
+        problem = visible_controls(rendered.template_problem)
+        parts.append((f" · built-in template used: {problem}", "$text-error"))
     return Content.assemble(*parts)
 
 
