@@ -38,8 +38,8 @@ class IncidentApp(App[int]):
         # Priority, so focus moves before the next key is dispatched: otherwise a Tab bubbles up
         # through the form while keys typed right after it (a fast typist, a tmux send-keys)
         # still land in the field it was leaving.
-        Binding("tab", "focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(

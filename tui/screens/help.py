@@ -55,6 +55,14 @@ class HelpScreen(ModalScreen[None]):
                     ),
                     classes="help-note",
                 )
+                yield Static(
+                    Content(
+                        "Logs with colour codes or other escape sequences: load them from a "
+                        "file (ctrl+f) or paste them in $EDITOR (f4). A terminal paste of such "
+                        "text can arrive mangled, and escape sequences are dropped from pastes."
+                    ),
+                    classes="help-note",
+                )
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).focus()
