@@ -724,3 +724,23 @@ async def test_review_unmasks_a_false_positive_and_masks_it_again(
         await settle(pilot, 0.3)
         assert screen.session.unmasked == []
         assert token not in screen.query_one(PreviewPane).text
+
+
+async def test_the_preview_follows_the_field_being_edited(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 0.1)
+        screen = wizard(app)
+        area = screen.query_one("#preview-text", TextArea)
+        await screen.go_to_step("recovery")
+        await settle(pilot, 0.1)
+        editor = screen.editor("definition_of_done")
+        assert editor is not None
+        editor.focus_input()
+        await pilot.press(*"checkout error rate under 0.1%")
+        await settle(pilot, 0.2)
+        lines = area.text.split("\n")
+        row = lines.index("Definition of done: checkout error rate under 0.1%")
+        y = area.wrapped_document.location_to_offset((row, 0)).y
+        assert area.scroll_y > 0
+        assert area.scroll_y <= y < area.scroll_y + area.scrollable_content_region.height

@@ -311,6 +311,8 @@ class WizardScreen(Screen[None]):
         for other in self.query(".field.-current"):
             other.remove_class("-current")
         editor.add_class("-current")
+        field = editor.field
+        self.query_one("#preview", PreviewPane).follow(field.label if field.in_prompt else None)
 
     # --- edits -----------------------------------------------------------------------------------
 

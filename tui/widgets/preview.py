@@ -33,6 +33,7 @@ class PreviewPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = ""
+        self._anchor: str | None = None
         self.rendered: RenderedPrompt | None = None
 
     def compose(self) -> ComposeResult:
@@ -60,7 +61,32 @@ class PreviewPane(Vertical):
         area = self.query_one("#preview-text", TextArea)
         scroll_y = area.scroll_y
         area.load_text(visible_controls(rendered.text))
-        area.scroll_to(y=scroll_y, animate=False, immediate=True)
+        if self._anchor_row() is None:
+            area.scroll_to(y=scroll_y, animate=False, immediate=True)
+        else:
+            self.call_after_refresh(self._scroll_to_anchor)
+
+    def follow(self, label: str | None) -> None:
+        """Keep the line of the field being edited ("Label: …") in view, as it changes."""
+        self._anchor = f"{label}:" if label else None
+        self.call_after_refresh(self._scroll_to_anchor)
+
+    def _anchor_row(self) -> int | None:
+        if self._anchor is None:
+            return None
+        lines = self._text.split("\n")
+        # None when a user template has no such line.
+        return next((i for i, line in enumerate(lines) if line.startswith(self._anchor)), None)
+
+    def _scroll_to_anchor(self) -> None:
+        row = self._anchor_row()
+        if row is None:
+            return
+        area = self.query_one("#preview-text", TextArea)
+        # After a refresh, so that the soft-wrapped layout matches the new text and width.
+        y = area.wrapped_document.location_to_offset((row, 0)).y
+        height = area.scrollable_content_region.height
+        area.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True)
 
     def show_error(self, message: str) -> None:
         self.query_one("#preview-header", Static).update(
