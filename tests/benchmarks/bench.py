@@ -60,6 +60,8 @@ class Settings:
     key_interval: float = 0.1
     watch: float = 3.5
     size: str = "120x40"
+    #: the small field typed into
+    field: str = "incident_summary"
     #: discarded runs of each program before the measured ones (bytecode, page cache)
     warmup: int = 1
     quick: bool = False
@@ -283,6 +285,7 @@ def inprocess(measurement: str, home: Path, session: Path, settings: Settings, *
         "--keys", str(settings.keys),
         "--interval", str(settings.key_interval),
         "--watch", str(settings.watch),
+        "--field", settings.field,
         *extra,
     ]  # fmt: skip
     result = subprocess.run(
@@ -469,8 +472,9 @@ def run(settings: Settings) -> dict[str, Any]:
                 shutil.rmtree(home, ignore_errors=True)
 
         log("keystrokes …")
-        keys_small = child("keystrokes", small)["samples"]
-        keys_big = child("keystrokes", big)["samples"]
+        typed_small = child("keystrokes", small)
+        typed_big = child("keystrokes", big)
+        keys_small, keys_big = typed_small["samples"], typed_big["samples"]
         rows.append(
             Row(
                 "keystroke_cpu",
@@ -487,7 +491,14 @@ def run(settings: Settings) -> dict[str, Any]:
                 extra_limit={"p95": 16.0},
                 samples=[x * 1000 for x in keys_big],
                 baseline_samples=[x * 1000 for x in keys_small],
-                note=f"keys {settings.key_interval * 1000:g} ms apart",
+                note=(
+                    f"keys {settings.key_interval * 1000:g} ms apart into "
+                    f"{settings.field}; garbage collector: longest pause "
+                    f"{typed_big['gc_longest'] * 1000:.1f} ms, "
+                    f"{typed_big['gc_full_collections']} full collections "
+                    f"(no log: {typed_small['gc_longest'] * 1000:.1f} ms, "
+                    f"{typed_small['gc_full_collections']})"
+                ),
             )
         )
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import inspect
 import json
 import statistics
@@ -172,6 +173,28 @@ class LagMonitor:
         return max((length for _, length in self.stalls), default=0.0)
 
 
+class GcPauses:
+    """The garbage collector's pauses while the `with` block runs (they land on some keys)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self.full = 0
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+            self.full += info["generation"] == 2
+
+    def __enter__(self) -> None:
+        gc.callbacks.append(self._callback)
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 # --- measurements ---------------------------------------------------------------------------------
 
 
@@ -187,6 +210,7 @@ async def keystrokes(h: Harness, args: argparse.Namespace) -> dict[str, Any]:
     await h.settle()
     text = "the checkout pods restart every few minutes since the deploy "
     per_key: list[float] = []
+    pauses = GcPauses()
     for rep in range(args.repeat):
         keys = (text * 10)[rep : rep + args.keys]
         # One key first, so the edit's one-off work (unknown count, status) is not counted.
@@ -194,14 +218,19 @@ async def keystrokes(h: Harness, args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(args.interval)
         start = time.perf_counter()
         cpu_before = time.process_time()
-        for n, char in enumerate(keys, 1):
-            h.send(key_event(char))
-            await asyncio.sleep(max(0.0, start + n * args.interval - time.perf_counter()))
-            cpu_now = time.process_time()
-            per_key.append(cpu_now - cpu_before)
-            cpu_before = cpu_now
+        with pauses:
+            for n, char in enumerate(keys, 1):
+                h.send(key_event(char))
+                await asyncio.sleep(max(0.0, start + n * args.interval - time.perf_counter()))
+                cpu_now = time.process_time()
+                per_key.append(cpu_now - cpu_before)
+                cpu_before = cpu_now
         await h.settle()
-    return {"samples": per_key}
+    return {
+        "samples": per_key,
+        "gc_longest": max(pauses.pauses, default=0.0),
+        "gc_full_collections": pauses.full,
+    }
 
 
 async def preview_latency(h: Harness, args: argparse.Namespace) -> dict[str, Any]:
