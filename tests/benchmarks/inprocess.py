@@ -12,8 +12,9 @@ The app runs under Textual's test harness (`App.run_test`), at the size of the t
 one change: the driver claims not to be headless, so every frame is encoded into the escape
 sequences a terminal would receive (Textual skips that step for headless drivers, and it is part
 of the real cost of a keystroke), then dropped. Its `write` also timestamps each frame, which is
-how "the preview shows it" is detected. Input is sent the way a terminal driver sends it:
-`driver.send_message` (from another thread where the timing of input matters).
+how "the preview shows it" is detected: the first frame written after `PreviewPane.show` (wrapped
+here to timestamp it) put the new prompt in the pane. Input is sent the way a terminal driver
+sends it: `driver.send_message` (from another thread where the timing of input matters).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ from textual.drivers import headless_driver
 from textual.widgets import TextArea
 
 from tui.app import IncidentApp
+from tui.prompt import RenderedPrompt
 from tui.screens.wizard import WizardScreen
 from tui.session import SessionStore
+from tui.widgets.preview import PreviewPane
 
 #: The key the probe thread presses; bound (with priority) to a no-op that records when it ran.
 PROBE_KEY = "f12"
@@ -64,6 +67,19 @@ class RenderingDriver(headless_driver.HeadlessDriver):
 
 # run_test() looks the headless driver up in this module when it starts.
 headless_driver.HeadlessDriver = RenderingDriver  # type: ignore[misc]
+
+
+#: When the preview pane last took a new prompt (perf_counter), to find the frame that shows it.
+PREVIEW_UPDATES: list[float] = [0.0]
+_show_preview = PreviewPane.show
+
+
+def _timed_show(self: PreviewPane, rendered: RenderedPrompt) -> None:
+    _show_preview(self, rendered)
+    PREVIEW_UPDATES.append(time.perf_counter())
+
+
+PreviewPane.show = _timed_show  # type: ignore[method-assign]
 
 
 class BenchApp(IncidentApp):
@@ -247,8 +263,9 @@ async def preview_latency(h: Harness, args: argparse.Namespace) -> dict[str, Any
             h.send(key_event(char))
             last = time.perf_counter()
         marker = word.strip()
-        shown = await h.until(lambda marker=marker: marker in h.preview_text())
+        await h.until(lambda marker=marker: marker in h.preview_text())
         # The first frame written after the preview's text changed is the one that shows it.
+        shown = PREVIEW_UPDATES[-1]
         await h.until(lambda shown=shown: RenderingDriver.writes[-1] >= shown)
         frame = next(t for t in RenderingDriver.writes if t >= shown)
         latencies.append(frame - last)
