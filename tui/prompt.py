@@ -224,6 +224,23 @@ def _template_context(
     }
 
 
+# The last cleaned text per field. The preview re-renders after every pause in typing, and a 5 MB
+# log that did not change would cost ~100 ms of escape stripping each time; the session hands us
+# the same string object then, so the identity check makes a hit free. One entry per field keeps
+# memory bounded.
+_CLEAN_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def _cleaned(key: str, raw: str) -> str:
+    hit = _CLEAN_CACHE.get(key)
+    if hit is not None and hit[0] is raw:
+        return hit[1]
+    cleaned = strip_controls(raw).strip("\n")
+    if len(raw) > 65_536:
+        _CLEAN_CACHE[key] = (raw, cleaned)
+    return cleaned
+
+
 def render_prompt(
     values: Mapping[str, str],
     template: jinja2.Template,
@@ -236,7 +253,7 @@ def render_prompt(
     With `redact`, secrets are masked after trimming: only what is in the prompt is scanned (a
     5 MB log costs what its kept head and tail cost), and the findings are exactly what leaves.
     """
-    cleaned = {f.key: strip_controls(values.get(f.key, "")).strip("\n") for f in CONTEXT_FIELDS}
+    cleaned = {f.key: _cleaned(f.key, values.get(f.key, "")) for f in CONTEXT_FIELDS}
 
     def build(keep: Mapping[str, int] | None) -> _Built:
         redactor = Redactor(redact) if redact is not None else None

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.autosave import Saver, snapshot
 from tui.session import SessionStore
@@ -19,6 +21,7 @@ from tui.textfile import (
     head_and_tail,
     read_text_file,
 )
+from tui.widgets.preview import changed_span, location_of
 
 
 def test_decode_replaces_bad_bytes_drops_bom_and_normalises_newlines() -> None:
@@ -108,3 +111,11 @@ def test_saver_serialises_concurrent_saves(tmp_path: Path) -> None:
         thread.join()
     assert session.path is not None
     assert store.load(session.path).get("incident_summary") == "edit 19"
+
+
+@given(st.text(alphabet="ab\n`é", max_size=40), st.text(alphabet="ab\n`é", max_size=40))
+def test_the_preview_replaces_exactly_the_span_that_changed(old: str, new: str) -> None:
+    start, end, replacement = changed_span(old, new)
+    assert old[:start] + replacement + old[end:] == new
+    row, column = location_of(old, start)
+    assert old.split("\n")[row][:column] == old[:start].split("\n")[-1]

@@ -76,7 +76,7 @@ class WizardScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual's type)
 
     #: Seconds after the last keystroke before the preview is rendered / the file is saved.
-    PREVIEW_DELAY = 0.2
+    PREVIEW_DELAY = 0.15
     AUTOSAVE_DELAY = 1.5
 
     # Keys: none of TextArea's own (ctrl+a/e/k/u/w/x/c/v/z/y/d), nor tmux's prefix (ctrl+b).
@@ -413,11 +413,7 @@ class WizardScreen(Screen[None]):
     def _schedule_preview(self) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        # Showing a prompt near the budget (~110 KB) costs the UI thread ~100 ms (TextArea
-        # reload): wait for a longer pause in the typing before doing it.
-        size = self.rendered.chars if self.rendered is not None else 0
-        delay = self.PREVIEW_DELAY * (1 + 2 * min(size, 100_000) / 100_000)
-        self._preview_timer = self.set_timer(delay, self._render_preview)
+        self._preview_timer = self.set_timer(self.PREVIEW_DELAY, self._render_preview)
 
     def _render_preview(self) -> None:
         self._preview_timer = None

@@ -29,6 +29,38 @@ def prompt_summary(rendered: RenderedPrompt) -> Content:
     return Content.assemble(*parts)
 
 
+def changed_span(old: str, new: str) -> tuple[int, int, str]:
+    """(start, end in old, replacement): the one stretch that differs between two texts.
+
+    Binary searches over slice comparisons, which run at memcmp speed: a 110 KB prompt takes
+    well under a millisecond, where a character loop in Python would take several.
+    """
+    limit = min(len(old), len(new))
+    low, high = 0, limit
+    while low < high:  # the longest common prefix
+        mid = (low + high + 1) // 2
+        if old[:mid] == new[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    prefix = low
+    low, high = 0, limit - prefix
+    while low < high:  # the longest common suffix that does not overlap the prefix
+        mid = (low + high + 1) // 2
+        if old[len(old) - mid :] == new[len(new) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    suffix = low
+    return prefix, len(old) - suffix, new[prefix : len(new) - suffix]
+
+
+def location_of(text: str, offset: int) -> tuple[int, int]:
+    """The (row, column) of a character offset, as TextArea counts them."""
+    row = text.count("\n", 0, offset)
+    return row, offset - (text.rfind("\n", 0, offset) + 1)
+
+
 class PreviewPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -57,10 +89,21 @@ class PreviewPane(Vertical):
         self.query_one("#preview-header", Static).update(prompt_summary(rendered))
         if rendered.text == self._text:
             return
-        self._text = rendered.text
+        old, self._text = self._text, rendered.text
         area = self.query_one("#preview-text", TextArea)
         scroll_y = area.scroll_y
-        area.load_text(visible_controls(rendered.text))
+        if old:
+            # An edit changes the prompt in one place: replacing just that span costs the UI
+            # thread next to nothing, where reloading a 110 KB prompt costs ~100 ms.
+            start, old_end, new_text = changed_span(old, rendered.text)
+            area.replace(
+                visible_controls(new_text),
+                location_of(old, start),
+                location_of(old, old_end),
+                maintain_selection_offset=False,
+            )
+        else:
+            area.load_text(visible_controls(rendered.text))
         if self._anchor_row() is None:
             area.scroll_to(y=scroll_y, animate=False, immediate=True)
         else:
