@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -347,11 +348,38 @@ def installed_matches_checkout(installed: Path) -> bool:
     return True
 
 
+def fingerprint(installed: Path) -> str:
+    """A hash of the installed package (the venv may be shared, and reinstalled meanwhile)."""
+    digest = hashlib.sha256()
+    for path in sorted(installed.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(installed)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def checkout_revision() -> str:
+    """The checkout's commit, with "+dirty" when tui/ or templates/ have uncommitted changes."""
+    root = HERE.parent.parent
+
+    def git(*args: str) -> str:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False
+        )
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "tui", "templates")
+    return commit + ("+dirty" if dirty else "")
+
+
 def run(settings: Settings) -> dict[str, Any]:
     info = machine()
-    if not installed_matches_checkout(Path(info["incident_tui_path"])):
+    installed = Path(info["incident_tui_path"])
+    if not installed_matches_checkout(installed):
         log("warning: the installed incident-tui differs from the checkout (pip install . first)")
         info["installed_differs_from_checkout"] = True
+    info["checkout"] = checkout_revision()
+    before = fingerprint(installed)
     command = installed_command()
     rows: list[Row] = []
     log_size = human(settings.log_bytes)
@@ -574,6 +602,9 @@ def run(settings: Settings) -> dict[str, Any]:
         )
 
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    if fingerprint(installed) != before:
+        log("warning: incident-tui was reinstalled while the benchmark ran; the rows mix versions")
+        info["reinstalled_during_run"] = True
     order = [
         "start_new",
         "start_resume_log",
@@ -654,9 +685,13 @@ def markdown(rows: list[Row], info: dict[str, Any], settings: Settings) -> str:
     lines += [
         "",
         f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), {info['os']}, "
-        f"Python {info['python']}, Textual {info['textual']}, incident-tui {info['incident_tui']}, "
+        f"Python {info['python']}, Textual {info['textual']}, "
+        f"incident-tui {info['incident_tui']} ({info['checkout']}), "
         f"{info['tmux']}, terminal {settings.size}; {mode}; {load}.",
     ]
+    if info.get("reinstalled_during_run"):
+        lines.append("")
+        lines.append("**incident-tui was reinstalled during the run: the rows mix versions.**")
     if info.get("installed_differs_from_checkout"):
         lines.append("")
         lines.append("**The installed incident-tui differed from the checkout.**")
