@@ -14,15 +14,20 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from tui.errors import IncidentTuiError
-from tui.redact import Finding, RedactOptions, Redactor
+from tui.masking import RedactOptions
 from tui.sanitize import strip_controls
 from tui.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from tui.redact import Finding
+
+# jinja2 and the masking rules are imported where a prompt is rendered, not here: the wizard
+# renders in a worker after its first frame, and `incident-tui list` never renders (~30 ms saved).
 
 TEMPLATE_SUFFIX = ".md.j2"
 #: Room for the incident, while leaving most of a 200k-token context window to the agent's work.
@@ -89,6 +94,9 @@ class TemplateLibrary:
         raise TemplateProblem(f"no template named {name!r} (available: {known})")
 
     def load(self, name: str) -> jinja2.Template:
+        import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
+
         info = self.find(name)
         try:
             source = info.path.read_text(encoding="utf-8")
@@ -256,7 +264,7 @@ def render_prompt(
     cleaned = {f.key: _cleaned(f.key, values.get(f.key, "")) for f in CONTEXT_FIELDS}
 
     def build(keep: Mapping[str, int] | None) -> _Built:
-        redactor = Redactor(redact) if redact is not None else None
+        redactor = _redactor(redact)
         items: list[ContextItem] = []
         trims: list[Trim] = []
         for f in CONTEXT_FIELDS:
@@ -289,6 +297,14 @@ def render_prompt(
         tuple(unknown_labels(values)),
         built.findings,
     )
+
+
+def _redactor(options: RedactOptions | None) -> Any:
+    if options is None:
+        return None
+    from tui.redact import Redactor
+
+    return Redactor(options)
 
 
 @dataclass(frozen=True)
@@ -373,6 +389,8 @@ def _render_named(
     max_tokens: int,
     redact: RedactOptions | None,
 ) -> RenderedPrompt:
+    import jinja2
+
     template = library.load(template_name)
     try:
         return render_prompt(values, template, max_tokens=max_tokens, redact=redact)

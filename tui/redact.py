@@ -61,17 +61,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from tui.masking import RedactOptions
+
 __all__ = ["KINDS", "Finding", "RedactOptions", "Redactor", "fingerprint"]
-
-
-@dataclass(frozen=True)
-class RedactOptions:
-    #: Mask email addresses.
-    emails: bool = True
-    #: Mask IPv4/IPv6 addresses (off by default: they are often the clue).
-    ips: bool = False
-    #: Fingerprints of values the user un-masked (false positives).
-    allow: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,10 +126,13 @@ def fingerprint(secret: str) -> str:
     return f"sha256:{digest[:16]}"
 
 
+_DEFAULT_OPTIONS = RedactOptions()
+
+
 class Redactor:
     """One per rendered prompt: the same secret always gets the same label within it."""
 
-    def __init__(self, options: RedactOptions = RedactOptions()) -> None:
+    def __init__(self, options: RedactOptions = _DEFAULT_OPTIONS) -> None:
         self._options = options
         self._rules = _rules_for(options)
         self._labels: dict[str, tuple[str, str]] = {}  # fingerprint -> (kind, label)

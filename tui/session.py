@@ -22,7 +22,7 @@ import tomli_w
 
 from tui.errors import IncidentTuiError
 from tui.lock import lock_path
-from tui.redact import RedactOptions
+from tui.masking import RedactOptions
 from tui.sanitize import normalize_newlines
 from tui.schema import (
     FIELD_TABLE_KEYS,

@@ -6,6 +6,7 @@ The prompt itself is the wizard's preview pane, which Review always shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,9 +16,11 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.redact import Finding
 from tui.sanitize import visible_controls
 from tui.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
+
+if TYPE_CHECKING:
+    from tui.redact import Finding
 
 
 class ReviewPanel(Vertical):

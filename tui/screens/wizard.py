@@ -27,8 +27,8 @@ from textual.worker import get_current_worker
 
 from tui.autosave import Saver, snapshot
 from tui.errors import IncidentTuiError
+from tui.masking import RedactOptions
 from tui.prompt import RenderedPrompt, TemplateLibrary, prompt_for
-from tui.redact import RedactOptions
 from tui.sanitize import strip_controls, visible_controls
 from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
 from tui.screens.dialogs import PathDialog
@@ -181,7 +181,11 @@ class WizardScreen(Screen[None]):
         with Horizontal(id="body"):
             yield StepList(list(WIZARD_STEPS), id="steps")
             with Container(id="main"):
-                yield ContentSwitcher(id="forms")
+                # The first step is composed with the screen, not mounted after it: one layout
+                # pass less before the first frame.
+                first = STEP_KEYS[0]
+                with ContentSwitcher(id="forms", initial=f"step-{first}"):
+                    yield StepForm(first, self.session, blink=self._blink)
                 yield PreviewPane(id="preview")
         yield Footer(compact=True)
 
@@ -200,7 +204,9 @@ class WizardScreen(Screen[None]):
         self._refresh_title()
         self._refresh_status()
         await self.go_to_step(STEP_KEYS[0])
-        self._render_preview()
+        # After the first frame: the render imports jinja2 and the masking rules, and the
+        # wizard should be on screen before that work starts.
+        self.call_after_refresh(self._render_preview)
         if self._generation > self._saved_generation:
             self._schedule_save(self.AUTOSAVE_DELAY)
 
