@@ -8,7 +8,6 @@ The file itself stays and says who held it last; only the flock counts.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 try:
@@ -43,6 +42,8 @@ class SessionLock:
         except OSError:
             os.close(fd)
             return False
+        import socket  # here: only a process that edits needs its host name
+
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
         self._fd = fd

@@ -10,15 +10,12 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from tui.errors import IncidentTuiError
 from tui.lock import lock_path
@@ -134,6 +131,8 @@ class Session:
         return first_line or "Untitled incident"
 
     def to_toml(self) -> str:
+        import tomli_w  # only saving needs it; `list` and `render` start faster without
+
         data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
         data["title"] = self.title
         data["severity"] = self.severity
@@ -184,6 +183,8 @@ def _toml_assignment(key: str, value: str) -> str:
     if literal_ok and not _has_match(_NOT_LITERAL, value):
         # The newline right after the opening quotes is dropped by TOML readers.
         return f"{key} = '''\n{value}'''\n"
+    import tomli_w
+
     return tomli_w.dumps({key: value}, multiline_strings=True)
 
 
@@ -318,6 +319,8 @@ def slugify(text: str, limit: int = 40) -> str:
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a whole file or nothing: a crash leaves the old file or the new one, never half."""
+    import tempfile  # here, not at the top: commands that only read start faster
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
