@@ -246,6 +246,32 @@ async def test_copy_puts_the_exact_prompt_in_the_clipboard_and_tmux(
         assert "tmux buffer" in message and "OSC 52" in message
 
 
+async def test_a_prompt_too_big_for_osc52_is_not_sent_that_way_and_export_is_suggested(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.clipboard
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    received = tmp_path / "tmux-buffer"
+    fake_tmux = bin_dir / "tmux"
+    fake_tmux.write_text(f'#!/bin/sh\ncat > "{received}"\n')
+    fake_tmux.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1234,0")
+    monkeypatch.setattr(tui.clipboard, "OSC52_MAX_BYTES", 1_000)  # any prompt is "too big"
+    app = make_app()
+    async with app.run_test(notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.clipboard == ""  # nothing went out through the terminal
+        assert received.read_text().startswith("You are an expert")
+        message = notifications(app)[-1]
+        assert "copied to tmux buffer" in message
+        assert "OSC 52 skipped" in message and "Export" in message
+
+
 async def test_copy_from_review_button_and_palette_names(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -11,7 +11,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -42,6 +42,9 @@ from tui.widgets.preview import PreviewPane
 from tui.widgets.save_status import SaveStatus
 from tui.widgets.step_form import StepForm
 from tui.widgets.step_list import StepList
+
+if TYPE_CHECKING:
+    from tui.clipboard import CopyReport
 
 REVIEW = "review"
 #: Every step of the wizard, in order: the schema's steps, then Review.
@@ -583,18 +586,22 @@ class WizardScreen(Screen[None]):
     def _copy_job(self, request: RenderRequest) -> None:
         try:
             rendered = request.render()
-            message, ok = copy_prompt(rendered.text, self._osc52)
+            report = copy_prompt(rendered.text, self._osc52)
         except Exception as exc:  # noqa: BLE001 - a failed copy is a notification
             self.notify(
                 f"Copy failed: {visible_controls(str(exc))}", severity="error", markup=False
             )
             return
+        message = report.message
+        if report.ok and report.problems:
+            # Which routes did not take it, and why ("OSC 52 skipped: … use Export").
+            message += "\n" + "\n".join(report.problems)
         if rendered.trims:
-            message += " Trimmed to fit: " + ", ".join(t.label for t in rendered.trims) + "."
+            message += "\nTrimmed to fit: " + ", ".join(t.label for t in rendered.trims) + "."
         self.notify(
             visible_controls(message),
             title="Copy prompt",
-            severity="information" if ok else "warning",
+            severity="information" if report.ok else "warning",
             timeout=8,
             markup=False,
         )
@@ -747,9 +754,8 @@ class WizardScreen(Screen[None]):
         self.post_message(self.Leave())
 
 
-def copy_prompt(text: str, osc52: Callable[[str], None]) -> tuple[str, bool]:
-    """Copy through tui.clipboard: every safe route; a truthful one-line message."""
+def copy_prompt(text: str, osc52: Callable[[str], None]) -> CopyReport:
+    """Copy through tui.clipboard: every safe route, and a report that says which took it."""
     from tui.clipboard import copy_text
 
-    report = copy_text(text, osc52=osc52)
-    return report.message, report.ok
+    return copy_text(text, osc52=osc52)
