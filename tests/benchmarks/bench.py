@@ -5,11 +5,18 @@
     .venv/bin/python -m tests.benchmarks.bench --repeat 9 --json out.json --markdown out.md
 
 Run it from the repository root. It measures the *installed* `incident-tui` (the one next to this
-Python), so install the checkout first. It prints a Markdown table (what / measured / baseline /
-ratio or delta / budget / verdict) and the machine it ran on; --json and --markdown also write
-them to files. Every number is measured in this run: medians of --repeat repetitions (default 5),
-each repetition of a row and its baseline interleaved, after one discarded warm-up run of each
-program. No budget fails the process: the exit status is 0 whenever everything could be measured.
+Python), so install the checkout first. A venv shared with others may be reinstalled mid-run: that
+is detected and flagged in the table. For a clean run of one commit, use a private copy:
+
+    rev=$(git rev-parse --short HEAD) && mkdir /tmp/snap && git archive HEAD | tar -x -C /tmp/snap
+    python3 -m venv /tmp/snap/.venv && /tmp/snap/.venv/bin/pip install /tmp/snap
+    cd /tmp/snap && .venv/bin/python -m tests.benchmarks.bench --revision "$rev"
+
+It prints a Markdown table (what / measured / baseline / ratio or delta / budget / verdict) and
+the machine it ran on; --json and --markdown also write them to files. Every number is measured
+in this run: medians of --repeat repetitions (default 5), each repetition of a row and its
+baseline interleaved, after one discarded warm-up run of each program. No budget fails the
+process: the exit status is 0 whenever everything could be measured.
 
 How each row is measured:
 
@@ -21,6 +28,9 @@ How each row is measured:
 * render / list: wall time of the installed command, stdout to /dev/null.
 * Keystrokes, preview, paste, autosave: the app under Textual's test harness in a child process
   (inprocess.py), frames encoded as for a real terminal. See that file for each definition.
+
+Load matters (2 cores shared with other work): the table ends with the load average before and
+after; compare runs made under similar load, and prefer more repetitions on a busy machine.
 """
 
 from __future__ import annotations
@@ -372,13 +382,13 @@ def checkout_revision() -> str:
     return commit + ("+dirty" if dirty else "")
 
 
-def run(settings: Settings) -> dict[str, Any]:
+def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
     info = machine()
     installed = Path(info["incident_tui_path"])
     if not installed_matches_checkout(installed):
         log("warning: the installed incident-tui differs from the checkout (pip install . first)")
         info["installed_differs_from_checkout"] = True
-    info["checkout"] = checkout_revision()
+    info["checkout"] = revision or checkout_revision()
     before = fingerprint(installed)
     command = installed_command()
     rows: list[Row] = []
@@ -708,6 +718,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results here")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write the table here")
     parser.add_argument("--size", default="120x40", help="terminal size (default 120x40)")
+    parser.add_argument(
+        "--revision", help="what is measured, for the table (default: the checkout's git commit)"
+    )
     args = parser.parse_args(argv)
     if tmux_path() is None:
         parser.error("tmux is needed for the start-up rows (apt-get install tmux)")
@@ -727,7 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeat:
         settings.repeat = args.repeat
     try:
-        results = run(settings)
+        results = run(settings, args.revision)
     except TmuxError as exc:
         print(f"bench: tmux: {exc}", file=sys.stderr)
         return 1
