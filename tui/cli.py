@@ -178,6 +178,7 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
             f"'{PROG} render SESSION' or '{PROG} list'"
         )
     path: Path | None = None
+    session = None
     if args.command == "resume":
         path = store.resolve(args.session) if args.session else store.latest()
         if path is None:
@@ -186,7 +187,9 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
                 first = broken[0]
                 raise SessionError(first.path, f"{first.reason} (and no other incident to resume)")
             raise UsageError(f"no saved incidents in {store.sessions_dir}; start one: {PROG} new")
-        store.load(path)  # a broken file is reported here, in one line, before the UI starts
+        # A broken file is reported here, in one line, before the UI starts; the app then uses
+        # this load instead of parsing a big log a second time.
+        session = store.load(path)
     try:
         from tui.app import run_tui
     except ModuleNotFoundError as exc:
@@ -194,7 +197,7 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
             raise
         raise UsageError("the terminal UI is not part of this build yet") from None
     start = args.command or "picker"
-    return run_tui(store, start=start, path=path, title=getattr(args, "title", ""))
+    return run_tui(store, start=start, path=path, title=getattr(args, "title", ""), session=session)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

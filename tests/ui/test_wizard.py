@@ -341,12 +341,15 @@ async def test_autosave_writes_the_file(make_app: MakeApp, store: SessionStore) 
         assert status.has_class("-new")
         path = screen.session.path
         assert path is not None and not path.exists()
+        # Long enough that a loaded machine cannot save before the "unsaved" state is seen.
+        screen.AUTOSAVE_DELAY = 2.0
         editor = screen.editor("incident_summary")
         assert editor is not None
         editor.focus_input()
         await pilot.press(*"DB down")
         assert status.has_class("-dirty")
-        await settle(pilot, 0.3)
+        assert not path.exists()
+        await settle(pilot, 2.5)
         assert path.exists()
         assert store.load(path).get("incident_summary") == "DB down"
         assert status.has_class("-saved")

@@ -172,6 +172,14 @@ class WizardScreen(Screen[None]):
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._preview_hidden = False
+        self._shown_title: tuple[str, str] | None = None
+        # The width class now, not on the first resize: that would restyle and lay out the whole
+        # form a second time before the first frame.
+        width = self.app.size.width
+        for threshold, name in reversed(self.HORIZONTAL_BREAKPOINTS):
+            if width >= threshold:
+                self.add_class(name)
+                break
         self._shown_generation = -1
         self.rendered: RenderedPrompt | None = None
 
@@ -403,13 +411,22 @@ class WizardScreen(Screen[None]):
 
     def _refresh_title(self) -> None:
         severity = self.session.severity
+        shown = (self.session.display_title, severity)
+        if shown == self._shown_title:
+            return  # typing in the summary calls this on every key
+        self._shown_title = shown
+        # A fixed-width bar: the new title needs a repaint, not a layout pass.
         self.query_one("#incident-title", Static).update(
             Content.assemble(
-                (visible_controls(self.session.display_title), "bold"),
+                (visible_controls(shown[0]), "bold"),
                 ("  ", ""),
                 (severity, "$text-warning" if severity == "unknown" else "$text-error bold"),
-            )
+            ),
+            layout=False,
         )
+
+    # Every @work below names itself: without a description, Textual builds one from repr() of the
+    # arguments, on the UI thread, and a snapshot holding a 5 MB log took ~20 ms to repr.
 
     # --- preview ---------------------------------------------------------------------------------
 
@@ -428,7 +445,7 @@ class WizardScreen(Screen[None]):
         self._preview_timer = None
         self._preview_job(self.render_request(), self._generation)
 
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False, description="preview")
     def _preview_job(self, request: RenderRequest, generation: int) -> None:
         worker = get_current_worker()
         try:
@@ -481,7 +498,7 @@ class WizardScreen(Screen[None]):
             return
         self._save_job(snapshot(self.session), self._generation, announce)
 
-    @work(thread=True, group="save", exit_on_error=False)
+    @work(thread=True, group="save", exit_on_error=False, description="save")
     def _save_job(self, snap: Session, generation: int, announce: bool) -> None:
         try:
             saved = self.saver.save(snap, generation)
@@ -582,7 +599,7 @@ class WizardScreen(Screen[None]):
     def action_copy(self) -> None:
         self._copy_job(self.render_request())
 
-    @work(thread=True, exclusive=True, group="copy", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="copy", exit_on_error=False, description="copy")
     def _copy_job(self, request: RenderRequest) -> None:
         try:
             rendered = request.render()
@@ -625,7 +642,7 @@ class WizardScreen(Screen[None]):
         if target:
             self.export_job(self.render_request(), target)
 
-    @work(thread=True, group="export", exit_on_error=False)
+    @work(thread=True, group="export", exit_on_error=False, description="export")
     def export_job(self, request: RenderRequest, target: str) -> None:
         path = Path(target).expanduser()
         try:
@@ -688,7 +705,7 @@ class WizardScreen(Screen[None]):
         if target:
             self.load_job(key, target)
 
-    @work(thread=True, group="load", exit_on_error=False)
+    @work(thread=True, group="load", exit_on_error=False, description="load")
     def load_job(self, key: str, target: str) -> None:
         path = Path(target).expanduser()
         try:
