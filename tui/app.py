@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -28,6 +30,9 @@ from tui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
 from tui.screens.picker import PickerScreen
 from tui.screens.wizard import WizardScreen
 from tui.session import Session, SessionError, SessionStore, now_utc
+
+#: How long a hang-up may take to shut down in order before the process just exits.
+HANGUP_GRACE_SECONDS = 2.0
 
 
 class IncidentApp(App[int]):
@@ -61,6 +66,8 @@ class IncidentApp(App[int]):
         self.start = start
         self.start_path = path
         self.start_session = session
+        #: Set by run_tui, the real program: never inside a test process.
+        self.hard_exit_on_hangup = False
         self.start_title = title
         self.library = library or TemplateLibrary(store.templates_dir)
         self.clock = clock
@@ -105,6 +112,13 @@ class IncidentApp(App[int]):
         wizard = self.wizard
         if wizard is not None:
             wizard.save_before_exit()
+        # With the terminal gone, Textual's shutdown can block for ever writing to it (seen: a
+        # process left behind after a dropped connection). The incident is saved; if the orderly
+        # exit has not finished in a moment, leave without it.
+        if self.hard_exit_on_hangup:
+            watchdog = threading.Timer(HANGUP_GRACE_SECONDS, os._exit, args=(1,))
+            watchdog.daemon = True
+            watchdog.start()
         self.exit(1, return_code=1)
 
     # --- screens ---------------------------------------------------------------------------------
@@ -232,6 +246,7 @@ def run_tui(
     `session` is `path` already loaded (resume), so a big log is not parsed twice.
     """
     app = IncidentApp(store, start=start, path=path, title=title, session=session)
+    app.hard_exit_on_hangup = True
     result = app.run()
     if isinstance(result, int):
         return result

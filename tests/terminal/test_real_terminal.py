@@ -85,3 +85,37 @@ def test_escape_sequences_in_a_log_cannot_touch_the_terminal(
         assert "PWNED" not in term.tmux_command("display-message", "-p", "#{pane_title}")
         term.send_keys("C-q")
         assert term.exit_status() == 0
+
+
+def test_a_dropped_connection_saves_and_leaves_no_process_behind(
+    installed_command: str, cli_env: dict[str, str], home: Path
+) -> None:
+    import os
+    import subprocess
+    import time
+
+    env = {**cli_env, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    with TmuxTerminal([installed_command, "new"], env=env) as term:
+        term.wait_for("Context")
+        term.send_keys("Tab", "Tab", "Tab")
+        term.type("typed just before the link dropped")
+        term.wait_for("Context (7)")
+        wrapper = term.tmux_command("display-message", "-p", "#{pane_pid}")
+        children = subprocess.run(
+            ["pgrep", "-P", wrapper], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(children) == 1
+        app_pid = int(children[0])
+        # The terminal goes away, as when an SSH connection drops: the app gets SIGHUP.
+        term.tmux_command("kill-server")
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{app_pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # A zombie (already exited, not yet reaped) is gone as far as the user is concerned.
+    if os.path.exists(f"/proc/{app_pid}/stat"):
+        with open(f"/proc/{app_pid}/stat") as stat:
+            assert stat.read().split()[2] == "Z", "incident-tui still runs after the hang-up"
+    files = list((home / "sessions").glob("*.toml"))
+    assert len(files) == 1
+    data = tomllib.loads(files[0].read_text(encoding="utf-8"))
+    assert data["fields"]["incident_summary"] == "typed just before the link dropped"
