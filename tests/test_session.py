@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import tomllib
 from datetime import UTC, datetime
@@ -146,7 +147,10 @@ def test_a_hand_written_file_without_version_is_migrated(store: SessionStore) ->
         '[fields]\nmonitoring = "p99 5s"\n',
         encoding="utf-8",
     )
+    os.utime(path, (1_700_000_000, 1_700_000_000))
     session = store.load(path)
+    # No times in the file: its modification time orders it in the list.
+    assert session.updated_at == datetime.fromtimestamp(1_700_000_000, UTC)
     assert session.get("incident_summary") == "resolver timeouts"
     assert session.get("monitoring") == "p99 5s"
     assert session.severity == "SEV3"

@@ -245,7 +245,11 @@ def _expect_datetime(path: Path, key: str, value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def session_from_text(text: str, path: Path, session_id: str) -> Session:
+def session_from_text(
+    text: str, path: Path, session_id: str, file_time: datetime | None = None
+) -> Session:
+    """The session a file's text describes. `file_time` (the file's modification time) stands in
+    for the times a hand-written file does not give."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -273,6 +277,8 @@ def session_from_text(text: str, path: Path, session_id: str) -> Session:
     for key in ("created_at", "updated_at"):
         if key in data:
             setattr(session, key, _expect_datetime(path, key, data[key]))
+        elif file_time is not None:
+            setattr(session, key, file_time)
     _read_masking(session, data.get("masking", {}), path)
     session.extra = {k: v for k, v in data.items() if k not in _KNOWN_TOP_KEYS}
     return session
@@ -441,10 +447,8 @@ class SessionStore:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SessionError(path, f"not UTF-8 text (byte {exc.start})") from None
-        session = session_from_text(text, path, path.stem)
-        if "updated_at" not in text:
-            # A hand-written file: its modification time is the best "updated" there is.
-            session.updated_at = datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+        file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
+        session = session_from_text(text, path, path.stem, file_time)
         self._seen[path] = stamp
         return session
 
