@@ -25,10 +25,6 @@ class SessionLock:
         self.path = lock_path(session_path)
         self._fd: int | None = None
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
     def acquire(self) -> bool:
         """Take the lock without waiting; False when a live process holds it."""
         if self._fd is not None:
