@@ -40,6 +40,9 @@ def test_type_copy_quit_and_resume_in_tmux(
         assert buffer.rstrip().endswith(
             "Begin the production incident root cause and hotfix planning now."
         )
+        # F9 jumps to Review, which lists what is still unknown.
+        term.send_keys("F9")
+        term.wait_for("▶ 5 Review (16)")
         term.send_keys("C-q")
         assert term.exit_status() == 0
 

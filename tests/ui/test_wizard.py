@@ -133,10 +133,10 @@ async def test_step_navigation_and_focus(make_app: MakeApp) -> None:
         await pilot.press("ctrl+r")
         assert screen.current_step == "changes"
         assert app.focused.id == "input-recent_changes"
-        await pilot.press("alt+1")
+        await pilot.press("f5")
         assert screen.current_step == "context"
         assert app.focused.id == "input-title"
-        await pilot.press("alt+5")
+        await pilot.press("f9")
         assert screen.current_step == "review"
 
         # The step list: ctrl+g, arrows, Enter.
@@ -212,10 +212,10 @@ async def test_toggle_preview(make_app: MakeApp) -> None:
         assert not preview.display
         assert form.region.width > narrow_form
         # Review always shows the prompt: it is what is being reviewed.
-        await pilot.press("alt+5")
+        await pilot.press("f9")
         await pilot.pause()
         assert preview.display
-        await pilot.press("alt+1", "ctrl+t")
+        await pilot.press("f5", "ctrl+t")
         await pilot.pause()
         assert preview.display
 
@@ -288,7 +288,7 @@ async def test_copy_from_review_button_and_palette_names(make_app: MakeApp) -> N
             "Toggle preview",
         ):
             assert wanted in titles
-        await pilot.press("alt+5")
+        await pilot.press("f9")
         await pilot.click("#review-copy")
         await settle(pilot)
         assert app.clipboard == wizard(app).query_one(PreviewPane).text != ""
@@ -684,7 +684,7 @@ async def test_review_lists_unknowns_that_jump_to_their_field(
     app = make_app("resume", session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("alt+5")
+        await pilot.press("f9")
         await settle(pilot)
         screen = wizard(app)
         unknowns = screen.query_one("#review-unknowns", OptionList)
@@ -734,7 +734,7 @@ async def test_review_unmasks_a_false_positive_and_masks_it_again(
     app = make_app("resume", session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("alt+5")
+        await pilot.press("f9")
         await settle(pilot)
         screen = wizard(app)
         assert token not in screen.query_one(PreviewPane).text

@@ -102,9 +102,11 @@ class WizardScreen(Screen[None]):
         Binding("f4", "edit_in_editor", "Editor", tooltip="Edit field in $EDITOR", priority=True),
         Binding("ctrl+f", "load_from_file", "Load", tooltip="Load field from file", priority=True),
         Binding("ctrl+g", "focus_steps", "Steps", tooltip="Go to the step list", show=False),
+        # F5…F9 jump to steps 1…5. Not alt+digit: terminals send it as ESC and the digit, which
+        # Textual reads as a macOS option-key character (alt+5 typed "∞" into the field).
         *(
             Binding(
-                f"alt+{n}",
+                f"f{n + 4}",
                 f"go_step({n - 1})",
                 f"Step {n}",
                 tooltip="Jump to step 1–5",
