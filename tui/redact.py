@@ -55,8 +55,6 @@ substring pre-check, so a multi-megabyte log is masked in a fraction of a second
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -122,6 +120,8 @@ KINDS: frozenset[str] = frozenset(
 
 def fingerprint(secret: str) -> str:
     """A stable, non-reversible id for a secret: "sha256:" and the digest's first 16 hex digits."""
+    import hashlib  # here: only a prompt with a finding needs it, and `render` starts sooner
+
     digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
     return f"sha256:{digest[:16]}"
 
@@ -722,6 +722,8 @@ def _ipv6_shaped(candidate: str) -> bool:
 
 
 def _find_ips(text: str, hay: str) -> Iterator[_Span]:
+    import ipaddress  # here: IP masking is off by default, and the module is slow to import
+
     for rx in (_IPV4, _IPV6):
         for m in rx.finditer(text):
             candidate = m.group()
