@@ -218,7 +218,7 @@ def unknown_labels(values: Mapping[str, str]) -> list[str]:
 
 
 def _template_context(
-    items: list[ContextItem], values: Mapping[str, str], trims: list[Trim]
+    items: list[ContextItem], values: Mapping[str, str], trims: list[Trim], unknowns: list[str]
 ) -> dict[str, Any]:
     severity = values.get("severity", "")
     return {
@@ -227,7 +227,7 @@ def _template_context(
         "severity": "" if is_unknown(FIELDS_BY_KEY["severity"], severity) else severity,
         "started_at": strip_controls(values.get("started_at", "")).strip(),
         "title": strip_controls(values.get("title", "")).strip(),
-        "unknowns": unknown_labels(values),
+        "unknowns": unknowns,
         "trims": trims,
     }
 
@@ -262,6 +262,8 @@ def render_prompt(
     5 MB log costs what its kept head and tail cost), and the findings are exactly what leaves.
     """
     cleaned = {f.key: _cleaned(f.key, values.get(f.key, "")) for f in CONTEXT_FIELDS}
+    # Once per render, not once per fitting attempt: each strip() of a 5 MB value copies it.
+    unknowns = unknown_labels(values)
 
     def build(keep: Mapping[str, int] | None) -> _Built:
         redactor = _redactor(redact)
@@ -279,7 +281,7 @@ def render_prompt(
             items.append(
                 ContextItem(f.key, f.label, value, unknown, "" if unknown else format_value(value))
             )
-        text = template.render(_template_context(items, values, trims))
+        text = template.render(_template_context(items, values, trims, unknowns))
         findings = tuple(redactor.findings) if redactor is not None else ()
         return _Built(text, estimate_tokens(text), trims, findings)
 
@@ -294,7 +296,7 @@ def render_prompt(
         built.tokens,
         max_tokens,
         tuple(built.trims),
-        tuple(unknown_labels(values)),
+        tuple(unknowns),
         built.findings,
     )
 
