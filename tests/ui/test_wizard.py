@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from incident_demo import CHECKOUT, checkout_session
-from textual.widgets import Footer, Input, OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 from ui_helpers import notifications, settle, wizard
 
 import tui.screens.wizard as wizard_module
@@ -19,6 +19,7 @@ from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step
 from tui.screens.wizard import WizardScreen
 from tui.session import SessionStore
 from tui.widgets.field_editor import FieldEditor
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.preview import PreviewPane
 from tui.widgets.save_status import SaveStatus
 
@@ -147,6 +148,20 @@ async def test_step_navigation_and_focus(make_app: MakeApp) -> None:
         assert app.focused.id == "input-error_logs"
 
 
+async def test_tab_at_once_after_start_visits_every_field_in_order(make_app: MakeApp) -> None:
+    # The first frame holds only the first fields; a Tab typed before the rest are laid out
+    # must still go to the next field, not skip one or jump to the preview.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0)  # the first frame, and no more
+        visited = []
+        for _ in range(len(fields_of_step("context")) - 1):
+            await pilot.press("tab")
+            assert app.focused is not None
+            visited.append(app.focused.id)
+        assert visited == [f"input-{f.key}" for f in fields_of_step("context")[1:]]
+
+
 async def test_ctrl_n_works_from_inside_a_text_area(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test() as pilot:
@@ -190,7 +205,7 @@ async def test_wizard_at_80x24_shows_field_label_and_footer(make_app: MakeApp) -
             assert screen.region.contains_region(label.region), step
             assert label.region.height == 1 and label.region.width > 0
             assert screen.region.contains_region(focused.region), step
-            footer = screen.query_one(Footer)
+            footer = screen.query_one(KeyBar)
             assert footer.region.y == 23 and footer.region.height == 1
         # The preview sits below the form at this width, not beside it.
         preview = screen.query_one(PreviewPane)

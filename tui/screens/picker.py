@@ -14,12 +14,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.sanitize import visible_controls
 from tui.screens.dialogs import ConfirmDialog
 from tui.session import BrokenSession, SessionStore, SessionSummary, age_text
+from tui.widgets.key_bar import KeyBar
 
 NEW = "new-incident"
 
@@ -63,7 +64,7 @@ class PickerScreen(Screen[None]):
             )
             yield SessionList(id="sessions")
             yield Static("", id="picker-broken")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -22,7 +22,7 @@ from textual.events import DescendantFocus
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.worker import get_current_worker
 
 from tui.autosave import Saver, snapshot
@@ -38,6 +38,7 @@ from tui.textfile import TextFileError, edit_in_editor, human_size, is_big, read
 from tui.widgets.big_value import BigValueView
 from tui.widgets.field_editor import FieldEditor
 from tui.widgets.inputs import FieldTextArea
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.preview import PreviewPane
 from tui.widgets.save_status import SaveStatus
 from tui.widgets.step_form import StepForm
@@ -81,6 +82,9 @@ class WizardScreen(Screen[None]):
     #: Seconds after the last keystroke before the preview is rendered / the file is saved.
     PREVIEW_DELAY = 0.15
     AUTOSAVE_DELAY = 1.5
+    #: Fields of the first step in the first frame (the rest follow at once): enough to fill an
+    #: 80×24 terminal.
+    FIRST_FRAME_FIELDS = 2
 
     # Keys: none of TextArea's own (ctrl+a/e/k/u/w/x/c/v/z/y/d), nor tmux's prefix (ctrl+b).
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -184,6 +188,8 @@ class WizardScreen(Screen[None]):
                 break
         self._shown_generation = -1
         self.rendered: RenderedPrompt | None = None
+        #: Every editor of the first step is mounted and laid out.
+        self.forms_settled = False
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -195,12 +201,14 @@ class WizardScreen(Screen[None]):
             yield StepList(list(WIZARD_STEPS), id="steps")
             with Container(id="main"):
                 # The first step is composed with the screen, not mounted after it: one layout
-                # pass less before the first frame.
+                # pass less before the first frame. Its first fields only: see complete_forms.
                 first = STEP_KEYS[0]
                 with ContentSwitcher(id="forms", initial=f"step-{first}"):
-                    yield StepForm(first, self.session, blink=self._blink)
+                    yield StepForm(
+                        first, self.session, blink=self._blink, first_frame=self.FIRST_FRAME_FIELDS
+                    )
                 yield PreviewPane(id="preview")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         holder = self.saver.open(self.session.path)
@@ -217,8 +225,9 @@ class WizardScreen(Screen[None]):
         self._refresh_title()
         self._refresh_status()
         await self.go_to_step(STEP_KEYS[0])
-        # After the first frame: the render imports jinja2 and the masking rules, and the
-        # wizard should be on screen before that work starts.
+        # After the first frame: the rest of the first step, then the preview (its render
+        # imports jinja2 and the masking rules). The wizard is on screen before that work starts.
+        self.call_after_refresh(self.complete_forms)
         self.call_after_refresh(self._render_preview)
         if self._generation > self._saved_generation:
             self._schedule_save(self.AUTOSAVE_DELAY)
@@ -239,6 +248,21 @@ class WizardScreen(Screen[None]):
                 form = StepForm(step, self.session, blink=self._blink)
             await self.query_one("#forms", ContentSwitcher).mount(form)
         return form
+
+    async def complete_forms(self) -> None:
+        """Mount the editors a form left out of the first frame (Tab and jumps need them)."""
+        for form in self.query_one("#forms", ContentSwitcher).query_children(StepForm):
+            await form.complete()
+        if not self.forms_settled:
+            self.call_after_refresh(self._settled)
+
+    def _settled(self) -> None:
+        self.forms_settled = True
+
+    async def _complete_form(self, step: str) -> None:
+        form = await self._ensure_form(step)
+        if isinstance(form, StepForm):
+            await form.complete()
 
     def editor(self, key: str) -> FieldEditor | None:
         found = self.query(f"#field-{key}")
@@ -293,6 +317,7 @@ class WizardScreen(Screen[None]):
     async def focus_field(self, key: str) -> None:
         field = FIELDS_BY_KEY[key]
         await self.go_to_step(field.step, focus=False)
+        await self._complete_form(field.step)
         editor = self.editor(key)
         if editor is not None:
             editor.focus_input()
@@ -364,7 +389,7 @@ class WizardScreen(Screen[None]):
     async def set_field(self, key: str, value: str) -> None:
         """Replace a value from outside the editor (file, $EDITOR, clear, a huge paste)."""
         field = FIELDS_BY_KEY[key]
-        await self._ensure_form(field.step)
+        await self._complete_form(field.step)
         editor = self.editor(key)
         if editor is not None:
             await editor.set_value(value)

@@ -2,24 +2,59 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from tui.schema import fields_of_step
+from tui.schema import Field, fields_of_step
 from tui.session import Session
 from tui.widgets.field_editor import FieldEditor
 
 
 class StepForm(VerticalScroll, can_focus=False):
-    def __init__(self, step: str, session: Session, *, blink: bool = True) -> None:
+    """`first_frame` limits the editors composed with the form; `complete()` mounts the rest.
+
+    The wizard's first step shows only its first editors in the app's first frame and the rest
+    right after it: each editor costs about 4 ms of start-up, and the fields further down are
+    out of reach of a person's first keystroke anyway.
+    """
+
+    def __init__(
+        self, step: str, session: Session, *, blink: bool = True, first_frame: int | None = None
+    ) -> None:
         super().__init__(id=f"step-{step}", classes="step-form")
         self.step = step
         self._session = session
         self._blink = blink
+        fields = fields_of_step(step)
+        split = len(fields) if first_frame is None else first_frame
+        self._first: tuple[Field, ...] = fields[:split]
+        self._rest: tuple[Field, ...] = fields[split:]
+        self._completed = asyncio.Event()
+        if not self._rest:
+            self._completed.set()
 
     def compose(self) -> ComposeResult:
-        for field in fields_of_step(self.step):
-            yield FieldEditor(field, self._session.get(field.key), blink=self._blink)
+        for field in self._first:
+            yield self._editor(field)
+
+    def _editor(self, field: Field) -> FieldEditor:
+        return FieldEditor(field, self._session.get(field.key), blink=self._blink)
+
+    @property
+    def is_complete(self) -> bool:
+        return self._completed.is_set()
+
+    async def complete(self) -> None:
+        """Every editor of the step mounted (at once if they are, when they are otherwise)."""
+        if self._rest:
+            rest, self._rest = self._rest, ()
+            try:
+                await self.mount_all([self._editor(field) for field in rest])
+            finally:
+                self._completed.set()
+        await self._completed.wait()
 
     @property
     def editors(self) -> list[FieldEditor]:

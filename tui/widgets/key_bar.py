@@ -1,0 +1,75 @@
+"""The bottom line of a screen: the keys that work here and what they do.
+
+One widget that paints one line, where Textual's Footer mounts a widget per key and composes
+them only once the screen has reported its bindings, a frame or two after the first. Here the
+keys are on screen in the first frame (a third of the start-up budget went waiting for them),
+and a focus change repaints a line instead of remounting a dozen widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+
+KEY_STYLE = "bold $footer-key-foreground"
+DESCRIPTION_STYLE = "$footer-description-foreground"
+
+
+def key_line(
+    bindings: Iterable[tuple[Binding, bool]],
+    display: Callable[[Binding], str],
+    *,
+    palette: tuple[Binding, bool] | None = None,
+    width: int = 0,
+) -> Content:
+    """'^n Next step ^r Previous step …' with the palette key flush right when there is room.
+
+    Each action is shown once, under its first key, as Textual's Footer does; a binding that is
+    there but cannot run now is dimmed.
+    """
+    parts: list[Content] = []
+    seen: set[str] = set()
+    for binding, enabled in bindings:
+        if not binding.show or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        parts.append(_key(binding, enabled, display))
+    line = Content(" ").join(parts)
+    if palette is not None:
+        tail = _key(palette[0], palette[1], display)
+        gap = width - line.cell_length - tail.cell_length
+        if gap >= 1:
+            line = Content.assemble(line, " " * gap, tail)
+    return line
+
+
+def _key(binding: Binding, enabled: bool, display: Callable[[Binding], str]) -> Content:
+    key = Content.styled(display(binding), KEY_STYLE)
+    item = Content.assemble(key, " ", (binding.description, DESCRIPTION_STYLE))
+    return item if enabled else item.stylize("dim")
+
+
+class KeyBar(Widget):
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        self.refresh()
+
+    def render(self) -> Content:
+        app = self.app
+        active = self.screen.active_bindings
+        palette_key = app.COMMAND_PALETTE_BINDING
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and palette_key in active:
+            _, binding, enabled, _ = active[palette_key]
+            palette = (binding, enabled)
+        shown = ((b, enabled) for key, (_, b, enabled, _) in active.items() if key != palette_key)
+        return key_line(shown, app.get_key_display, palette=palette, width=self.size.width)
