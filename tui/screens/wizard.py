@@ -82,9 +82,9 @@ class WizardScreen(Screen[None]):
     #: Seconds after the last keystroke before the preview is rendered / the file is saved.
     PREVIEW_DELAY = 0.15
     AUTOSAVE_DELAY = 1.5
-    #: Fields of the first step in the first frame (the rest follow at once): enough to fill an
-    #: 80×24 terminal.
-    FIRST_FRAME_FIELDS = 2
+    #: Fields of the first step in the first frame; the rest follow at once, before a person
+    #: could reach them.
+    FIRST_FRAME_FIELDS = 1
 
     # Keys: none of TextArea's own (ctrl+a/e/k/u/w/x/c/v/z/y/d), nor tmux's prefix (ctrl+b).
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -70,14 +70,13 @@ class PreviewPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Prompt", "bold"), " · rendering…"), id="preview-header")
-        yield TextArea(
-            "",
-            read_only=True,
-            soft_wrap=True,
-            show_cursor=False,
-            highlight_cursor_line=False,
-            id="preview-text",
-        )
+        # The prompt's TextArea comes with the first prompt (see show), which is rendered after
+        # the app's first frame: one heavy widget less before the wizard is on screen.
+
+    def _area(self) -> TextArea | None:
+        found = self.query_children("#preview-text")
+        area = found.first() if found else None
+        return area if isinstance(area, TextArea) else None
 
     @property
     def text(self) -> str:
@@ -90,7 +89,20 @@ class PreviewPane(Vertical):
         if rendered.text == self._text:
             return
         old, self._text = self._text, rendered.text
-        area = self.query_one("#preview-text", TextArea)
+        area = self._area()
+        if area is None:
+            self.mount(
+                TextArea(
+                    visible_controls(rendered.text),
+                    read_only=True,
+                    soft_wrap=True,
+                    show_cursor=False,
+                    highlight_cursor_line=False,
+                    id="preview-text",
+                )
+            )
+            self.call_after_refresh(self._scroll_to_anchor)
+            return
         scroll_y = area.scroll_y
         if old:
             # An edit changes the prompt in one place: replacing just that span costs the UI
@@ -123,9 +135,9 @@ class PreviewPane(Vertical):
 
     def _scroll_to_anchor(self) -> None:
         row = self._anchor_row()
-        if row is None:
+        area = self._area()
+        if row is None or area is None:
             return
-        area = self.query_one("#preview-text", TextArea)
         # After a refresh, so that the soft-wrapped layout matches the new text and width.
         y = area.wrapped_document.location_to_offset((row, 0)).y
         height = area.scrollable_content_region.height
