@@ -253,3 +253,25 @@ def test_a_broken_user_template_still_renders_with_a_warning(
     )
     assert named.returncode == 1
     assert "incident-response.md.j2:2: " in named.stderr
+
+
+def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # Start-up budget: each of these costs 1-5 ms, and the first frame of `incident-tui new`
+    # has no TextArea, renders no prompt and reads no file; they are imported when first used.
+    later = ["jinja2", "textual.widgets._text_area", "tomllib", "tui.prompt", "tui.redact"]
+    probe = (
+        "import sys\n"
+        "import tui.cli, tui.app\n"
+        f"print('IMPORTED:', sorted(m for m in {later!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=cli_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "IMPORTED: []" in result.stderr

@@ -16,20 +16,22 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.prompt import TemplateLibrary
 from tui.sanitize import visible_controls
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
 from tui.screens.picker import PickerScreen
 from tui.screens.wizard import WizardScreen
 from tui.session import Session, SessionError, SessionStore, now_utc
+
+if TYPE_CHECKING:
+    from tui.prompt import TemplateLibrary
 
 #: How long a hang-up may take to shut down in order before the process just exits.
 HANGUP_GRACE_SECONDS = 2.0
@@ -69,7 +71,8 @@ class IncidentApp(App[int]):
         #: Set by run_tui, the real program: never inside a test process.
         self.hard_exit_on_hangup = False
         self.start_title = title
-        self.library = library or TemplateLibrary(store.templates_dir)
+        #: None: the wizard makes the store's own (tui.prompt is imported after the first frame)
+        self.library = library
         self.clock = clock
         self.blink = blink
         #: why the session asked for could not be opened (shown once the picker is up)

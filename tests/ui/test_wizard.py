@@ -11,7 +11,7 @@ from incident_demo import CHECKOUT, checkout_session
 from textual.widgets import Input, OptionList, Select, TextArea
 from ui_helpers import notifications, settle, wizard
 
-import tui.screens.wizard as wizard_module
+import tui.prompt as prompt_module
 from tui.app import IncidentApp
 from tui.cli import main as cli_main
 from tui.prompt import TemplateLibrary, prompt_for
@@ -74,13 +74,13 @@ async def test_preview_is_rendered_once_typing_stops(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     renders: list[str] = []
-    real = wizard_module.prompt_for
+    real = prompt_module.prompt_for
 
     def counting(*args: object, **kwargs: object) -> object:
         renders.append("x")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(wizard_module, "prompt_for", counting)
+    monkeypatch.setattr(prompt_module, "prompt_for", counting)
     # Long enough that no pause between Pilot's key presses reaches it, even on a busy machine.
     monkeypatch.setattr(WizardScreen, "PREVIEW_DELAY", 1.0)
     app = make_app()

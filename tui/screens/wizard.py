@@ -28,7 +28,6 @@ from textual.worker import get_current_worker
 from tui.autosave import Saver, snapshot
 from tui.errors import IncidentTuiError
 from tui.masking import RedactOptions
-from tui.prompt import RenderedPrompt, TemplateLibrary, prompt_for
 from tui.sanitize import strip_controls, visible_controls
 from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
 from tui.screens.dialogs import PathDialog
@@ -37,7 +36,7 @@ from tui.session import Session, SessionStore, atomic_write
 from tui.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
 from tui.widgets.big_value import BigValueView
 from tui.widgets.field_editor import FieldEditor
-from tui.widgets.inputs import FieldTextArea
+from tui.widgets.inputs import BigPaste
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.preview import PreviewPane
 from tui.widgets.save_status import SaveStatus
@@ -46,6 +45,7 @@ from tui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
     from tui.clipboard import CopyReport
+    from tui.prompt import RenderedPrompt, TemplateLibrary
 
 REVIEW = "review"
 #: Every step of the wizard, in order: the schema's steps, then Review.
@@ -64,6 +64,8 @@ class RenderRequest(NamedTuple):
 
     def render(self) -> RenderedPrompt:
         """The prompt exactly as copy, export and `incident-tui render` produce it."""
+        from tui.prompt import prompt_for
+
         return prompt_for(self.values, self.library, self.template, redact=self.redact)
 
 
@@ -156,7 +158,7 @@ class WizardScreen(Screen[None]):
         self,
         session: Session,
         store: SessionStore,
-        library: TemplateLibrary,
+        library: TemplateLibrary | None = None,
         *,
         blink: bool = True,
         fresh: bool = False,
@@ -164,7 +166,7 @@ class WizardScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.store = store
-        self.library = library
+        self._library = library
         self.saver = Saver(store)
         self._blink = blink
         self.current_step = STEP_KEYS[0]
@@ -395,8 +397,8 @@ class WizardScreen(Screen[None]):
             await editor.set_value(value)
         self.apply_change(key, value)
 
-    @on(FieldTextArea.BigPaste)
-    async def _big_paste(self, event: FieldTextArea.BigPaste) -> None:
+    @on(BigPaste)
+    async def _big_paste(self, event: BigPaste) -> None:
         event.stop()
         editor = next((a for a in event.text_area.ancestors if isinstance(a, FieldEditor)), None)
         if editor is None:
@@ -456,6 +458,16 @@ class WizardScreen(Screen[None]):
     # arguments, on the UI thread, and a snapshot holding a 5 MB log took ~20 ms to repr.
 
     # --- preview ---------------------------------------------------------------------------------
+
+    @property
+    def library(self) -> TemplateLibrary:
+        """The templates: the store's and the built-in ones unless given. Made on first use,
+        after the first frame: tui.prompt is not imported before the wizard is on screen."""
+        if self._library is None:
+            from tui.prompt import TemplateLibrary
+
+            self._library = TemplateLibrary(self.store.templates_dir)
+        return self._library
 
     def render_request(self) -> RenderRequest:
         session = self.session

@@ -8,19 +8,24 @@ debounced.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static
 
 from tui.sanitize import visible_controls
 from tui.schema import SEVERITIES, Field, is_unknown
 from tui.textfile import is_big
 from tui.widgets.big_value import BigValueView
-from tui.widgets.inputs import FieldInput, FieldTextArea
+from tui.widgets.inputs import FieldInput
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 
 class FieldEditor(Vertical):
@@ -72,6 +77,9 @@ class FieldEditor(Vertical):
             return FieldInput(visible_controls(value), id=self.input_id, blink=self._blink)
         if is_big(value):
             return BigValueView(value, id=self.input_id)
+        # Here, not at the top: the first frame has no TextArea, and importing it costs ~5 ms.
+        from tui.widgets.text_area import FieldTextArea
+
         return FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
 
     @property
@@ -109,6 +117,8 @@ class FieldEditor(Vertical):
 
     async def set_value(self, value: str) -> None:
         """Replace the value from outside (file, editor, clear), swapping editor kinds as needed."""
+        from textual.widgets import TextArea  # see _make_input
+
         self._update(value)
         widget = self.input_widget
         had_focus = widget.has_focus or widget.has_focus_within
@@ -134,8 +144,8 @@ class FieldEditor(Vertical):
         if self._update(value):
             self.post_message(self.Changed(self, value))
 
-    @on(TextArea.Changed)
-    def _text_changed(self, event: TextArea.Changed) -> None:
+    # Named, not @on(TextArea.Changed): that would import TextArea with this module.
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self._changed(event.text_area.text)
 

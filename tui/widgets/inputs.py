@@ -4,54 +4,31 @@ A bracketed paste arrives with its escape sequences intact, and Textual draws a 
 Input's text as is: an OSC 52 or OSC 2 in a pasted log would reach the user's terminal. Pasted text
 therefore loses its escape sequences and control characters (the prompt drops them anyway), and a
 paste too large to edit comfortably is handed to the field as a whole instead of to the TextArea.
+
+The multi-line editor is in text_area.py: TextArea takes ~5 ms to import, and the first frame has
+none (see WizardScreen.FIRST_FRAME_FIELDS).
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.message import Message
-from textual.widgets import Input, TextArea
+from textual.widget import Widget
+from textual.widgets import Input
 
 from tui.sanitize import strip_controls
-from tui.textfile import BIG_VALUE_CHARS
 
 #: A single-line field takes at most this much of a paste.
 LINE_PASTE_LIMIT = 2000
 
 
-class FieldTextArea(TextArea):
-    """A multi-line field editor: soft-wrapped, Tab moves focus, pastes cleaned."""
+class BigPaste(Message):
+    """A paste too large for a text editor; the field takes it as a read-only value."""
 
-    class BigPaste(Message):
-        """A paste too large for the editor; the field takes it as a read-only value."""
-
-        def __init__(self, text_area: FieldTextArea, text: str) -> None:
-            super().__init__()
-            self.text_area = text_area
-            self.text = text
-
-    def __init__(self, text: str = "", *, id: str | None = None, blink: bool = True) -> None:
-        super().__init__(
-            text,
-            soft_wrap=True,
-            tab_behavior="focus",
-            show_line_numbers=False,
-            highlight_cursor_line=False,
-            id=id,
-        )
-        self.cursor_blink = blink
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.prevent_default()
-        event.stop()
-        if self.read_only or not event.text:
-            return
-        text = strip_controls(event.text)
-        if len(text) + len(self.text) > BIG_VALUE_CHARS:
-            self.post_message(self.BigPaste(self, text))
-            return
-        if result := self._replace_via_keyboard(text, *self.selection):
-            self.move_cursor(result.end_location)
+    def __init__(self, text_area: Widget, text: str) -> None:
+        super().__init__()
+        self.text_area = text_area
+        self.text = text
 
 
 class FieldInput(Input):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
-from tui.prompt import RenderedPrompt
 from tui.sanitize import visible_controls
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
+    from tui.prompt import RenderedPrompt
 
 
 def prompt_summary(rendered: RenderedPrompt) -> Content:
@@ -75,8 +81,7 @@ class PreviewPane(Vertical):
 
     def _area(self) -> TextArea | None:
         found = self.query_children("#preview-text")
-        area = found.first() if found else None
-        return area if isinstance(area, TextArea) else None
+        return cast("TextArea", found.first()) if found else None
 
     @property
     def text(self) -> str:
@@ -91,6 +96,8 @@ class PreviewPane(Vertical):
         old, self._text = self._text, rendered.text
         area = self._area()
         if area is None:
+            from textual.widgets import TextArea  # ~5 ms: not before the first frame
+
             self.mount(
                 TextArea(
                     visible_controls(rendered.text),

@@ -1,0 +1,37 @@
+"""The multi-line editor of a field (see inputs.py for why pastes are cleaned)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import TextArea
+
+from tui.sanitize import strip_controls
+from tui.textfile import BIG_VALUE_CHARS
+from tui.widgets.inputs import BigPaste
+
+
+class FieldTextArea(TextArea):
+    """A multi-line field editor: soft-wrapped, Tab moves focus, pastes cleaned."""
+
+    def __init__(self, text: str = "", *, id: str | None = None, blink: bool = True) -> None:
+        super().__init__(
+            text,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            id=id,
+        )
+        self.cursor_blink = blink
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()
+        event.stop()
+        if self.read_only or not event.text:
+            return
+        text = strip_controls(event.text)
+        if len(text) + len(self.text) > BIG_VALUE_CHARS:
+            self.post_message(BigPaste(self, text))
+            return
+        if result := self._replace_via_keyboard(text, *self.selection):
+            self.move_cursor(result.end_location)
