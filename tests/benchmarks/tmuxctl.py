@@ -47,6 +47,8 @@ class StartResult:
     captures: int
     pid: int
     screen: str
+    #: Seconds until the output that made `filled` true arrived (`ready` when there is none).
+    filled: float = 0.0
 
 
 def tmux_path() -> str | None:
@@ -187,10 +189,12 @@ class ControlTmux:
         argv: Sequence[str],
         ready: Callable[[str], bool],
         *,
+        filled: Callable[[str], bool] | None = None,
         env: Mapping[str, str] | None = None,
         timeout: float = 30.0,
     ) -> StartResult:
-        """Spawn argv in a new window (pane size as configured) and wait for `ready(screen)`.
+        """Spawn argv in a new window (pane size as configured) and wait for `ready(screen)`,
+        then, if given, for `filled(screen)` (what shows up after the first usable screen).
 
         The clock starts just before `new-window` is sent, so it includes tmux creating the pty,
         the exec, the interpreter's start and every import.
@@ -211,6 +215,7 @@ class ControlTmux:
         self._send("new-window", "-d", "-P", "-F", "#{pane_id} #{pane_pid}", *env_args, "--", *argv)
         pane, pid_text = self._answer(timeout, note)[0].split()
         captures = 0
+        result: StartResult | None = None
         deadline = t0 + timeout
         screen = ""
         while True:
@@ -231,14 +236,18 @@ class ControlTmux:
             self._send("capture-pane", "-p", "-t", pane)
             screen = "\n".join(self._answer(timeout, note))
             captures += 1
-            if ready(screen):
-                return StartResult(
+            if result is None and ready(screen):
+                result = StartResult(
                     ready=upto - t0,
                     seen=time.perf_counter() - t0,
                     captures=captures,
                     pid=int(pid_text),
                     screen=screen,
+                    filled=upto - t0,
                 )
+            if result is not None and (filled is None or filled(screen)):
+                result.filled = upto - t0
+                return result
 
     def send_keys(self, target_pid: int, *keys: str) -> None:
         pane = self._pane_of(target_pid)
