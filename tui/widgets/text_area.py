@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 from tui.sanitize import strip_controls
@@ -35,3 +37,12 @@ class FieldTextArea(TextArea):
             return
         if result := self._replace_via_keyboard(text, *self.selection):
             self.move_cursor(result.end_location)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual can paint a widget once more after removing it (which drops its component
+        # styles) and before the next layout; TextArea's theme then raises KeyError and the app
+        # dies. A field swaps its TextArea for a read-only view on a huge paste: the benchmark's
+        # paste runs hit this. Removed, there is nothing to show.
+        if not self.is_attached:
+            return [Strip.blank(crop.width)] * crop.height
+        return super().render_lines(crop)
