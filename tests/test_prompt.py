@@ -10,6 +10,7 @@ from seed import load_seed
 
 from tui.prompt import (
     DEFAULT_MAX_TOKENS,
+    TEMPLATE_SUFFIX,
     RenderedPrompt,
     TemplateLibrary,
     TemplateProblem,
@@ -223,3 +224,31 @@ def test_a_broken_user_template_falls_back_to_the_built_in_and_says_why(tmp_path
     assert "no template named 'from-a-colleague'" in missing.template_problem
     with pytest.raises(TemplateProblem):
         prompt_for(full_values(), library, "incident-response", fallback=False)
+
+
+def test_a_compiled_template_is_reused_and_an_edit_still_takes_effect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user, cache = tmp_path / "templates", tmp_path / "cache"
+    user.mkdir()
+    mine = user / f"mine{TEMPLATE_SUFFIX}"
+    mine.write_text("first: {{ title }}\n", encoding="utf-8")
+    assert TemplateLibrary(user, cache_dir=cache).load("mine").render(title="t") == "first: t\n"
+
+    # The next run takes the compiled code from the cache: it compiles nothing.
+    from jinja2.sandbox import SandboxedEnvironment
+
+    def no_compiling(*args: object, **kwargs: object) -> object:
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SandboxedEnvironment, "compile", no_compiling)
+        again = TemplateLibrary(user, cache_dir=cache).load("mine")
+    assert again.render(title="t") == "first: t\n"
+
+    # An edited template is compiled again; a damaged cache file is compiled over.
+    mine.write_text("second: {{ title }}\n", encoding="utf-8")
+    assert TemplateLibrary(user, cache_dir=cache).load("mine").render(title="t") == "second: t\n"
+    for cached in cache.iterdir():
+        cached.write_bytes(b"\x00 not marshal data")
+    assert TemplateLibrary(user, cache_dir=cache).load("mine").render(title="t") == "second: t\n"

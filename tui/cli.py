@@ -113,7 +113,7 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
     session = store.load(store.resolve(args.session))
     rendered = prompt_for(
         session.values(),
-        TemplateLibrary(store.templates_dir),
+        TemplateLibrary(store.templates_dir, cache_dir=store.cache_dir),
         args.template or session.template,
         max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS,
         redact=None if args.no_redact else session.redact_options(),

@@ -390,6 +390,8 @@ class SessionStore:
         self.home = home if home is not None else default_home()
         self.sessions_dir = self.home / "sessions"
         self.templates_dir = self.home / "templates"
+        #: What can be made again: compiled templates.
+        self.cache_dir = self.home / "cache"
         # Per path, the file as this store last read or wrote it. Kept here rather than on the
         # Session so that saving a snapshot copy (as the UI does, off its thread) counts too.
         self._seen: dict[Path, Stamp | None] = {}

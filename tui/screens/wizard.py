@@ -466,7 +466,9 @@ class WizardScreen(Screen[None]):
         if self._library is None:
             from tui.prompt import TemplateLibrary
 
-            self._library = TemplateLibrary(self.store.templates_dir)
+            self._library = TemplateLibrary(
+                self.store.templates_dir, cache_dir=self.store.cache_dir
+            )
         return self._library
 
     def render_request(self) -> RenderRequest:
