@@ -151,6 +151,14 @@ def test_version(installed_command: str, cli_env: dict[str, str], tmp_path: Path
     assert result.stdout.strip() == f"incident-tui {__version__}"
 
 
+def probe_stderr(code: str, env: dict[str, str], cwd: Path) -> str:
+    """What `python -c code` prints to stderr, run in a fresh interpreter (imports are checked)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    return result.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [["render", "20261129-1412-checkout"], ["list"], ["templates"], ["--version"], ["fields"]],
@@ -168,15 +176,7 @@ def test_commands_without_a_ui_do_not_import_textual(
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'})\n"
         "print('IMPORTED:', heavy, file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=cli_env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "IMPORTED: []" in result.stderr
+    assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
 
 
 LEAKY = SESSION + (
@@ -266,12 +266,4 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
         "import tui.cli, tui.app\n"
         f"print('IMPORTED:', sorted(m for m in {later!r} if m in sys.modules), file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=cli_env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "IMPORTED: []" in result.stderr
+    assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
