@@ -652,6 +652,47 @@ def _find_kv_with(rx: _Lazy, text: str, hay: str) -> Iterator[_Span]:
         yield vstart, vend, kind
 
 
+# --- Command lines ----------------------------------------------------------------------------
+
+# A secret given as a flag's next word ("--password hunter2", "--api-key 'k…'"), which the
+# key/value rule does not see (no "=" or ":"). The flag's name must end with the secret word:
+# --password-file and --token-ttl name something else. Matched on the lowercased text.
+_FLAG = _Lazy(
+    r"""(?<![\w-])--(?P<name>[a-z0-9-]*?)
+        (?P<word>password|passwd|passphrase|pass|pwd|secret|token|api-?key)
+        [ \t]+(?!-)
+        (?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s"'`;|&<>]+))
+    """,
+    re.VERBOSE,
+)
+# MySQL's client takes its password glued to -p ("mysql -uroot -phunter2"); -p alone prompts.
+_MYSQL_P = _Lazy(
+    r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n]*?[ \t]-p(?P<s>[^\s\"'`;|&<>]+)"
+)
+
+
+def _find_flags(text: str, hay: str) -> Iterator[_Span]:
+    for m in _FLAG.finditer(hay):
+        if m.group("name").startswith("no-"):
+            continue  # --no-password takes no value
+        name = next(g for g in ("dq", "sq", "bare") if m.group(g) is not None)
+        start, end = m.span(name)
+        value = text[start:end]
+        if not value or _is_placeholder(value):
+            continue
+        kind = _kv_kind(m.group("word"))
+        if kind != "password" and len(value) < 8:
+            continue
+        yield start, end, kind
+
+
+def _find_mysql_p(text: str, hay: str) -> Iterator[_Span]:
+    for m in _MYSQL_P.finditer(hay):
+        start, end = m.span("s")
+        if not _is_placeholder(text[start:end]):
+            yield start, end, "password"
+
+
 # --- Card numbers -----------------------------------------------------------------------------
 
 # At least 13 digits, single spaces or dashes between them; which groups form a card is decided in
@@ -777,6 +818,8 @@ _SECRET_RULES: tuple[_Rule, ...] = (
     _Rule(_find_bare_bearer, ("bearer",), fold=True),
     _Rule(_find_cookies, ("cookie",), fold=True),
     _Rule(_find_kv, _KV_KEYWORDS, fold=True),
+    _Rule(_find_flags, ("--",), fold=True),
+    _Rule(_find_mysql_p, ("mysql", "mariadb"), fold=True),
     _Rule(_find_cards),
 )
 _EMAIL_RULE = _Rule(_find_emails, ("@",))
