@@ -670,6 +670,13 @@ _MYSQL_P = _Lazy(
     r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n]*?[ \t]-p(?P<s>[^\s\"'`;|&<>]+)"
 )
 
+# Oracle's tools take "user/password@database" ("sqlplus scott/tiger@orcl").
+_ORACLE_LOGIN = _Lazy(
+    r"""\b(?:sqlplus|rman|expdp|impdp|sqlldr)\b[^\n]*?[ \t]['"]?[a-z0-9_$#.]+/(?P<s>[^\s/@'"]+)@"""
+)
+
+_DATABASE_CLIENTS = ("mysql", "mariadb", "sqlplus", "rman", "expdp", "impdp", "sqlldr")
+
 
 def _find_flags(text: str, hay: str) -> Iterator[_Span]:
     for m in _FLAG.finditer(hay):
@@ -688,11 +695,12 @@ def _find_flags(text: str, hay: str) -> Iterator[_Span]:
         yield start, end, kind
 
 
-def _find_mysql_p(text: str, hay: str) -> Iterator[_Span]:
-    for m in _MYSQL_P.finditer(hay):
-        start, end = m.span("s")
-        if not _is_placeholder(text[start:end]):
-            yield start, end, "password"
+def _find_database_logins(text: str, hay: str) -> Iterator[_Span]:
+    for rx in (_MYSQL_P, _ORACLE_LOGIN):
+        for m in rx.finditer(hay):
+            start, end = m.span("s")
+            if not _is_placeholder(text[start:end]):
+                yield start, end, "password"
 
 
 # --- Card numbers -----------------------------------------------------------------------------
@@ -821,7 +829,7 @@ _SECRET_RULES: tuple[_Rule, ...] = (
     _Rule(_find_cookies, ("cookie",), fold=True),
     _Rule(_find_kv, _KV_KEYWORDS, fold=True),
     _Rule(_find_flags, ("--",), fold=True),
-    _Rule(_find_mysql_p, ("mysql", "mariadb"), fold=True),
+    _Rule(_find_database_logins, _DATABASE_CLIENTS, fold=True),
     _Rule(_find_cards),
 )
 _EMAIL_RULE = _Rule(_find_emails, ("@",))
