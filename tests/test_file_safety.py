@@ -156,3 +156,22 @@ def test_kill_9_during_a_save_loop_leaves_a_valid_file(store: SessionStore) -> N
         logs = data["fields"]["error_logs"]
         count = int(logs.split()[1])
         assert logs == f"iteration {count}\n" + "log line\n" * (count % 5000)
+
+
+def test_temp_files_of_saves_that_never_finished_are_removed(store: SessionStore) -> None:
+    # A save killed mid-write leaves ".<name>.toml.<random>.tmp": a copy of the incident,
+    # secrets included. An old one goes; a fresh one may be another instance's save in flight.
+    path = saved_session(store)
+    old = path.parent / f".{path.name}.k1Zq.tmp"
+    fresh = path.parent / f".{path.name}.x9Yw.tmp"
+    for leftover in (old, fresh):
+        leftover.write_text("title = 'half a save", encoding="utf-8")
+    hour_ago = time.time() - store.STALE_TEMP_SECONDS - 60
+    os.utime(old, (hour_ago, hour_ago))
+
+    assert store.remove_stale_temp_files() == 1
+    assert not old.exists()
+    assert fresh.exists()
+    assert path.exists()  # the incident itself is untouched, whatever its age
+    assert store.remove_stale_temp_files(now=time.time() + 2 * store.STALE_TEMP_SECONDS) == 1
+    assert not fresh.exists() and path.exists()

@@ -191,6 +191,7 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
         # A broken file is reported here, in one line, before the UI starts; the app then uses
         # this load instead of parsing a big log a second time.
         session = store.load(path)
+    store.remove_stale_temp_files()
     # Start-up allocates much and frees little, so the collector's passes over it are wasted:
     # about 45 ms of a 300 ms start, measured in tmux. The app turns it back on after its first
     # frame (tui.app.settle_garbage_collector).

@@ -497,6 +497,28 @@ class SessionStore:
             lock_path(session.path).unlink(missing_ok=True)
             self._seen.pop(session.path, None)
 
+    #: A save's temp file lives for milliseconds; one older than this was left by a process
+    #: killed in the middle of a save (kill -9, power loss, a full disk).
+    STALE_TEMP_SECONDS = 3600
+
+    def remove_stale_temp_files(self, now: float | None = None) -> int:
+        """Delete what saves that never finished left behind: copies of incident data (secrets
+        included) that nothing will read. Returns how many files went."""
+        import stat
+        import time
+
+        now = time.time() if now is None else now
+        removed = 0
+        if not self.sessions_dir.is_dir():
+            return 0
+        for path in self.sessions_dir.glob(".*.toml.*.tmp"):
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > self.STALE_TEMP_SECONDS:
+                    path.unlink()
+                    removed += 1
+        return removed
+
     def iter_paths(self) -> Iterator[Path]:
         if self.sessions_dir.is_dir():
             yield from self.sessions_dir.glob("*.toml")
