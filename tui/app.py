@@ -100,10 +100,10 @@ class IncidentApp(App[int]):
                     return self._picker()
             if session is not None:
                 return self._wizard(session)
-        if self.start != "new":
-            good, broken = self.store.list()
-            if good or broken:
-                return self._picker()
+        # Any file, readable or not, is for the picker to show; reading them is its job, after
+        # its first frame.
+        if self.start != "new" and any(self.store.iter_paths()):
+            return self._picker()
         return self._wizard(self.store.create(self.start_title), fresh=True)
 
     def on_mount(self) -> None:

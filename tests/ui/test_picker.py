@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
+import pytest
 from incident_demo import add_picker_sessions
 from textual.widgets import OptionList
 from ui_helpers import settle, wizard
@@ -12,7 +14,7 @@ from tui.app import IncidentApp
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.picker import PickerScreen
 from tui.screens.wizard import WizardScreen
-from tui.session import SessionStore
+from tui.session import BrokenSession, SessionStore, SessionSummary
 
 MakeApp = Callable[..., IncidentApp]
 
@@ -121,3 +123,33 @@ async def test_markup_in_a_title_is_shown_literally(make_app: MakeApp, store: Se
         await pilot.click("#sessions", offset=(40, 1))
         await pilot.pause()
         assert app.is_running
+
+
+async def test_keys_answer_while_the_saved_incidents_are_read(
+    make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hundreds of incidents with big logs take seconds to read: the picker says so, and "n"
+    # starts a new incident without waiting for them.
+    add_picker_sessions(store)
+    reading = threading.Event()
+    release = threading.Event()
+    real_list = SessionStore.list
+
+    def slow_list(self: SessionStore) -> tuple[list[SessionSummary], list[BrokenSession]]:
+        reading.set()
+        release.wait(10)
+        return real_list(self)
+
+    monkeypatch.setattr(SessionStore, "list", slow_list)
+    app = make_app("picker")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert reading.wait(5)
+        assert rows(app) == ["Reading the saved incidents…"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from tui.sanitize import visible_controls
 from tui.screens.dialogs import ConfirmDialog
@@ -67,11 +68,31 @@ class PickerScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.reload()
         self.query_one("#sessions", SessionList).focus()
+        self.reload()
 
     def reload(self, highlight: int = 0) -> None:
-        self.summaries, self.broken = self.store.list()
+        """Read the saved incidents again, in a worker: hundreds of files with big logs take
+        seconds to parse, and the keys (n: new incident, ctrl+q) answer meanwhile."""
+        if not self.summaries:
+            self.query_one("#sessions", SessionList).set_options(
+                [Option(Content.styled("Reading the saved incidents…", "dim"), disabled=True)]
+            )
+        self._read(highlight)
+
+    # Named: without a description, Textual builds one from repr() of the arguments.
+    @work(thread=True, exclusive=True, group="picker", description="read incidents")
+    def _read(self, highlight: int) -> None:
+        found = self.store.list()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, found, highlight)
+
+    def _show(
+        self, found: tuple[list[SessionSummary], list[BrokenSession]], highlight: int
+    ) -> None:
+        if not self.is_attached:
+            return  # left (a new incident was started) while the files were read
+        self.summaries, self.broken = found
         now = self.clock()
         options = [Option(Content.assemble(("+ New incident", "bold $text-accent")), id=NEW)]
         options += [Option(self._row(s, now), id=f"s{i}") for i, s in enumerate(self.summaries)]
