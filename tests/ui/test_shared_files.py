@@ -39,9 +39,7 @@ async def test_a_second_instance_opens_read_only_and_saves_edits_as_a_copy(
             screen = wizard(app)
             assert screen.query_one(SaveStatus).has_class("-read-only")
             assert any("open read-only" in n for n in notifications(app))
-            editor = screen.editor("affected_systems")
-            assert editor is not None
-            editor.focus_input()
+            await screen.focus_field("affected_systems")
             await pilot.press(*"p99 4s")
             await settle(pilot, 0.4)
             assert path.read_bytes() == before
@@ -83,9 +81,7 @@ async def test_a_file_changed_on_disk_is_not_clobbered_by_autosave(
             "card payments fail", "edited in vim meanwhile"
         )
         path.write_text(edited_elsewhere, encoding="utf-8")
-        editor = screen.editor("environment")
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field("environment")
         await pilot.press(*"prod eu-west-1")
         await settle(pilot, 0.4)
         assert path.read_text(encoding="utf-8") == edited_elsewhere

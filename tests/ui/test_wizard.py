@@ -88,9 +88,7 @@ async def test_preview_is_rendered_once_typing_stops(
     async with app.run_test() as pilot:
         await settle(pilot)
         before = len(renders)
-        editor = wizard(app).editor("incident_summary")
-        assert editor is not None
-        editor.focus_input()
+        await wizard(app).focus_field("incident_summary")
         await pilot.press(*"twelve chars")
         assert len(renders) == before, "the preview must not render on each keystroke"
         await settle(pilot, 1.3)
@@ -167,9 +165,7 @@ async def test_ctrl_n_works_from_inside_a_text_area(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
-        editor = wizard(app).editor("incident_summary")
-        assert editor is not None
-        editor.focus_input()
+        await wizard(app).focus_field("incident_summary")
         await pilot.press("a", "ctrl+n")
         assert wizard(app).current_step == "evidence"
         assert wizard(app).session.get("incident_summary") == "a"
@@ -359,9 +355,7 @@ async def test_autosave_writes_the_file(make_app: MakeApp, store: SessionStore) 
         assert path is not None and not path.exists()
         # Long enough that a loaded machine cannot save before the "unsaved" state is seen.
         screen.AUTOSAVE_DELAY = 2.0
-        editor = screen.editor("incident_summary")
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field("incident_summary")
         await pilot.press(*"DB down")
         assert status.has_class("-dirty")
         assert not path.exists()
@@ -377,9 +371,7 @@ async def test_step_change_saves(make_app: MakeApp, store: SessionStore) -> None
         await settle(pilot)
         screen = wizard(app)
         screen.AUTOSAVE_DELAY = 60  # only the step change can save in time
-        editor = screen.editor("started_at")
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field("started_at")
         await pilot.press(*"14:07", "ctrl+n")
         await settle(pilot, 0.05)
         assert screen.session.path is not None
@@ -393,9 +385,7 @@ async def test_quit_saves_and_exits_zero(make_app: MakeApp, store: SessionStore)
         screen = wizard(app)
         screen.AUTOSAVE_DELAY = 60
         path = screen.session.path
-        editor = screen.editor("incident_summary")
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field("incident_summary")
         await pilot.press(*"last words", "ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
@@ -548,9 +538,7 @@ async def seconds_per_key(app: IncidentApp, step: str, key: str, text: str) -> f
         await settle(pilot)
         screen = wizard(app)
         await screen.go_to_step(step)
-        editor = screen.editor(key)
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field(key)
         await pilot.pause()
         started = time.perf_counter()
         await pilot.press(*text)
@@ -735,9 +723,7 @@ async def test_hangup_saves_before_leaving(make_app: MakeApp, store: SessionStor
         screen = wizard(app)
         screen.AUTOSAVE_DELAY = 60
         path = screen.session.path
-        editor = screen.editor("incident_summary")
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field("incident_summary")
         await pilot.press(*"ssh dropped")
         os.kill(os.getpid(), signal.SIGHUP)  # what the terminal closing sends
         await pilot.pause(0.2)
@@ -784,9 +770,7 @@ async def test_the_preview_follows_the_field_being_edited(make_app: MakeApp) -> 
         area = screen.query_one("#preview-text", TextArea)
         await screen.go_to_step("recovery")
         await settle(pilot, 0.1)
-        editor = screen.editor("definition_of_done")
-        assert editor is not None
-        editor.focus_input()
+        await screen.focus_field("definition_of_done")
         await pilot.press(*"checkout error rate under 0.1%")
         await settle(pilot, 0.2)
         lines = area.text.split("\n")
