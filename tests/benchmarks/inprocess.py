@@ -345,34 +345,11 @@ async def autosave_stall(h: Harness, args: argparse.Namespace) -> dict[str, Any]
     return {"samples": stalls}
 
 
-async def preview_stall(h: Harness, args: argparse.Namespace) -> dict[str, Any]:
-    """The longest event-loop stall while the preview of one key's edit is rendered and shown."""
-    await h.wizard.focus_field(args.field)
-    await h.settle()
-    stalls: list[float] = []
-    wizard = h.wizard
-    for _ in range(args.repeat):
-        before = wizard._generation
-        h.send(key_event("z"))
-        await h.until(lambda: wizard._generation > before)  # noqa: B023
-        generation = wizard._generation
-        await h.until(lambda: wizard._preview_timer is None)
-        monitor = LagMonitor()
-        monitor.start()
-        await h.until(lambda: wizard._shown_generation >= generation, timeout=30)  # noqa: B023
-        await asyncio.sleep(0.05)
-        await monitor.stop()
-        stalls.append(monitor.longest)
-        await h.settle()
-    return {"samples": stalls}
-
-
 MEASUREMENTS: dict[str, Callable[[Harness, argparse.Namespace], Awaitable[dict[str, Any]]]] = {
     "keystrokes": keystrokes,
     "preview-latency": preview_latency,
     "paste": paste,
     "autosave-stall": autosave_stall,
-    "preview-stall": preview_stall,
 }
 
 
