@@ -97,6 +97,27 @@ class Row:
     baseline_samples: list[float] = field(default_factory=list)
     note: str = ""
 
+    @classmethod
+    def from_samples(
+        cls,
+        key: str,
+        what: str,
+        unit: str,
+        samples: Sequence[float],
+        baseline_samples: Sequence[float] = (),
+        *,
+        scale: float = 1.0,
+        **rest: Any,
+    ) -> Row:
+        """A row whose figures are the medians of its samples, each multiplied by `scale`
+        (1000 for seconds shown in ms)."""
+        ours = [x * scale for x in samples]
+        theirs = [x * scale for x in baseline_samples]
+        baseline = median(theirs) if theirs else None
+        return cls(
+            key, what, unit, median(ours), baseline, **rest, samples=ours, baseline_samples=theirs
+        )
+
     @property
     def ratio(self) -> float | None:
         if self.measured is None or not self.baseline:
@@ -419,50 +440,41 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
         ]
         starts = measure_starts(programs, settings, scratch)
         bare_start = starts["bare"]["ready"]
-        rows.append(
-            Row(
+        bare_app = {"baseline_what": "bare Textual app, one Input", "compare": "ratio"}
+        rows += [
+            Row.from_samples(
                 "start_new",
                 "`incident-tui new` until the wizard is interactive (tmux)",
                 "ms",
-                median(starts["new"]["ready"]) * 1000,
-                median(bare_start) * 1000,
-                "bare Textual app, one Input",
-                "ratio",
-                "≤ 1.3×",
-                1.3,
-                samples=[x * 1000 for x in starts["new"]["ready"]],
-                baseline_samples=[x * 1000 for x in bare_start],
-            )
-        )
-        rows.append(
-            Row(
+                starts["new"]["ready"],
+                bare_start,
+                scale=1000,
+                budget="≤ 1.3×",
+                limit=1.3,
+                **bare_app,
+            ),
+            Row.from_samples(
                 "start_new_filled",
                 "the same, until the rest of the first step and the prompt preview are shown too",
                 "ms",
-                median(starts["new"]["filled"]) * 1000,
-                median(bare_start) * 1000,
-                "bare Textual app, one Input",
-                "ratio",
-                "— (for reference)",
-                samples=[x * 1000 for x in starts["new"]["filled"]],
-                baseline_samples=[x * 1000 for x in bare_start],
-            )
-        )
-        rows.append(
-            Row(
+                starts["new"]["filled"],
+                bare_start,
+                scale=1000,
+                budget="— (for reference)",
+                **bare_app,
+            ),
+            Row.from_samples(
                 "start_resume_log",
                 f"`incident-tui resume` of a session with a {log_size} log, until interactive",
                 "ms",
-                median(starts["resume"]["ready"]) * 1000,
-                median(bare_start) * 1000,
-                "bare Textual app, one Input",
-                "ratio",
-                "≤ 2×",
-                2.0,
-                samples=[x * 1000 for x in starts["resume"]["ready"]],
-                baseline_samples=[x * 1000 for x in bare_start],
-            )
-        )
+                starts["resume"]["ready"],
+                bare_start,
+                scale=1000,
+                budget="≤ 2×",
+                limit=2.0,
+                **bare_app,
+            ),
+        ]
 
         # The commands that draw no UI.
         log("render and list …")
@@ -475,49 +487,45 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
             },
             settings,
         )
-        rows.append(
-            Row(
+        rows += [
+            Row.from_samples(
                 "render_small",
                 "`incident-tui render` of a small session",
                 "ms",
-                median(times["small"]) * 1000,
-                median(times["imports"]) * 1000,
-                '`python -c "import jinja2, tomllib"`',
-                "ratio",
-                "≤ 1.5×",
-                1.5,
-                samples=[x * 1000 for x in times["small"]],
-                baseline_samples=[x * 1000 for x in times["imports"]],
-            )
-        )
-        rows.append(
-            Row(
+                times["small"],
+                times["imports"],
+                scale=1000,
+                baseline_what='`python -c "import jinja2, tomllib"`',
+                compare="ratio",
+                budget="≤ 1.5×",
+                limit=1.5,
+            ),
+            Row.from_samples(
                 "render_log",
                 f"`incident-tui render` of a session with a {log_size} log",
                 "ms",
-                median(times["big"]) * 1000,
-                median(times["small"]) * 1000,
-                "render of the small session",
-                "delta",
-                "≤ +300 ms",
-                300.0,
-                samples=[x * 1000 for x in times["big"]],
-                baseline_samples=[x * 1000 for x in times["small"]],
-            )
-        )
+                times["big"],
+                times["small"],
+                scale=1000,
+                baseline_what="render of the small session",
+                compare="delta",
+                budget="≤ +300 ms",
+                limit=300.0,
+            ),
+        ]
         listed = measure_commands(
             {"list": ([command, "list"], child_env(scratch / "many"))}, settings
         )["list"]
         rows.append(
-            Row(
+            Row.from_samples(
                 "list",
                 f"`incident-tui list` with {settings.sessions:,} sessions of "
                 f"~{settings.session_bytes // 1000} KB",
                 "ms",
-                median(listed) * 1000,
+                listed,
+                scale=1000,
                 budget="≤ 1 s",
                 limit=1000.0,
-                samples=[x * 1000 for x in listed],
             )
         )
 
@@ -548,21 +556,20 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
         )
         keys_small, keys_big = typed_small["samples"], typed_big["samples"]
         rows.append(
-            Row(
+            Row.from_samples(
                 "keystroke_cpu",
                 f"CPU per keystroke in a small field, {log_size} log in the session "
                 f"(median; p95 of {len(keys_big)} keys)",
                 "ms",
-                median(keys_big) * 1000,
-                median(keys_small) * 1000,
-                "the same with no log",
-                "ratio",
-                "≤ 1.2×, p95 ≤ 16 ms",
-                1.2,
+                keys_big,
+                keys_small,
+                scale=1000,
+                baseline_what="the same with no log",
+                compare="ratio",
+                budget="≤ 1.2×, p95 ≤ 16 ms",
+                limit=1.2,
                 extra={"p95": p95(keys_big) * 1000, "baseline p95": p95(keys_small) * 1000},
                 extra_limit={"p95": 16.0},
-                samples=[x * 1000 for x in keys_big],
-                baseline_samples=[x * 1000 for x in keys_small],
                 note=(
                     f"keys {settings.key_interval * 1000:g} ms apart into "
                     f"{settings.field}; garbage collector: longest pause "
@@ -578,14 +585,14 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
         for source, label in ((small, "small session"), (big, f"{log_size} log in the session")):
             latency = child("preview-latency", source)["samples"]
             rows.append(
-                Row(
+                Row.from_samples(
                     f"preview_latency_{'small' if source is small else 'log'}",
                     f"last keystroke → preview shows it ({label})",
                     "ms",
-                    median(latency) * 1000,
+                    latency,
+                    scale=1000,
                     budget="≤ 250 ms",
                     limit=250.0,
-                    samples=[x * 1000 for x in latency],
                 )
             )
 
@@ -595,14 +602,14 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
                 child("paste", small, "--paste-bytes", str(size)) for _ in range(settings.repeat)
             ]
             rows.append(
-                Row(
+                Row.from_samples(
                     f"paste_{size}",
                     f"paste of {human(size)} into the logs field → app responsive again",
                     "ms",
-                    median([r["value"] for r in runs]) * 1000,
+                    [r["value"] for r in runs],
+                    scale=1000,
                     budget="≤ 1 s",
                     limit=1000.0,
-                    samples=[r["value"] * 1000 for r in runs],
                     extra={"slowest key answer": max(r["slowest_answer"] for r in runs) * 1000},
                     note="responsive: every key answered within 100 ms from then on",
                 )
@@ -612,36 +619,32 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
         stall_big = child("autosave-stall", big)["samples"]
         stall_small = child("autosave-stall", small)["samples"]
         rows.append(
-            Row(
+            Row.from_samples(
                 "autosave_stall",
                 f"longest UI stall during an autosave of a session with a {log_size} log",
                 "ms",
-                median(stall_big) * 1000,
-                median(stall_small) * 1000,
-                "the same, small session (for reference)",
-                "",
-                "≤ 16 ms",
-                16.0,
-                samples=[x * 1000 for x in stall_big],
-                baseline_samples=[x * 1000 for x in stall_small],
+                stall_big,
+                stall_small,
+                scale=1000,
+                baseline_what="the same, small session (for reference)",
+                budget="≤ 16 ms",
+                limit=16.0,
             )
         )
 
         rss_bare = starts["bare"]["rss"]
         rss_big = starts["resume"]["rss"]
         rows.append(
-            Row(
+            Row.from_samples(
                 "peak_rss",
                 f"peak RSS, session with a {log_size} log (resumed, idle, Evidence shown)",
                 "MB",
-                median(rss_big),
-                median(rss_bare),
-                "bare Textual app, one Input",
-                "delta",
-                "≤ +80 MB",
-                80.0,
-                samples=rss_big,
-                baseline_samples=rss_bare,
+                rss_big,
+                rss_bare,
+                baseline_what="bare Textual app, one Input",
+                compare="delta",
+                budget="≤ +80 MB",
+                limit=80.0,
             )
         )
 
