@@ -516,17 +516,15 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
         listed = measure_commands(
             {"list": ([command, "list"], child_env(scratch / "many"))}, settings
         )["list"]
-        rows.append(
-            Row.from_samples(
-                "list",
-                f"`incident-tui list` with {settings.sessions:,} sessions of "
-                f"~{settings.session_bytes // 1000} KB",
-                "ms",
-                listed,
-                scale=1000,
-                budget="≤ 1 s",
-                limit=1000.0,
-            )
+        list_row = Row.from_samples(  # shown last
+            "list",
+            f"`incident-tui list` with {settings.sessions:,} sessions of "
+            f"~{settings.session_bytes // 1000} KB",
+            "ms",
+            listed,
+            scale=1000,
+            budget="≤ 1 s",
+            limit=1000.0,
         )
 
         # In the running app.
@@ -647,26 +645,12 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
                 limit=80.0,
             )
         )
+        rows.append(list_row)
 
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
     if fingerprint(installed) != before:
         log("warning: incident-tui was reinstalled while the benchmark ran; the rows mix versions")
         info["reinstalled_during_run"] = True
-    order = [
-        "start_new",
-        "start_new_filled",
-        "start_resume_log",
-        "render_small",
-        "render_log",
-        "keystroke_cpu",
-        "preview_latency_small",
-        "preview_latency_log",
-        *(f"paste_{size}" for size in settings.paste_sizes),
-        "autosave_stall",
-        "peak_rss",
-        "list",
-    ]
-    rows.sort(key=lambda row: order.index(row.key))
     start_info = {
         name: {
             "capture_overhead_ms": median(
