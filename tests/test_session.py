@@ -38,6 +38,14 @@ def filled_session(store: SessionStore) -> Session:
     return session
 
 
+def file_in_store(store: SessionStore, name: str, content: str | bytes) -> Path:
+    """A session file as someone wrote it, in the store's directory."""
+    store.ensure_dirs()
+    path = store.sessions_dir / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
 def test_every_field_round_trips(store: SessionStore) -> None:
     session = filled_session(store)
     path = store.save(session)
@@ -78,12 +86,11 @@ def test_empty_fields_are_left_out_and_blank_ones_count_as_unknown(store: Sessio
 
 
 def test_keys_this_version_does_not_know_survive_a_save(store: SessionStore) -> None:
-    store.ensure_dirs()
-    path = store.sessions_dir / "future.toml"
-    path.write_text(
+    path = file_in_store(
+        store,
+        "future.toml",
         'schema_version = 1\nowner = "team-payments"\n[links]\nrunbook = "https://r"\n'
         '[fields]\nincident_summary = "x"\npager_id = "P123"\n',
-        encoding="utf-8",
     )
     session = store.load(path)
     session.set("monitoring", "alert fired")
@@ -118,10 +125,8 @@ def test_files_are_private(store: SessionStore) -> None:
 def test_unreadable_files_are_refused_with_path_and_reason_and_left_untouched(
     store: SessionStore, content: str | bytes, reason: str
 ) -> None:
-    store.ensure_dirs()
-    path = store.sessions_dir / "broken.toml"
     raw = content if isinstance(content, bytes) else content.encode()
-    path.write_bytes(raw)
+    path = file_in_store(store, "broken.toml", raw)
     with pytest.raises(SessionError) as caught:
         store.load(path)
     assert str(path) in str(caught.value)
@@ -132,20 +137,17 @@ def test_unreadable_files_are_refused_with_path_and_reason_and_left_untouched(
 
 
 def test_a_toml_error_names_its_line(store: SessionStore) -> None:
-    store.ensure_dirs()
-    path = store.sessions_dir / "broken.toml"
-    path.write_text('schema_version = 1\ntitle = "a"\ntitle = "b"\n', encoding="utf-8")
+    path = file_in_store(store, "broken.toml", 'schema_version = 1\ntitle = "a"\ntitle = "b"\n')
     with pytest.raises(SessionError, match="line 3"):
         store.load(path)
 
 
 def test_a_hand_written_file_without_version_is_migrated(store: SessionStore) -> None:
-    store.ensure_dirs()
-    path = store.sessions_dir / "hand.toml"
-    path.write_text(
+    path = file_in_store(
+        store,
+        "hand.toml",
         'title = "DNS"\nseverity = "sev3"\nincident_summary = "resolver timeouts"\n'
         '[fields]\nmonitoring = "p99 5s"\n',
-        encoding="utf-8",
     )
     os.utime(path, (1_700_000_000, 1_700_000_000))
     session = store.load(path)
