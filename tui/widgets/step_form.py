@@ -42,10 +42,6 @@ class StepForm(VerticalScroll, can_focus=False):
     def _editor(self, field: Field) -> FieldEditor:
         return FieldEditor(field, self._session.get(field.key), blink=self._blink)
 
-    @property
-    def is_complete(self) -> bool:
-        return self._completed.is_set()
-
     async def complete(self) -> None:
         """Every editor of the step mounted (at once if they are, when they are otherwise)."""
         if self._rest:
