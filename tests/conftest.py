@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.session import SessionStore
+from tui.core.session import SessionStore
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ sys.path.insert(0, str(HERE.parent))
 from incident_demo import NOW, add_picker_sessions, checkout_session  # noqa: E402
 from ui_helpers import settle, wizard  # noqa: E402
 
-from tui.app import IncidentApp  # noqa: E402
-from tui.session import SessionStore  # noqa: E402
+from tui.core.session import SessionStore  # noqa: E402
+from tui.ui.app import IncidentApp  # noqa: E402
 
 SIZE = (120, 40)
 STEPS = [

@@ -221,7 +221,7 @@ def test_render_no_redact_says_so(
 def test_a_value_unmasked_in_the_session_stays_visible(
     installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
 ) -> None:
-    from tui.redact import fingerprint
+    from tui.core.redact import fingerprint
 
     saved.write_text(
         LEAKY + f'\n[masking]\nunmasked = ["{fingerprint("hunter2-prod")}"]\n', encoding="utf-8"
@@ -260,10 +260,16 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
 ) -> None:
     # Start-up budget: each of these costs 1-5 ms, and the first frame of `incident-tui new`
     # has no TextArea, renders no prompt and reads no file; they are imported when first used.
-    later = ["jinja2", "textual.widgets._text_area", "tomllib", "tui.prompt", "tui.redact"]
+    later = [
+        "jinja2",
+        "textual.widgets._text_area",
+        "tomllib",
+        "tui.core.prompt",
+        "tui.core.redact",
+    ]
     probe = (
         "import sys\n"
-        "import tui.cli, tui.app\n"
+        "import tui.cli, tui.ui.app\n"
         f"print('IMPORTED:', sorted(m for m in {later!r} if m in sys.modules), file=sys.stderr)\n"
     )
     assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)

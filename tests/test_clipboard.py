@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tui import clipboard
-from tui.clipboard import OSC52_MAX_BYTES, CopyReport, copy_text
+from tui.core import clipboard
+from tui.core.clipboard import OSC52_MAX_BYTES, CopyReport, copy_text
 
 TMUX_ENV = "/tmp/tmux-1000/default,4242,0"
 # Multi-byte characters, CRLF, a tab, a trailing newline: what reaches a tool must be byte-exact.
@@ -499,7 +499,7 @@ def test_every_confirmed_route_is_named(bin_dir: Path) -> None:
 
 def test_the_module_does_not_import_textual() -> None:
     # It runs in a worker thread and in tests without an app; `render` must stay fast too.
-    code = "import sys, tui.clipboard; sys.exit('textual' in sys.modules)"
+    code = "import sys, tui.core.clipboard; sys.exit('textual' in sys.modules)"
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root)}
     result = subprocess.run([sys.executable, "-c", code], env=env, check=False)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.lock import SessionLock
-from tui.session import SessionConflict, SessionStore
+from tui.core.lock import SessionLock
+from tui.core.session import SessionConflict, SessionStore
 
 
 def saved_session(store: SessionStore, summary: str = "original") -> Path:
@@ -96,7 +96,7 @@ def test_a_second_instance_cannot_take_the_lock_until_the_first_dies(
             "-c",
             "import sys, time\n"
             "from pathlib import Path\n"
-            "from tui.lock import SessionLock\n"
+            "from tui.core.lock import SessionLock\n"
             f"lock = SessionLock(Path({str(path)!r}))\n"
             "assert lock.acquire()\n"
             "print('held', flush=True)\n"
@@ -128,7 +128,7 @@ def test_kill_9_during_a_save_loop_leaves_a_valid_file(store: SessionStore) -> N
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from tui.session import SessionStore
+        from tui.core.session import SessionStore
         store = SessionStore(Path({str(store.home)!r}))
         session = store.load(Path({str(path)!r}))
         n = 0

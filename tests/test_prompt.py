@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from seed import load_seed
 
-from tui.prompt import (
+from tui.core.prompt import (
     DEFAULT_MAX_TOKENS,
     TEMPLATE_SUFFIX,
     RenderedPrompt,
@@ -17,7 +17,7 @@ from tui.prompt import (
     estimate_tokens,
     prompt_for,
 )
-from tui.schema import CONTEXT_FIELDS
+from tui.core.schema import CONTEXT_FIELDS
 
 LIBRARY = TemplateLibrary()
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.prompt import TemplateLibrary, prompt_for
-from tui.sanitize import normalize_newlines, strip_controls, visible_controls
-from tui.schema import CONTEXT_FIELDS, FIELD_TABLE_KEYS
-from tui.session import SessionStore
+from tui.core.prompt import TemplateLibrary, prompt_for
+from tui.core.sanitize import normalize_newlines, strip_controls, visible_controls
+from tui.core.schema import CONTEXT_FIELDS, FIELD_TABLE_KEYS
+from tui.core.session import SessionStore
 
 # Every code point but surrogates (which no terminal or file can carry), controls included.
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)

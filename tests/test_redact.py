@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.redact import KINDS, Finding, RedactOptions, Redactor, fingerprint
+from tui.core.redact import KINDS, Finding, RedactOptions, Redactor, fingerprint
 
 CORPUS: dict[str, Any] = tomllib.loads(
     (Path(__file__).parent / "data" / "redact_corpus.toml").read_text(encoding="utf-8")
@@ -455,6 +455,6 @@ def test_pathological_input_finishes(text: str) -> None:
 
 
 def test_module_does_not_import_textual() -> None:
-    code = "import sys, tui.redact; sys.exit('textual' in sys.modules)"
+    code = "import sys, tui.core.redact; sys.exit('textual' in sys.modules)"
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0

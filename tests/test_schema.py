@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tui.schema import CONTEXT_FIELDS, FIELDS, STEPS, fields_of_step, is_unknown
+from tui.core.schema import CONTEXT_FIELDS, FIELDS, STEPS, fields_of_step, is_unknown
 
 SEED = Path(__file__).parent / "data" / "incident-planner-prompt.txt"
 

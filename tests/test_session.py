@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.schema import FIELDS
-from tui.session import (
+from tui.core.schema import FIELDS
+from tui.core.session import (
     SCHEMA_VERSION,
     Session,
     SessionError,

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
-from tui.errors import IncidentTuiError
-from tui.sanitize import strip_controls
-from tui.schema import FIELDS, STEPS_BY_KEY
-from tui.session import SessionError, SessionStore, atomic_write
+from tui.core.errors import IncidentTuiError
+from tui.core.sanitize import strip_controls
+from tui.core.schema import FIELDS, STEPS_BY_KEY
+from tui.core.session import SessionError, SessionStore, atomic_write
 
 if TYPE_CHECKING:
-    from tui.redact import Finding
+    from tui.core.redact import Finding
 
 PROG = "incident-tui"
 
@@ -108,7 +108,7 @@ def cmd_list(store: SessionStore) -> int:
 
 
 def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
-    from tui.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
+    from tui.core.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
 
     session = store.load(store.resolve(args.session))
     rendered = prompt_for(
@@ -159,7 +159,7 @@ def masked_summary(findings: Sequence[Finding]) -> str:
 
 
 def cmd_templates(store: SessionStore) -> int:
-    from tui.prompt import TemplateLibrary
+    from tui.core.prompt import TemplateLibrary
 
     for info in TemplateLibrary(store.templates_dir).available():
         _out(f"{info.name:<24} {info.origin:<9} {info.path}\n")
@@ -194,12 +194,12 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
     store.remove_stale_temp_files()
     # Start-up allocates much and frees little, so the collector's passes over it are wasted:
     # about 45 ms of a 300 ms start, measured in tmux. The app turns it back on after its first
-    # frame (tui.app.settle_garbage_collector).
+    # frame (tui.ui.app.settle_garbage_collector).
     gc.disable()
     try:
-        from tui.app import run_tui
+        from tui.ui.app import run_tui
     except ModuleNotFoundError as exc:
-        if exc.name != "tui.app":
+        if exc.name != "tui.ui.app":
             raise
         raise UsageError("the terminal UI is not part of this build yet") from None
     start = args.command or "picker"

@@ -54,7 +54,7 @@ from typing import Any
 
 from tests.benchmarks import data
 from tests.benchmarks.tmuxctl import ControlTmux, TmuxError, tmux_path
-from tui.session import SessionStore
+from tui.core.session import SessionStore
 
 HERE = Path(__file__).resolve().parent
 MB = 1024 * 1024

@@ -12,7 +12,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.session import Session, SessionStore
+from tui.core.session import Session, SessionStore
 
 SERVICES = ("checkout-api", "payments", "cart", "auth", "gateway", "inventory", "pricing")
 PATHS = (

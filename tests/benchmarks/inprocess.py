@@ -39,11 +39,11 @@ from textual.binding import Binding, BindingType
 from textual.drivers import headless_driver
 from textual.widgets import TextArea
 
-from tui.app import IncidentApp
-from tui.prompt import RenderedPrompt
-from tui.screens.wizard import WizardScreen
-from tui.session import SessionStore
-from tui.widgets.preview import PreviewPane
+from tui.core.prompt import RenderedPrompt
+from tui.core.session import SessionStore
+from tui.ui.app import IncidentApp
+from tui.ui.screens.wizard import WizardScreen
+from tui.ui.widgets.preview import PreviewPane
 
 #: The key the probe thread presses; bound (with priority) to a no-op that records when it ran.
 PROBE_KEY = "f12"

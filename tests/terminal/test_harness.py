@@ -85,7 +85,7 @@ def test_wait_for_gives_up_with_the_screen_in_the_message() -> None:
 
 
 def test_show_buffer_reads_what_a_copy_put_in_tmux() -> None:
-    # What tui.clipboard does inside tmux: the pane inherits TMUX and runs tmux load-buffer.
+    # What tui.core.clipboard does inside tmux: the pane inherits TMUX and runs tmux load-buffer.
     text = "prompt — with ünïcode\nand a second line\n"
     script = (
         "import subprocess, sys; "

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from incident_demo import NOW
 
-from tui.app import IncidentApp
-from tui.screens.wizard import WizardScreen
-from tui.session import SessionStore
+from tui.core.session import SessionStore
+from tui.ui.app import IncidentApp
+from tui.ui.screens.wizard import WizardScreen
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tui.session import Session, SessionStore
+from tui.core.session import Session, SessionStore
 
 #: The clock the app is given: ages in the picker are measured from here.
 NOW = datetime(2026, 11, 29, 14, 30, tzinfo=UTC)

@@ -12,7 +12,7 @@ from textual import events
 from textual.widgets import Input
 from ui_helpers import notifications, settle, wizard
 
-from tui.app import IncidentApp
+from tui.ui.app import IncidentApp
 
 pytestmark = pytest.mark.usefixtures("fast_timers")
 

@@ -10,11 +10,11 @@ from incident_demo import add_picker_sessions
 from textual.widgets import OptionList
 from ui_helpers import settle, wizard
 
-from tui.app import IncidentApp
-from tui.screens.dialogs import ConfirmDialog
-from tui.screens.picker import PickerScreen
-from tui.screens.wizard import WizardScreen
-from tui.session import BrokenSession, SessionStore, SessionSummary
+from tui.core.session import BrokenSession, SessionStore, SessionSummary
+from tui.ui.app import IncidentApp
+from tui.ui.screens.dialogs import ConfirmDialog
+from tui.ui.screens.picker import PickerScreen
+from tui.ui.screens.wizard import WizardScreen
 
 MakeApp = Callable[..., IncidentApp]
 

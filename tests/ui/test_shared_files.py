@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from ui_helpers import notifications, settle, wizard
 
-from tui.app import IncidentApp
-from tui.lock import SessionLock
-from tui.session import SessionStore
-from tui.widgets.save_status import SaveStatus
+from tui.core.lock import SessionLock
+from tui.core.session import SessionStore
+from tui.ui.app import IncidentApp
+from tui.ui.widgets.save_status import SaveStatus
 
 pytestmark = pytest.mark.usefixtures("fast_timers")
 

@@ -15,8 +15,8 @@ from incident_demo import NOW, add_picker_sessions, checkout_session
 from textual.pilot import Pilot
 from ui_helpers import settle, wizard
 
-from tui.app import IncidentApp
-from tui.session import SessionStore
+from tui.core.session import SessionStore
+from tui.ui.app import IncidentApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 STEP_KEYS = ["context", "evidence", "changes", "recovery", "review"]

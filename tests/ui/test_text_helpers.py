@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.autosave import Saver, snapshot
-from tui.session import SessionStore
-from tui.textfile import (
+from tui.core.autosave import Saver, snapshot
+from tui.core.session import SessionStore
+from tui.core.textfile import (
     TextFileError,
     decode_text,
     edit_in_editor,
@@ -21,7 +21,7 @@ from tui.textfile import (
     head_and_tail,
     read_text_file,
 )
-from tui.widgets.preview import changed_span, location_of
+from tui.ui.widgets.preview import changed_span, location_of
 
 
 def test_decode_replaces_bad_bytes_drops_bom_and_normalises_newlines() -> None:

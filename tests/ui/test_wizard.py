@@ -12,17 +12,17 @@ from textual.geometry import Region
 from textual.widgets import Input, OptionList, Select, TextArea
 from ui_helpers import notifications, settle, wizard
 
-import tui.prompt as prompt_module
-from tui.app import IncidentApp
+import tui.core.prompt as prompt_module
 from tui.cli import main as cli_main
-from tui.prompt import TemplateLibrary, prompt_for
-from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step
-from tui.screens.wizard import WizardScreen
-from tui.session import SessionStore
-from tui.widgets.field_editor import FieldEditor
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.preview import PreviewPane
-from tui.widgets.save_status import SaveStatus
+from tui.core.prompt import TemplateLibrary, prompt_for
+from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step
+from tui.core.session import SessionStore
+from tui.ui.app import IncidentApp
+from tui.ui.screens.wizard import WizardScreen
+from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.key_bar import KeyBar
+from tui.ui.widgets.preview import PreviewPane
+from tui.ui.widgets.save_status import SaveStatus
 
 pytestmark = pytest.mark.usefixtures("fast_timers")
 
@@ -261,7 +261,7 @@ async def test_copy_puts_the_exact_prompt_in_the_clipboard_and_tmux(
 async def test_a_prompt_too_big_for_osc52_is_not_sent_that_way_and_export_is_suggested(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.clipboard
+    import tui.core.clipboard
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -271,7 +271,7 @@ async def test_a_prompt_too_big_for_osc52_is_not_sent_that_way_and_export_is_sug
     fake_tmux.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1234,0")
-    monkeypatch.setattr(tui.clipboard, "OSC52_MAX_BYTES", 1_000)  # any prompt is "too big"
+    monkeypatch.setattr(tui.core.clipboard, "OSC52_MAX_BYTES", 1_000)  # any prompt is "too big"
     app = make_app()
     async with app.run_test(notifications=True) as pilot:
         await settle(pilot)

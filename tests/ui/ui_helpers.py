@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tui.app import IncidentApp
-from tui.screens.wizard import WizardScreen
+from tui.ui.app import IncidentApp
+from tui.ui.screens.wizard import WizardScreen
 
 
 async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:

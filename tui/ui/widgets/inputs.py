@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tui.sanitize import strip_controls
+from tui.core.sanitize import strip_controls
 
 #: A single-line field takes at most this much of a paste.
 LINE_PASTE_LIMIT = 2000

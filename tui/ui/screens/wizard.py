@@ -25,27 +25,27 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.worker import get_current_worker
 
-from tui.autosave import Saver, snapshot
-from tui.errors import IncidentTuiError
-from tui.masking import RedactOptions
-from tui.sanitize import strip_controls, visible_controls
-from tui.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
-from tui.screens.dialogs import PathDialog
-from tui.screens.review import ReviewPanel
-from tui.session import Session, SessionStore, atomic_write
-from tui.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
-from tui.widgets.big_value import BigValueView
-from tui.widgets.field_editor import FieldEditor
-from tui.widgets.inputs import BigPaste
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.preview import PreviewPane
-from tui.widgets.save_status import SaveStatus
-from tui.widgets.step_form import StepForm
-from tui.widgets.step_list import StepList
+from tui.core.autosave import Saver, snapshot
+from tui.core.errors import IncidentTuiError
+from tui.core.masking import RedactOptions
+from tui.core.sanitize import strip_controls, visible_controls
+from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
+from tui.core.session import Session, SessionStore, atomic_write
+from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
+from tui.ui.screens.dialogs import PathDialog
+from tui.ui.screens.review import ReviewPanel
+from tui.ui.widgets.big_value import BigValueView
+from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.inputs import BigPaste
+from tui.ui.widgets.key_bar import KeyBar
+from tui.ui.widgets.preview import PreviewPane
+from tui.ui.widgets.save_status import SaveStatus
+from tui.ui.widgets.step_form import StepForm
+from tui.ui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
-    from tui.clipboard import CopyReport
-    from tui.prompt import RenderedPrompt, TemplateLibrary
+    from tui.core.clipboard import CopyReport
+    from tui.core.prompt import RenderedPrompt, TemplateLibrary
 
 REVIEW = "review"
 #: Every step of the wizard, in order: the schema's steps, then Review.
@@ -64,7 +64,7 @@ class RenderRequest(NamedTuple):
 
     def render(self) -> RenderedPrompt:
         """The prompt exactly as copy, export and `incident-tui render` produce it."""
-        from tui.prompt import prompt_for
+        from tui.core.prompt import prompt_for
 
         return prompt_for(self.values, self.library, self.template, redact=self.redact)
 
@@ -462,9 +462,9 @@ class WizardScreen(Screen[None]):
     @property
     def library(self) -> TemplateLibrary:
         """The templates: the store's and the built-in ones unless given. Made on first use,
-        after the first frame: tui.prompt is not imported before the wizard is on screen."""
+        after the first frame: tui.core.prompt is not imported before the wizard is on screen."""
         if self._library is None:
-            from tui.prompt import TemplateLibrary
+            from tui.core.prompt import TemplateLibrary
 
             self._library = TemplateLibrary(
                 self.store.templates_dir, cache_dir=self.store.cache_dir
@@ -813,7 +813,7 @@ class WizardScreen(Screen[None]):
 
 
 def copy_prompt(text: str, osc52: Callable[[str], None]) -> CopyReport:
-    """Copy through tui.clipboard: every safe route, and a report that says which took it."""
-    from tui.clipboard import copy_text
+    """Copy through tui.core.clipboard: every safe route, and a report that says which took it."""
+    from tui.core.clipboard import copy_text
 
     return copy_text(text, osc52=osc52)

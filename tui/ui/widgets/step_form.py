@@ -7,9 +7,9 @@ import asyncio
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from tui.schema import Field, fields_of_step
-from tui.session import Session
-from tui.widgets.field_editor import FieldEditor
+from tui.core.schema import Field, fields_of_step
+from tui.core.session import Session
+from tui.ui.widgets.field_editor import FieldEditor
 
 
 class StepForm(VerticalScroll, can_focus=False):

@@ -19,15 +19,15 @@ from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from tui.errors import IncidentTuiError
-from tui.masking import RedactOptions
-from tui.sanitize import strip_controls
-from tui.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
+from tui.core.errors import IncidentTuiError
+from tui.core.masking import RedactOptions
+from tui.core.sanitize import strip_controls
+from tui.core.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
 
 if TYPE_CHECKING:
     import jinja2
 
-    from tui.redact import Finding
+    from tui.core.redact import Finding
 
 # jinja2 and the masking rules are imported where a prompt is rendered, not here: the wizard
 # renders in a worker after its first frame, and `incident-tui list` never renders (~30 ms saved).
@@ -60,9 +60,9 @@ class TemplateInfo:
 
 def builtin_templates_dir() -> Path:
     """The packaged templates in an installed wheel, or the repository's templates/ otherwise."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "templates"
-    return packaged if packaged.is_dir() else here.parent / "templates"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
 
 
 class TemplateLibrary:
@@ -138,7 +138,7 @@ class TemplateLibrary:
         import jinja2
 
         from tui import __version__
-        from tui.session import atomic_write
+        from tui.core.session import atomic_write
 
         key = (__version__, jinja2.__version__, sys.version, str(info.path), source)
         cached = None if self.cache_dir is None else self.cache_dir / f"{info.name}.jinja-code"
@@ -343,7 +343,7 @@ def render_prompt(
 def _redactor(options: RedactOptions | None) -> Any:
     if options is None:
         return None
-    from tui.redact import Redactor
+    from tui.core.redact import Redactor
 
     return Redactor(options)
 

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.errors import IncidentTuiError
-from tui.lock import lock_path
-from tui.masking import RedactOptions
-from tui.sanitize import normalize_newlines
-from tui.schema import (
+from tui.core.errors import IncidentTuiError
+from tui.core.lock import lock_path
+from tui.core.masking import RedactOptions
+from tui.core.sanitize import normalize_newlines
+from tui.core.schema import (
     FIELD_TABLE_KEYS,
     FIELDS,
     META_KEYS,

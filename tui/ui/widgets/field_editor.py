@@ -18,11 +18,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from tui.sanitize import visible_controls
-from tui.schema import SEVERITIES, Field, is_unknown
-from tui.textfile import is_big
-from tui.widgets.big_value import BigValueView
-from tui.widgets.inputs import FieldInput
+from tui.core.sanitize import visible_controls
+from tui.core.schema import SEVERITIES, Field, is_unknown
+from tui.core.textfile import is_big
+from tui.ui.widgets.big_value import BigValueView
+from tui.ui.widgets.inputs import FieldInput
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -78,7 +78,7 @@ class FieldEditor(Vertical):
         if is_big(value):
             return BigValueView(value, id=self.input_id)
         # Here, not at the top: the first frame has no TextArea, and importing it costs ~5 ms.
-        from tui.widgets.text_area import FieldTextArea
+        from tui.ui.widgets.text_area import FieldTextArea
 
         return FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
 

@@ -16,8 +16,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.lock import SessionLock
-from tui.session import Session, SessionConflict, SessionStore
+from tui.core.lock import SessionLock
+from tui.core.session import Session, SessionConflict, SessionStore
 
 
 def snapshot(session: Session) -> Session:

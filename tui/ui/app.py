@@ -23,15 +23,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.sanitize import visible_controls
-from tui.screens.dialogs import ConfirmDialog
-from tui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
-from tui.screens.picker import PickerScreen
-from tui.screens.wizard import WizardScreen
-from tui.session import Session, SessionError, SessionStore, now_utc
+from tui.core.sanitize import visible_controls
+from tui.core.session import Session, SessionError, SessionStore, now_utc
+from tui.ui.screens.dialogs import ConfirmDialog
+from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
+from tui.ui.screens.picker import PickerScreen
+from tui.ui.screens.wizard import WizardScreen
 
 if TYPE_CHECKING:
-    from tui.prompt import TemplateLibrary
+    from tui.core.prompt import TemplateLibrary
 
 #: How long a hang-up may take to shut down in order before the process just exits.
 HANGUP_GRACE_SECONDS = 2.0
@@ -71,7 +71,7 @@ class IncidentApp(App[int]):
         #: Set by run_tui, the real program: never inside a test process.
         self.hard_exit_on_hangup = False
         self.start_title = title
-        #: None: the wizard makes the store's own (tui.prompt is imported after the first frame)
+        #: None: the wizard makes its own (tui.core.prompt is imported after the first frame)
         self.library = library
         self.clock = clock
         self.blink = blink

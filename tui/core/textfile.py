@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from tui.sanitize import normalize_newlines, strip_controls
+from tui.core.sanitize import normalize_newlines, strip_controls
 
 #: Values longer than this (in characters) are not put in a TextArea: it costs 100-300 ms of CPU
 #: per keystroke once it holds a few MB. They are shown read-only, head and tail, instead.

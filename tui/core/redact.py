@@ -60,7 +60,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from tui.masking import RedactOptions
+from tui.core.masking import RedactOptions
 
 __all__ = ["KINDS", "Finding", "RedactOptions", "Redactor", "fingerprint"]
 

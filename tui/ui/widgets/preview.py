@@ -9,12 +9,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.sanitize import visible_controls
+from tui.core.sanitize import visible_controls
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-    from tui.prompt import RenderedPrompt
+    from tui.core.prompt import RenderedPrompt
 
 
 def prompt_summary(rendered: RenderedPrompt) -> Content:

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from tui.sanitize import visible_controls
+from tui.core.sanitize import visible_controls
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -1,6 +1,6 @@
 """What masking does, as a session chooses it: the options alone, cheap to import.
 
-The rules themselves live in tui.redact, which compiles dozens of patterns when imported; the
+The rules themselves live in tui.core.redact, which compiles dozens of patterns when imported; the
 session file, `incident-tui list` and the app's start-up need only these options.
 """
 

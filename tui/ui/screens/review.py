@@ -16,11 +16,11 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.sanitize import visible_controls
-from tui.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
+from tui.core.sanitize import visible_controls
+from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
 
 if TYPE_CHECKING:
-    from tui.redact import Finding
+    from tui.core.redact import Finding
 
 
 class ReviewPanel(Vertical):

@@ -18,10 +18,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.sanitize import visible_controls
-from tui.screens.dialogs import ConfirmDialog
-from tui.session import BrokenSession, SessionStore, SessionSummary, age_text
-from tui.widgets.key_bar import KeyBar
+from tui.core.sanitize import visible_controls
+from tui.core.session import BrokenSession, SessionStore, SessionSummary, age_text
+from tui.ui.screens.dialogs import ConfirmDialog
+from tui.ui.widgets.key_bar import KeyBar
 
 NEW = "new-incident"
 

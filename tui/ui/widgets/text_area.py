@@ -7,9 +7,9 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import TextArea
 
-from tui.sanitize import strip_controls
-from tui.textfile import BIG_VALUE_CHARS
-from tui.widgets.inputs import BigPaste
+from tui.core.sanitize import strip_controls
+from tui.core.textfile import BIG_VALUE_CHARS
+from tui.ui.widgets.inputs import BigPaste
 
 
 class FieldTextArea(TextArea):

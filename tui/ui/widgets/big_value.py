@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tui.sanitize import visible_controls
-from tui.textfile import BIG_VALUE_CHARS, head_and_tail, human_size
+from tui.core.sanitize import visible_controls
+from tui.core.textfile import BIG_VALUE_CHARS, head_and_tail, human_size
 
 
 class BigValueView(Vertical):

@@ -1,0 +1,1 @@
+"""The Textual-free core: the schema, sessions and their files, the prompt, masking."""
