@@ -130,19 +130,21 @@ def _tighten(directory: Path) -> None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_regular(path: Path, limit: int = MAX_READ_BYTES, what: str = "file") -> bytes:
+def read_regular(
+    path: Path, limit: int = MAX_READ_BYTES, what: str = "file", *, follow: bool = True
+) -> bytes:
     """The bytes of a regular file of at most `limit` bytes. Raises FileRefused otherwise.
 
     Opened non-blocking (a FIFO does not wait for a writer), then checked with fstat on the
     descriptor itself, so what is read is what was checked: a symlink to /dev/zero, a FIFO or a
-    directory is refused before a byte is read."""
+    directory is refused before a byte is read. `follow=False` refuses a symlink too."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW))
     except FileNotFoundError:
         raise FileRefused(path, f"no such {what}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise FileRefused(path, "is a symlink loop") from None
+            raise FileRefused(path, "is a symlink loop" if follow else "is a symlink") from None
         raise FileRefused(path, f"cannot read: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)

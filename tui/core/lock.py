@@ -95,7 +95,7 @@ class SessionLock:
     def holder(self) -> str:
         """Who holds (or last held) the lock, for the warning: 'pid 4242 on bastion-1'."""
         try:
-            raw = read_regular(self.path, limit=4096)
+            raw = read_regular(self.path, limit=4096, follow=False)
         except FileRefused:
             return "unknown"
         return raw.decode("utf-8", errors="replace").strip() or "unknown"

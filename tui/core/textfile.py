@@ -124,7 +124,9 @@ def edit_in_editor(
     argv = editor_command(env)
     with tempfile.TemporaryDirectory(prefix="incident-tui-") as tmp:
         path = Path(tmp) / name
-        path.write_bytes(text.encode("utf-8", "replace"))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(path, flags, 0o600), "wb") as handle:
+            handle.write(text.encode("utf-8", "replace"))
         try:
             with suspend():
                 status = subprocess.run([*argv, str(path)], check=False).returncode
