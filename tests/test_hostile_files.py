@@ -321,3 +321,33 @@ def test_the_id_comes_from_the_summary_when_there_is_no_title(store: SessionStor
 def test_an_explicit_title_still_names_the_file(store: SessionStore) -> None:
     session = store.create("SEV1 checkout")
     assert store.save(session).name.endswith("-sev1-checkout.toml")
+
+
+# --- writing a file the user chose (issue 9, item 6) --------------------------------------------
+
+
+def test_export_onto_the_open_session_or_its_lock_is_refused(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    outside = tmp_path / "incident.notes"  # a session opened by path, whatever its name
+    outside.write_text('schema_version = 1\ntitle = "keep me"\n')
+    before = outside.read_bytes()
+    with pytest.raises(IncidentTuiError, match="session file"):
+        store.write_output(outside, b"prompt", open_session=outside)
+    assert outside.read_bytes() == before
+    lock = lock_path(outside)
+    lock.write_text("pid 1 on host\n")
+    with pytest.raises(IncidentTuiError, match="session file"):
+        store.write_output(lock, b"prompt", open_session=outside)
+    store.write_output(tmp_path / "prompt.md", b"prompt", open_session=outside)
+    assert (tmp_path / "prompt.md").read_bytes() == b"prompt"
+    assert stat.S_IMODE((tmp_path / "prompt.md").stat().st_mode) == 0o600
+
+
+def test_export_does_not_replace_another_users_file(store: SessionStore, tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs.md"
+    theirs.write_text("their notes\n")
+    os.chown(theirs, NOBODY, NOBODY)
+    with pytest.raises(IncidentTuiError, match="another user"):
+        store.write_output(theirs, b"prompt")
+    assert theirs.read_text() == "their notes\n"

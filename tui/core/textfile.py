@@ -56,7 +56,7 @@ def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raw = read_regular(path, limit)
     except FileTooLarge:
         raise TextFileError(
-            f"{path} is larger than {human_size(limit)}. "
+            f"{path} is larger than the limit of {human_size(limit)}. "
             "Cut it down to the relevant part first (e.g. tail -n 5000)"
         ) from None
     except FileRefused as exc:
