@@ -357,11 +357,15 @@ def test_render_output_writes_into_a_fifo_and_a_device_without_replacing_them(
 def test_render_output_to_dev_stdout_goes_to_the_pipe(
     installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
 ) -> None:
+    # A link made like /dev/stdout, so that a regression replaces this one and not the system's.
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
     result = run(
-        installed_command, "render", str(saved), "-o", "/dev/stdout", env=cli_env, cwd=tmp_path
+        installed_command, "render", str(saved), "-o", str(stdout), env=cli_env, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
     assert "Checkout API returns HTTP 500" in result.stdout
+    assert stdout.is_symlink()
 
 
 @pytest.mark.parametrize("target", ["the-session", "in-sessions-dir", "symlink-to-a-file"])

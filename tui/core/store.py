@@ -141,7 +141,7 @@ class SessionStore:
     def resolve(self, ref: str) -> Path:
         """SESSION on the command line: a path to a .toml file, or an id in the store."""
         as_path = Path(ref).expanduser()
-        if ref.endswith(".toml") or os.sep in ref or os.path.lexists(as_path):
+        if ref.endswith(".toml") or os.sep in ref or as_path.is_file():
             if not os.path.lexists(as_path):
                 raise SessionError(as_path, "no such session file")
             return as_path
