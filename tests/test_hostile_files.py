@@ -351,3 +351,23 @@ def test_export_does_not_replace_another_users_file(store: SessionStore, tmp_pat
     with pytest.raises(IncidentTuiError, match="another user"):
         store.write_output(theirs, b"prompt")
     assert theirs.read_text() == "their notes\n"
+
+
+def test_a_session_file_of_another_user_is_not_replaced_edits_go_to_a_copy(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    theirs = shared / "incident.toml"
+    theirs.write_text('schema_version = 1\ntitle = "theirs"\n')
+    os.chown(theirs, NOBODY, NOBODY)
+    session = store.load(theirs)
+    saver = Saver(store)
+    assert saver.open(theirs) is None  # the lock beside it is ours to create
+    session.set("incident_summary", "my edit")
+    saved_to = saver.save(snapshot(session), 1)
+    assert saved_to is not None and saved_to.moved_because is not None
+    assert "another user" in saved_to.moved_because
+    assert theirs.read_text() == 'schema_version = 1\ntitle = "theirs"\n'
+    assert store.load(saved_to.path).get("incident_summary") == "my edit"
+    saver.close()

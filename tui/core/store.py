@@ -193,6 +193,7 @@ class SessionStore:
             self.ensure_dirs()
         if not force:
             self.check_unchanged(path)
+        self._check_owner(path)
         if touch:
             session.updated_at = now_utc()
         atomic_write(path, session.to_toml().encode("utf-8"))
@@ -209,6 +210,18 @@ class SessionStore:
             raise SessionConflict(path, "a file with this name appeared on disk meanwhile")
         if self._seen[path] not in (None, now):
             raise SessionConflict(path, "changed on disk since it was opened")
+
+    @staticmethod
+    def _check_owner(path: Path) -> None:
+        """Raise SessionConflict when the file is another user's: ours replaces only our own."""
+        if not hasattr(os, "geteuid"):
+            return
+        try:
+            owner = os.lstat(path).st_uid
+        except OSError:
+            return
+        if owner != os.geteuid():
+            raise SessionConflict(path, f"the file belongs to another user (uid {owner})")
 
     def save_copy(self, session: Session) -> Path:
         """Save under a new id beside the original: the way out of a conflict, losing nothing."""
