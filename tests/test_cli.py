@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 import sys
@@ -273,3 +274,174 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
         f"print('IMPORTED:', sorted(m for m in {later!r} if m in sys.modules), file=sys.stderr)\n"
     )
     assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
+
+
+# --- hostile files (issue 9, items 5, 6, 7, 10; issue 10, item 9) ------------------------------
+
+
+def limited_run(
+    command: str, *args: str, env: dict[str, str], cwd: Path, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    """run(), with 1 GiB of address space: a read of /dev/zero fails fast instead of eating RAM."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run(
+        [command, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=limit,
+    )
+
+
+def test_list_shows_the_good_sessions_beside_a_fifo_dev_zero_and_broken_files(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    sessions = saved.parent
+    os.mkfifo(sessions / "x.toml")
+    (sessions / "zero.toml").symlink_to("/dev/zero")
+    (sessions / "loop.toml").symlink_to(sessions / "loop.toml")
+    (sessions / "deep.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    (sessions / "late.toml").write_text("updated_at = 9999-12-31T23:59:59-12:00\n")
+    result = limited_run(installed_command, "list", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "20261129-1412-checkout" in result.stdout
+    for name in ("x", "zero", "loop", "deep", "late"):
+        assert f"skipped {sessions / name}.toml: " in result.stderr, name
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fifo_session_is_refused_at_once(
+    installed_command: str, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "x.toml"
+    os.mkfifo(fifo)
+    result = limited_run(installed_command, "render", str(fifo), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("incident-tui: error: ")
+    assert str(fifo) in result.stderr and "FIFO" in result.stderr
+
+
+def test_render_output_writes_into_a_fifo_and_a_device_without_replacing_them(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run(
+        installed_command, "render", str(saved), "-o", str(fifo), env=cli_env, cwd=tmp_path
+    )
+    reader.join(10)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert b"Checkout API returns HTTP 500" in received[0]
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own
+    result = run(
+        installed_command, "render", str(saved), "-o", str(null), env=cli_env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+
+
+def test_render_output_to_dev_stdout_goes_to_the_pipe(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    # A link made like /dev/stdout, so that a regression replaces this one and not the system's.
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    result = run(
+        installed_command, "render", str(saved), "-o", str(stdout), env=cli_env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Checkout API returns HTTP 500" in result.stdout
+    assert stdout.is_symlink()
+
+
+@pytest.mark.parametrize("target", ["the-session", "in-sessions-dir", "symlink-to-a-file"])
+def test_render_output_refuses_session_files_and_links_to_files(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path, target: str
+) -> None:
+    victim = tmp_path / "bashrc"
+    victim.write_text("export PATH=/usr/bin\n")
+    before = saved.read_bytes()
+    if target == "the-session":
+        out = saved
+    elif target == "in-sessions-dir":
+        out = saved.parent / "prompt.md"
+    else:
+        out = tmp_path / "prompt.md"
+        out.symlink_to(victim)
+    result = run(installed_command, "render", str(saved), "-o", str(out), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("incident-tui: error: ") and result.stderr.count("\n") == 1
+    assert saved.read_bytes() == before
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+    if target == "in-sessions-dir":
+        assert not out.exists()
+    if target == "symlink-to-a-file":
+        assert out.is_symlink()
+
+
+def test_list_refuses_a_world_writable_home(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    home = saved.parent.parent
+    os.chmod(home, 0o777)
+    result = run(installed_command, "list", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and str(home) in result.stderr
+    assert "writable by group or others" in result.stderr
+    assert result.stdout == ""
+
+
+def test_names_from_files_reach_the_terminal_without_raw_escapes(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    sessions = saved.parent
+    (sessions / "evil\x1b]2;owned\x07.toml").write_text(SESSION, encoding="utf-8")
+    (sessions / "broken\x1b[2J.toml").write_text("title = [\n", encoding="utf-8")
+    templates = sessions.parent / "templates"
+    templates.mkdir(mode=0o700)
+    (templates / "t\x1b[31m.md.j2").write_text("{{ incident_summary }}\n")
+    listed = run(installed_command, "list", env=cli_env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "evil␛]2;owned␇" in listed.stdout and "broken␛[2J" in listed.stderr
+    shown = run(installed_command, "templates", env=cli_env, cwd=tmp_path)
+    assert "t␛[31m" in shown.stdout
+    out = tmp_path / "out\x1b[2J.md"
+    rendered = run(
+        installed_command, "render", str(saved), "-o", str(out), env=cli_env, cwd=tmp_path
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    assert "out␛[2J.md" in rendered.stderr
+    for result in (listed, shown, rendered):
+        assert "\x1b" not in result.stdout + result.stderr
+        assert "\x07" not in result.stdout + result.stderr
+
+
+def test_list_fits_the_terminal_width(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    long_title = SESSION.replace(
+        "Checkout returns 500 after the 14:05 deploy", "A very long title " * 8
+    )
+    saved.write_text(long_title, encoding="utf-8")
+    result = run(installed_command, "list", env={**cli_env, "COLUMNS": "80"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert all(len(line) <= 80 for line in lines), lines
+    assert lines[1].endswith("…") and "A very long title" in lines[1]
+    piped = run(installed_command, "list", env=cli_env, cwd=tmp_path)
+    assert ("A very long title " * 8).strip() in piped.stdout  # a pipe gets the whole title

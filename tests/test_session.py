@@ -226,3 +226,26 @@ def test_masking_choices_round_trip_without_storing_secrets(store: SessionStore)
     assert options.allow == frozenset({"sha256:0123456789abcdef"})
     masking = tomllib.loads(path.read_text(encoding="utf-8"))["masking"]
     assert masking == {"emails": False, "ips": True, "unmasked": ["sha256:0123456789abcdef"]}
+
+
+def test_control_characters_in_title_and_started_at_survive_save_and_load(
+    store: SessionStore,
+) -> None:
+    """The file keeps exactly what was typed: display-only conversions (␛, ␀) never reach it."""
+    typed = {
+        "title": "deploy \x1b[31mred\x1b[0m \x00nul \x7fdel",
+        "started_at": "14:07\x07 UTC\x1b]2;x\x07",
+        "incident_summary": "summary with \x1b[1mbold\x1b[0m",
+    }
+    session = store.create("")
+    for key, value in typed.items():
+        session.set(key, value)
+    path = store.save(session)
+    on_disk = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert on_disk["title"] == typed["title"]
+    assert on_disk["started_at"] == typed["started_at"]
+    loaded = store.load(path)
+    assert {key: loaded.get(key) for key in typed} == typed
+    store.save(loaded)  # opened and saved again without an edit: still byte for byte
+    assert {key: store.load(path).get(key) for key in typed} == typed
+    assert "␛" not in path.read_text(encoding="utf-8")

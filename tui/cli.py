@@ -12,14 +12,17 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.core.errors import IncidentTuiError
-from tui.core.sanitize import strip_controls
+from tui.core.fsio import UnsafeDirectory
+from tui.core.model import SessionError
+from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import FIELDS, STEPS_BY_KEY
-from tui.core.session import SessionError, SessionStore, atomic_write
+from tui.core.store import SessionStore
 
 if TYPE_CHECKING:
     from tui.core.redact import Finding
@@ -90,19 +93,53 @@ def _out(text: str) -> None:
     sys.stdout.write(text)
 
 
+def _shown(text: object) -> str:
+    """A file name or file content fit for the terminal: control characters made visible."""
+    return visible_controls(str(text))
+
+
+def _list_width() -> int | None:
+    """Columns to fit `list` in: the terminal's (or $COLUMNS); None in a pipe, which gets all."""
+    import shutil
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return max(shutil.get_terminal_size().columns, 40)
+    return None
+
+
+def _local_time(when: datetime) -> str:
+    try:
+        return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        return when.strftime("%Y-%m-%d %H:%M")
+
+
 def cmd_list(store: SessionStore) -> int:
+    if problem := store.dir_problem():
+        raise UnsafeDirectory(store.sessions_dir, f"not read: {problem}")
     good, broken = store.list()
     for item in broken:
-        print(f"{PROG}: warning: skipped {item.path}: {item.reason}", file=sys.stderr)
+        warning = f"skipped {_shown(item.path)}: {_shown(item.reason)}"
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     if not good:
-        print(f"No saved incidents in {store.sessions_dir}. Start one: {PROG} new", file=sys.stderr)
+        print(
+            f"No saved incidents in {_shown(store.sessions_dir)}. Start one: {PROG} new",
+            file=sys.stderr,
+        )
         return 0
-    width = max(len(s.id) for s in good)
+    ids = [_shown(s.id) for s in good]
+    width = max(len(i) for i in ids)
     lines = [f"{'ID':<{width}}  {'SEV':<7}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
-    for s in good:
-        updated = s.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    columns = _list_width()
+    for shown_id, s in zip(ids, good, strict=True):
+        updated = _local_time(s.updated_at)
         title = strip_controls(s.title).replace("\n", " ")
-        lines.append(f"{s.id:<{width}}  {s.severity:<7}  {updated:<16}  {s.unknowns:>7}  {title}")
+        line = f"{shown_id:<{width}}  {s.severity:<7}  {updated:<16}  {s.unknowns:>7}  "
+        if columns is not None:
+            room = columns - len(line)
+            if len(title) > room:
+                title = title[: max(room - 1, 0)] + "…" if room > 1 else ""
+        lines.append(line + title)
     _out("\n".join(lines) + "\n")
     return 0
 
@@ -139,10 +176,10 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
     if args.output:
         target = Path(args.output).expanduser()
         try:
-            atomic_write(target, rendered.text.encode("utf-8"))
+            store.write_output(target, rendered.text.encode("utf-8"), open_session=session.path)
         except OSError as exc:
             raise SessionError(target, f"cannot write: {exc.strerror or exc}") from None
-        print(f"{PROG}: wrote {rendered.chars:,} characters to {target}", file=sys.stderr)
+        print(f"{PROG}: wrote {rendered.chars:,} characters to {_shown(target)}", file=sys.stderr)
     else:
         _out(rendered.text)
     return 0
@@ -162,7 +199,7 @@ def cmd_templates(store: SessionStore) -> int:
     from tui.core.prompt import TemplateLibrary
 
     for info in TemplateLibrary(store.templates_dir).available():
-        _out(f"{info.name:<24} {info.origin:<9} {info.path}\n")
+        _out(f"{_shown(info.name):<24} {info.origin:<9} {_shown(info.path)}\n")
     return 0
 
 

@@ -360,7 +360,9 @@ async def test_autosave_writes_the_file(make_app: MakeApp, store: SessionStore) 
         assert status.has_class("-dirty")
         assert not path.exists()
         await settle(pilot, 2.5)
-        assert path.exists()
+        # The id is chosen at the first save, from the summary typed.
+        path = screen.session.path
+        assert path is not None and path.name.endswith("-db-down.toml") and path.exists()
         assert store.load(path).get("incident_summary") == "DB down"
         assert status.has_class("-saved")
 
@@ -384,12 +386,13 @@ async def test_quit_saves_and_exits_zero(make_app: MakeApp, store: SessionStore)
         await settle(pilot)
         screen = wizard(app)
         screen.AUTOSAVE_DELAY = 60
-        path = screen.session.path
         await screen.focus_field("incident_summary")
         await pilot.press(*"last words", "ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
-    assert path is not None and store.load(path).get("incident_summary") == "last words"
+    path = screen.session.path  # named at the first save, from the summary
+    assert path is not None and path.name.endswith("-last-words.toml")
+    assert store.load(path).get("incident_summary") == "last words"
 
 
 async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStore) -> None:
@@ -401,7 +404,6 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = wizard(app)
-        path = screen.session.path
         for step in STEPS:
             await screen.go_to_step(step.key)
             for field in fields_of_step(step.key):
@@ -422,7 +424,8 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
                 await pilot.press(values[field.key][-1])
         await pilot.pause()
         await pilot.press("ctrl+q")
-    assert path is not None
+    path = screen.session.path  # named at the first save, from the title typed
+    assert path is not None and path.name.endswith("-title-value.toml")
 
     app = make_app("resume", path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -722,12 +725,12 @@ async def test_hangup_saves_before_leaving(make_app: MakeApp, store: SessionStor
         await settle(pilot)
         screen = wizard(app)
         screen.AUTOSAVE_DELAY = 60
-        path = screen.session.path
         await screen.focus_field("incident_summary")
         await pilot.press(*"ssh dropped")
         os.kill(os.getpid(), signal.SIGHUP)  # what the terminal closing sends
         await pilot.pause(0.2)
     assert app.return_code == 1
+    path = screen.session.path  # named at the first save, from the summary
     assert path is not None and store.load(path).get("incident_summary") == "ssh dropped"
 
 

@@ -11,13 +11,16 @@ later save follows them there.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.lock import SessionLock
-from tui.core.session import Session, SessionConflict, SessionStore
+from tui.core.errors import IncidentTuiError
+from tui.core.lock import LockUnavailable, SessionLock
+from tui.core.model import Session, SessionConflict
+from tui.core.store import SessionStore
 
 
 def snapshot(session: Session) -> Session:
@@ -46,6 +49,8 @@ class Saver:
         self._written = -1
         self._file_lock: SessionLock | None = None
         self._held_by_other: str | None = None
+        self._cannot_lock: str | None = None
+        self._store_problem: str | None = None
         # Where a conflict sent the edits: original path -> (new id, new path).
         self._moved: dict[Path, tuple[str, Path]] = {}
 
@@ -55,15 +60,50 @@ class Saver:
 
     @property
     def read_only_because(self) -> str | None:
-        """Who else is editing the opened file ("pid 42 on bastion"), while that lasts."""
+        """Why the opened file is not written ("pid 42 on bastion", or the lock problem)."""
         return self._held_by_other
 
+    def read_only_message(self) -> str | None:
+        """The sentence that tells the user why the incident is read-only, or None."""
+        if self._held_by_other is None:
+            return None
+        if self._store_problem is not None:
+            return (
+                f"Your incidents directory cannot be used ({self._store_problem}). This incident "
+                "is open read-only: nothing is saved; copy or export the prompt instead."
+            )
+        if self._cannot_lock is not None:
+            return (
+                f"This incident cannot be locked for editing ({self._cannot_lock}). It is open "
+                "read-only: your edits will be saved as a new incident in your own store."
+            )
+        return (
+            f"Another incident-tui ({self._held_by_other}) is editing this incident. "
+            "It is open read-only here: your edits will be saved as a new incident."
+        )
+
     def open(self, path: Path | None) -> str | None:
-        """Lock the session file we are about to edit; who holds it when another process does."""
+        """Lock the session file we are about to edit.
+
+        Returns None when we may write it; otherwise why not (who holds it, or why the lock or the
+        store cannot be used), and the session stays read-only: nothing there is written."""
+        self._cannot_lock = self._store_problem = None
         if path is None or not path.exists():
+            # A new incident: its file goes in the store, which must be usable.
+            try:
+                self.store.ensure_dirs()
+            except IncidentTuiError as exc:
+                self._store_problem = str(exc)
+                self._held_by_other = self._store_problem
+                return self._held_by_other
             return None
-        if self._take_lock(path):
-            return None
+        try:
+            if self._take_lock(path):
+                return None
+        except LockUnavailable as exc:
+            self._cannot_lock = str(exc)
+            self._held_by_other = self._cannot_lock
+            return self._held_by_other
         holder = SessionLock(path).holder()
         self._held_by_other = holder
         return holder
@@ -87,8 +127,8 @@ class Saver:
         """Write `session` (a snapshot of edit number `generation`).
 
         Returns where it went, or None when a newer generation is already on disk (nothing
-        written). Raises OSError when the file cannot be written; the caller keeps the data and
-        retries.
+        written). Raises OSError, or an IncidentTuiError (an unsafe directory), when the file
+        cannot be written; the caller keeps the data and retries.
         """
         with self._lock:
             if generation <= self._written:
@@ -97,18 +137,28 @@ class Saver:
                 session.id, session.path = self._moved[session.path]
             original = session.path
             moved_because = None
+            if self._store_problem is not None:
+                self.store.ensure_dirs()  # raises while the store stays unusable
+                self._store_problem = self._held_by_other = None
             try:
+                if self._cannot_lock is not None:
+                    raise SessionConflict(original or "", f"cannot be locked: {self._cannot_lock}")
                 if self._held_by_other is not None:
                     raise SessionConflict(
                         original or "", f"open in another incident-tui ({self._held_by_other})"
                     )
                 path = self.store.save(session)
+                if original is not None and path != original:
+                    # The first save chose the id: later snapshots of the old path follow it.
+                    self._moved[original] = (session.id, path)
             except SessionConflict as conflict:
                 path = self.store.save_copy(session)
                 if original is not None:
                     self._moved[original] = (session.id, path)
-                self._held_by_other = None
+                self._held_by_other = self._cannot_lock = None
                 moved_because = conflict.reason
-            self._take_lock(path)
+            # Written but not locked (a lock file we may not use): the next edit saves again.
+            with contextlib.suppress(LockUnavailable):
+                self._take_lock(path)
             self._written = generation
             return Saved(path, moved_because)

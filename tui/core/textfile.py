@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from tui.core.errors import IncidentTuiError
+from tui.core.fsio import FileRefused, FileTooLarge, read_regular
 from tui.core.sanitize import normalize_newlines, strip_controls
 
 #: Values longer than this (in characters) are not put in a TextArea: it costs 100-300 ms of CPU
@@ -23,37 +25,42 @@ BIG_VALUE_CHARS = 256 * 1024
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-class TextFileError(Exception):
+class TextFileError(IncidentTuiError):
     """A file that cannot be loaded, said in one line."""
 
 
+#: Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_text(raw: bytes) -> str:
-    """Bytes from a file or an editor as text: UTF-8 (BOM dropped), bad bytes replaced, LF only."""
-    text = raw.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return normalize_newlines(text)
+    """Bytes from a file or an editor as text, LF only: by its byte-order mark when it has one
+    (UTF-8, UTF-16 or UTF-32, as Windows tools write logs), else UTF-8; bad bytes replaced."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return normalize_newlines(raw[len(bom) :].decode(encoding, errors="replace"))
+    return normalize_newlines(raw.decode("utf-8", errors="replace"))
 
 
 def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
-    """The text of a file for a field. Raises TextFileError with a reason a user can act on."""
+    """The text of a file for a field. Raises TextFileError with a reason a user can act on.
+
+    Only a regular file is read (a FIFO or /dev/zero is refused at once, never waited on)."""
     try:
-        if path.is_dir():
-            raise TextFileError(f"{path} is a directory")
-        size = path.stat().st_size
-        if size > limit:
-            raise TextFileError(
-                f"{path} is {human_size(size)}; the limit is {human_size(limit)}. "
-                "Cut it down to the relevant part first (e.g. tail -n 5000)"
-            )
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise TextFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TextFileError(f"{path}: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raise TextFileError(f"{path} is larger than {human_size(limit)}")
+        raw = read_regular(path, limit)
+    except FileTooLarge:
+        raise TextFileError(
+            f"{path} is larger than the limit of {human_size(limit)}. "
+            "Cut it down to the relevant part first (e.g. tail -n 5000)"
+        ) from None
+    except FileRefused as exc:
+        raise TextFileError(str(exc)) from None
     return decode_text(raw)
 
 
@@ -117,7 +124,9 @@ def edit_in_editor(
     argv = editor_command(env)
     with tempfile.TemporaryDirectory(prefix="incident-tui-") as tmp:
         path = Path(tmp) / name
-        path.write_bytes(text.encode("utf-8", "replace"))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(path, flags, 0o600), "wb") as handle:
+            handle.write(text.encode("utf-8", "replace"))
         try:
             with suspend():
                 status = subprocess.run([*argv, str(path)], check=False).returncode
@@ -125,7 +134,10 @@ def edit_in_editor(
             raise TextFileError(f"cannot start {argv[0]}: {exc.strerror or exc}") from None
         if status != 0:
             raise TextFileError(f"the editor exited with status {status}")
-        new = strip_controls(decode_text(path.read_bytes()))
+        try:
+            new = strip_controls(decode_text(read_regular(path, MAX_FILE_BYTES)))
+        except FileRefused as exc:
+            raise TextFileError(str(exc)) from None
     if new.endswith("\n") and not text.endswith("\n"):
         new = new[:-1]
     return new

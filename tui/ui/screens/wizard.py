@@ -30,7 +30,7 @@ from tui.core.errors import IncidentTuiError
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
-from tui.core.session import Session, SessionStore, atomic_write
+from tui.core.session import Session, SessionStore
 from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
 from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.review import ReviewPanel
@@ -213,11 +213,9 @@ class WizardScreen(Screen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        holder = self.saver.open(self.session.path)
-        if holder is not None:
+        if self.saver.open(self.session.path) is not None:
             self.notify(
-                f"Another incident-tui ({visible_controls(holder)}) is editing this incident. "
-                "It is open read-only here: your edits will be saved as a new incident.",
+                visible_controls(self.saver.read_only_message() or ""),
                 title="Read-only",
                 severity="warning",
                 timeout=15,
@@ -690,7 +688,7 @@ class WizardScreen(Screen[None]):
             if path.is_dir():
                 path = path / f"{self.session.id}.prompt.md"
             rendered = request.render()
-            atomic_write(path, rendered.text.encode("utf-8"))
+            self.store.write_output(path, rendered.text.encode("utf-8"), self.session.path)
         except OSError as exc:
             self.notify(
                 f"Could not export to {visible_controls(str(path))}: {exc.strerror or exc}",

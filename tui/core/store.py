@@ -1,0 +1,305 @@
+"""The store: one TOML file per incident in $INCIDENT_TUI_HOME/sessions/, listed and summarised.
+
+Saves are atomic (temp file in the same directory, fsync, os.replace), a file we cannot read is
+never written, and one bad file never stops the listing of the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui.core.errors import IncidentTuiError
+from tui.core.fsio import (
+    FileRefused,
+    atomic_write,
+    check_private_dir,
+    private_dir,
+    read_regular,
+    write_output,
+)
+from tui.core.lock import lock_path
+from tui.core.model import Session, SessionConflict, SessionError, now_utc
+from tui.core.sessionfile import session_from_text
+
+
+def default_home() -> Path:
+    """$INCIDENT_TUI_HOME, else the platform's per-user data directory."""
+    explicit = os.environ.get("INCIDENT_TUI_HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "incident-tui"
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "incident-tui"
+    # The XDG spec: a relative path in $XDG_DATA_HOME is invalid and must be ignored.
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base = xdg if os.path.isabs(xdg) else str(Path.home() / ".local" / "share")
+    return Path(base) / "incident-tui"
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "incident"
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _id_source(session: Session) -> str:
+    """What a new incident's id is made from: its title, else its summary's first line."""
+    if session.title.strip():
+        return session.title.strip()
+    summary = session.fields.get("incident_summary", "").strip()
+    return summary.splitlines()[0] if summary else ""
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    path: Path
+    title: str
+    severity: str
+    updated_at: datetime
+    unknowns: int
+
+
+@dataclass(frozen=True)
+class BrokenSession:
+    id: str
+    path: Path
+    reason: str
+
+
+Stamp = tuple[int, int]  # (st_mtime_ns, st_size): what the file looked like when we last saw it
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+class SessionStore:
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = home if home is not None else default_home()
+        self.sessions_dir = self.home / "sessions"
+        self.templates_dir = self.home / "templates"
+        #: What can be made again: compiled templates.
+        self.cache_dir = self.home / "cache"
+        # Per path, the file as this store last read or wrote it. Kept here rather than on the
+        # Session so that saving a snapshot copy (as the UI does, off its thread) counts too.
+        self._seen: dict[Path, Stamp | None] = {}
+        # Paths create() gave that no save has used yet: their id is chosen again at the first
+        # save, from the title typed meanwhile.
+        self._provisional: set[Path] = set()
+
+    def ensure_dirs(self) -> None:
+        """The home and sessions/, created 0700 or verified private. Raises UnsafeDirectory."""
+        private_dir(self.home)
+        private_dir(self.sessions_dir)
+
+    def dir_problem(self) -> str | None:
+        """Why the existing home or sessions/ must not be used (one line), or None."""
+        for directory in (self.home, self.sessions_dir):
+            if not os.path.lexists(directory):
+                return None
+            try:
+                check_private_dir(directory)
+            except IncidentTuiError as exc:
+                return str(exc)
+        return None
+
+    def path_for(self, session_id: str) -> Path:
+        return self.sessions_dir / f"{session_id}.toml"
+
+    def new_id(self, title: str, when: datetime | None = None) -> str:
+        stamp = (when or now_utc()).strftime("%Y%m%d-%H%M")
+        base = f"{stamp}-{slugify(title)}"
+        candidate, n = base, 2
+        while os.path.lexists(self.path_for(candidate)):
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def create(self, title: str = "") -> Session:
+        """A new session with a provisional id; nothing touches the disk until the first save."""
+        session = Session(id=self.new_id(title), title=title)
+        session.path = self.path_for(session.id)
+        self._provisional.add(session.path)
+        return session
+
+    def resolve(self, ref: str) -> Path:
+        """SESSION on the command line: a path to a .toml file, or an id in the store."""
+        as_path = Path(ref).expanduser()
+        if ref.endswith(".toml") or os.sep in ref or as_path.is_file():
+            if not os.path.lexists(as_path):
+                raise SessionError(as_path, "no such session file")
+            return as_path
+        if problem := self.dir_problem():
+            raise SessionError(ref, f"not looked up: {problem}")
+        candidate = self.path_for(ref)
+        if os.path.lexists(candidate):
+            return candidate
+        matches = sorted(self.sessions_dir.glob(f"{glob_escape(ref)}*.toml"))
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(m.stem for m in matches[:5])
+            raise SessionError(ref, f"ambiguous session id; it matches {names}")
+        raise SessionError(ref, f"no such session in {self.sessions_dir}")
+
+    def load(self, path: Path) -> Session:
+        """The session in a file. Raises SessionError, and only that, naming the file."""
+        stamp = _stamp(path)
+        try:
+            raw = read_regular(path, what="session file")
+        except FileRefused as exc:
+            raise SessionError(path, exc.reason) from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SessionError(path, f"not UTF-8 text (byte {exc.start})") from None
+        file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
+        session = session_from_text(text, path, path.stem, file_time)
+        self._seen[path] = stamp
+        return session
+
+    def save(self, session: Session, *, touch: bool = True, force: bool = False) -> Path:
+        """Write the session atomically.
+
+        Raises SessionConflict, and writes nothing, when the file changed on disk since this store
+        last read or wrote it (another editor, a `git checkout`): that change is not ours to
+        clobber. A file deleted meanwhile is simply written again. `force` skips the check.
+        A session from create() gets its id here, at its first save, from its title or summary.
+        """
+        if session.path is None:
+            session.path = self.path_for(session.id)
+        if session.path in self._provisional and not os.path.lexists(session.path):
+            self._provisional.discard(session.path)
+            session.id = self.new_id(_id_source(session), session.created_at)
+            session.path = self.path_for(session.id)
+        path = session.path
+        if path.parent == self.sessions_dir:
+            self.ensure_dirs()
+        if not force:
+            self.check_unchanged(path)
+        self._check_owner(path)
+        if touch:
+            session.updated_at = now_utc()
+        atomic_write(path, session.to_toml().encode("utf-8"))
+        self._provisional.discard(path)
+        self._seen[path] = _stamp(path)
+        return path
+
+    def check_unchanged(self, path: Path) -> None:
+        """Raise SessionConflict if the file on disk is not the one this store last saw."""
+        now = _stamp(path)
+        if now is None:
+            return
+        if path not in self._seen:
+            raise SessionConflict(path, "a file with this name appeared on disk meanwhile")
+        if self._seen[path] not in (None, now):
+            raise SessionConflict(path, "changed on disk since it was opened")
+
+    @staticmethod
+    def _check_owner(path: Path) -> None:
+        """Raise SessionConflict when the file is another user's: ours replaces only our own."""
+        if not hasattr(os, "geteuid"):
+            return
+        try:
+            owner = os.lstat(path).st_uid
+        except OSError:
+            return
+        if owner != os.geteuid():
+            raise SessionConflict(path, f"the file belongs to another user (uid {owner})")
+
+    def save_copy(self, session: Session) -> Path:
+        """Save under a new id beside the original: the way out of a conflict, losing nothing."""
+        session.id = self.new_id(f"{session.display_title} copy")
+        session.path = self.path_for(session.id)
+        return self.save(session)
+
+    def write_output(self, path: Path, data: bytes, open_session: Path | None = None) -> None:
+        """Write a file the user chose (render -o, export): see fsio.write_output. Refuses the
+        store's session files, the open session and its lock. Raises FileRefused or OSError."""
+        protected = [open_session, lock_path(open_session)] if open_session else []
+        write_output(path, data, protected=protected, protected_dirs=[self.sessions_dir])
+
+    def delete(self, session: Session | SessionSummary) -> None:
+        if session.path is not None:
+            session.path.unlink(missing_ok=True)
+            lock_path(session.path).unlink(missing_ok=True)
+            self._seen.pop(session.path, None)
+
+    #: A save's temp file lives for milliseconds; one older than this was left by a process
+    #: killed in the middle of a save (kill -9, power loss, a full disk).
+    STALE_TEMP_SECONDS = 3600
+
+    def remove_stale_temp_files(self, now: float | None = None) -> int:
+        """Delete what saves that never finished left behind: copies of incident data (secrets
+        included) that nothing will read. Returns how many files went."""
+        import stat
+        import time
+
+        now = time.time() if now is None else now
+        removed = 0
+        if not self.sessions_dir.is_dir() or self.dir_problem():
+            return 0
+        with contextlib.suppress(OSError):
+            for path in self.sessions_dir.glob(".*.toml.*.tmp"):
+                with contextlib.suppress(OSError):
+                    info = path.lstat()
+                    if stat.S_ISREG(info.st_mode) and now - info.st_mtime > self.STALE_TEMP_SECONDS:
+                        path.unlink()
+                        removed += 1
+        return removed
+
+    def iter_paths(self) -> Iterator[Path]:
+        """The session files of the store; none when its directory is not safe to read."""
+        if not self.sessions_dir.is_dir() or self.dir_problem():
+            return
+        with contextlib.suppress(OSError):
+            yield from self.sessions_dir.glob("*.toml")
+
+    def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
+        """Every session, most recently updated first, and the files that could not be read.
+
+        Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
+        good: list[SessionSummary] = []
+        broken: list[BrokenSession] = []
+        if problem := self.dir_problem():
+            return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
+        for path in self.iter_paths():
+            try:
+                session = self.load(path)
+                summary = SessionSummary(
+                    id=session.id,
+                    path=path,
+                    title=session.display_title,
+                    severity=session.severity,
+                    updated_at=session.updated_at,
+                    unknowns=len(session.unknowns()),
+                )
+            except SessionError as exc:
+                broken.append(BrokenSession(path.stem, path, exc.reason))
+            except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
+                broken.append(BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})"))
+            else:
+                good.append(summary)
+        good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+        broken.sort(key=lambda b: b.id)
+        return good, broken
+
+    def latest(self) -> Path | None:
+        good, _ = self.list()
+        return good[0].path if good else None
