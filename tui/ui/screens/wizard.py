@@ -329,12 +329,7 @@ class WizardScreen(Screen[None]):
 
     @on(ReviewPanel.ToggleMask)
     def _toggle_mask(self, event: ReviewPanel.ToggleMask) -> None:
-        unmasked = self.session.unmasked
-        if event.unmask and event.fingerprint not in unmasked:
-            unmasked.append(event.fingerprint)
-        elif not event.unmask and event.fingerprint in unmasked:
-            unmasked.remove(event.fingerprint)
-        else:
+        if not self.session.set_unmasked(event.fingerprint, event.unmask):
             return
         self._generation += 1
         self._refresh_status()
