@@ -45,6 +45,10 @@ class FieldEditor(Vertical):
         super().__init__(id=f"field-{field.key}", classes=f"field -kind-{field.kind}")
         self.field = field
         self._value = value
+        # The text the editor shows, which may differ from the value: control characters are
+        # shown as symbols, and an unlisted severity as 'unknown'. A widget event that reports
+        # this text is not an edit: display-only conversions must never reach the file.
+        self._shown = self._display(value)
         self._blink = blink
         self.set_class(is_unknown(field, value), "-unknown")
 
@@ -63,12 +67,17 @@ class FieldEditor(Vertical):
         yield Static(Content(self.field.help), classes="field-help")
         yield self._make_input(self._value)
 
+    def _display(self, value: str) -> str:
+        if self.field.kind == "choice":
+            return value if value in SEVERITIES else SEVERITIES[-1]
+        return visible_controls(value)
+
     def _make_input(self, value: str) -> Widget:
         field = self.field
         if field.kind == "choice":
             select: Select[str] = Select(
                 [(s, s) for s in SEVERITIES],
-                value=value if value in SEVERITIES else SEVERITIES[-1],
+                value=self._display(value),
                 allow_blank=False,
                 id=self.input_id,
             )
@@ -120,6 +129,7 @@ class FieldEditor(Vertical):
         from textual.widgets import TextArea  # see _make_input
 
         self._update(value)
+        self._shown = self._display(value)
         widget = self.input_widget
         had_focus = widget.has_focus or widget.has_focus_within
         wants_view = self.field.kind == "text" or self.field.kind == "large"
@@ -141,6 +151,9 @@ class FieldEditor(Vertical):
                 self.focus_input()
 
     def _changed(self, value: str) -> None:
+        if value == self._shown:
+            return  # what we put there (on mount, or by set_value): not the user's edit
+        self._shown = value
         if self._update(value):
             self.post_message(self.Changed(self, value))
 
