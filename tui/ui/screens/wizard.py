@@ -180,6 +180,8 @@ class WizardScreen(Screen[None]):
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._preview_hidden = False
+        # Review has its own: it shows the prompt until hidden there (ctrl+t gives it the room).
+        self._review_preview_hidden = False
         self._shown_title: tuple[str, str] | None = None
         # The width class now, not on the first resize: that would restyle and lay out the whole
         # form a second time before the first frame.
@@ -513,12 +515,16 @@ class WizardScreen(Screen[None]):
             review.show_findings(result.findings)
 
     def action_toggle_preview(self) -> None:
-        self._preview_hidden = not self._preview_hidden
+        if self.current_step == REVIEW:
+            self._review_preview_hidden = not self._review_preview_hidden
+        else:
+            self._preview_hidden = not self._preview_hidden
         self._update_preview_visibility()
 
     def _update_preview_visibility(self) -> None:
-        # Review always shows the prompt: it is the thing being reviewed.
-        hidden = self._preview_hidden and self.current_step != REVIEW
+        # Review shows the prompt (the thing being reviewed) even when the steps hide it.
+        on_review = self.current_step == REVIEW
+        hidden = self._review_preview_hidden if on_review else self._preview_hidden
         self.query_one("#preview", PreviewPane).display = not hidden
         self.set_class(hidden, "-preview-hidden")
 
