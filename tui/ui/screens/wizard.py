@@ -183,6 +183,7 @@ class WizardScreen(Screen[None]):
         # Review has its own: it shows the prompt until hidden there (ctrl+t gives it the room).
         self._review_preview_hidden = False
         self._shown_title: tuple[str, str] | None = None
+        self._export_path: str | None = None
         # The width class now, not on the first resize: that would restyle and lay out the whole
         # form a second time before the first frame.
         width = self.app.size.width
@@ -674,11 +675,13 @@ class WizardScreen(Screen[None]):
         self.app.call_from_thread(self.app.copy_to_clipboard, text)
 
     def action_export(self) -> None:
-        default = Path.cwd() / f"{self.session.id}.prompt.md"
+        # Not the current directory: often a git checkout, where a prompt full of logs must not
+        # land. The user's own path, once typed, is proposed again.
+        default = self._export_path or str(exports_dir(self.store) / f"{self.session.id}.prompt.md")
         self.app.push_screen(
             PathDialog(
                 "Export prompt to file",
-                str(default),
+                default,
                 action="Export",
                 note="The file is written with mode 0600; an existing file is replaced.",
             ),
@@ -687,6 +690,7 @@ class WizardScreen(Screen[None]):
 
     def _export_to(self, target: str | None) -> None:
         if target:
+            self._export_path = target
             self.export_job(self.render_request(), target)
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
@@ -816,6 +820,16 @@ class WizardScreen(Screen[None]):
         if error is not None:
             return  # the NOT SAVED notification is up; stay with the data
         self.post_message(self.Leave())
+
+
+def exports_dir(store: SessionStore) -> Path:
+    """$INCIDENT_TUI_HOME/exports, created 0700 (mkdir's mode, so no umask can widen it). An
+    existing one is used as it is; export reports any error writing there."""
+    path = store.home / "exports"
+    with contextlib.suppress(OSError):
+        store.ensure_dirs()
+        path.mkdir(mode=0o700, exist_ok=True)
+    return path
 
 
 def copy_prompt(text: str, osc52: Callable[[str], None]) -> CopyReport:
