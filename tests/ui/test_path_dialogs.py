@@ -106,3 +106,20 @@ async def test_tab_completes_in_the_load_dialog_at_80x24(make_app: MakeApp, tmp_
         await pilot.press("enter")
         await settle(pilot)
         assert wizard(app).session.get("error_logs") == "ERROR second\n"
+
+
+async def test_export_says_so_when_the_exports_folder_is_not_private(
+    make_app: MakeApp, store: SessionStore, home: Path, tmp_path: Path
+) -> None:
+    session = checkout_session(store)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (home / "exports").symlink_to(elsewhere)
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        notes = " ".join(str(n.render()) for n in app.screen.query(".dialog-note"))
+        assert "not a directory of its own" in notes
+        await pilot.press("escape")

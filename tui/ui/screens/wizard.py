@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -677,14 +678,13 @@ class WizardScreen(Screen[None]):
     def action_export(self) -> None:
         # Not the current directory: often a git checkout, where a prompt full of logs must not
         # land. The user's own path, once typed, is proposed again.
-        default = self._export_path or str(exports_dir(self.store) / f"{self.session.id}.prompt.md")
+        directory, problem = exports_dir(self.store)
+        default = self._export_path or str(directory / f"{self.session.id}.prompt.md")
+        note = "The file is written with mode 0600; an existing file is replaced."
+        if problem is not None and self._export_path is None:
+            note = f"Check this folder: {problem}. {note}"
         self.app.push_screen(
-            PathDialog(
-                "Export prompt to file",
-                default,
-                action="Export",
-                note="The file is written with mode 0600; an existing file is replaced.",
-            ),
+            PathDialog("Export prompt to file", default, action="Export", note=note),
             self._export_to,
         )
 
@@ -822,14 +822,23 @@ class WizardScreen(Screen[None]):
         self.post_message(self.Leave())
 
 
-def exports_dir(store: SessionStore) -> Path:
-    """$INCIDENT_TUI_HOME/exports, created 0700 (mkdir's mode, so no umask can widen it). An
-    existing one is used as it is; export reports any error writing there."""
+def exports_dir(store: SessionStore) -> tuple[Path, str | None]:
+    """$INCIDENT_TUI_HOME/exports, created 0700 (mkdir's mode: no umask can widen it), and why
+    it is not private, if so: a symlink, another owner, or writable by group or others."""
     path = store.home / "exports"
-    with contextlib.suppress(OSError):
+    try:
         store.ensure_dirs()
         path.mkdir(mode=0o700, exist_ok=True)
-    return path
+        info = path.lstat()
+    except OSError as exc:
+        return path, exc.strerror or str(exc)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        return path, "it is not a directory of its own"
+    if info.st_uid != os.getuid():
+        return path, "it belongs to another user"
+    if info.st_mode & 0o022:
+        return path, "others can write to it"
+    return path, None
 
 
 def copy_prompt(text: str, osc52: Callable[[str], None]) -> CopyReport:
