@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
-from ui_helpers import settle, wizard
+from incident_demo import CHECKOUT, checkout_session
+from textual.geometry import Region
+from textual.widgets import Input, TextArea
+from ui_helpers import notifications, settle, wizard
 
-from tui.core.schema import FIELDS
+from tui.core.schema import FIELDS, FIELDS_BY_KEY
 from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 
@@ -55,10 +57,98 @@ async def test_opening_and_walking_every_step_leaves_the_file_byte_identical(
         for _ in range(5):
             await pilot.press("ctrl+n")
             await settle(pilot)
-            for _ in range(4):
-                await pilot.press("tab")
+            await pilot.press("tab", "tab")
         await settle(pilot, 0.4)
         assert not screen.dirty
         await pilot.press("ctrl+q")
         await settle(pilot)
     assert path.read_bytes() == before
+
+
+async def test_clear_field_can_be_undone_with_ctrl_z(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    session = checkout_session(store)
+    summary = session.get("incident_summary")
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        await screen.focus_field("incident_summary")
+        await screen.run_action("clear_field")
+        await settle(pilot)
+        assert screen.session.get("incident_summary") == ""
+        assert "ctrl+z to undo" in notifications(app)[-1]
+        await pilot.press("ctrl+z")
+        await settle(pilot, 0.3)
+        assert screen.session.get("incident_summary") == summary
+        assert screen.query_one("#input-incident_summary", TextArea).text == summary
+        assert session.path is not None
+        assert store.load(session.path).get("incident_summary") == summary
+
+        # Elsewhere, and once undone, ctrl+z is the editor's own undo again.
+        await screen.focus_field("project_context")
+        await pilot.press("x", "ctrl+z")
+        await settle(pilot)
+        assert screen.session.get("project_context") == CHECKOUT["project_context"]
+
+
+async def test_clear_is_not_undone_after_typing_in_the_field(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    session = checkout_session(store)
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        await screen.focus_field("started_at")
+        await screen.run_action("clear_field")
+        await settle(pilot)
+        await pilot.press(*"14:10")
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert screen.session.get("started_at") != CHECKOUT["started_at"]
+
+
+async def test_a_long_title_scrolls_home_when_focus_leaves_it(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        title = wizard(app).query_one("#input-title", Input)
+        assert app.focused is title
+        title.value = "Checkout returns HTTP 500 for a third of requests after deploy 4711"
+        await pilot.press("end", "!")
+        await settle(pilot)
+        assert title.scroll_x > 0  # the end is in view while typing
+        await pilot.press("tab")
+        await settle(pilot)
+        assert title.scroll_x == 0
+        shown = title.render_lines(Region(0, 0, title.size.width, 1))[0].text
+        assert "Checkout returns" in shown
+
+
+async def test_log_fields_scroll_sideways_instead_of_wrapping_at_80x24(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    session = checkout_session(store)
+    line = "2026-11-29T14:07:12.123456Z ERROR checkout.api " + "k=v " * 30
+    session.set("error_logs", f"{line}\n{line}\n{line}")
+    session.set("monitoring", f"{line}\n{line}")
+    store.save(session)
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        await screen.go_to_step("evidence")
+        await settle(pilot)
+        logs = screen.query_one("#input-error_logs", TextArea)
+        monitoring = screen.query_one("#input-monitoring", TextArea)
+        assert logs.wrapped_document.height == 3  # one row a line
+        assert monitoring.wrapped_document.height == 2
+        logs.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert logs.scroll_x > 0
+        # Prose fields still wrap.
+        summary = FIELDS_BY_KEY["incident_summary"]
+        assert summary.wrap and not FIELDS_BY_KEY["error_logs"].wrap

@@ -109,6 +109,15 @@ class WizardScreen(Screen[None]):
         Binding("f4", "edit_in_editor", "Editor", tooltip="Edit field in $EDITOR", priority=True),
         Binding("ctrl+f", "load_from_file", "Load", tooltip="Load field from file", priority=True),
         Binding("ctrl+g", "focus_steps", "Steps", tooltip="Go to the step list", show=False),
+        # Only while a clear can be undone (see check_action): TextArea keeps ctrl+z otherwise.
+        Binding(
+            "ctrl+z",
+            "undo_clear",
+            "Undo clear",
+            tooltip="Undo 'Clear field'",
+            show=False,
+            priority=True,
+        ),
         # F5…F9 jump to steps 1…5. Not alt+digit: terminals send it as ESC and the digit, which
         # Textual reads as a macOS option-key character (alt+5 typed "∞" into the field).
         *(
@@ -146,6 +155,9 @@ class WizardScreen(Screen[None]):
         ),
         PaletteCommand(
             "Clear field", "Empty the focused field (it becomes unknown)", "clear_field"
+        ),
+        PaletteCommand(
+            "Undo clear field", "Give back the value 'Clear field' removed", "undo_clear"
         ),
         PaletteCommand("Toggle preview", "Show or hide the live prompt preview", "toggle_preview"),
         PaletteCommand(
@@ -185,6 +197,8 @@ class WizardScreen(Screen[None]):
         self._review_preview_hidden = False
         self._shown_title: tuple[str, str] | None = None
         self._export_path: str | None = None
+        #: (field key, value) that 'Clear field' removed, until undone or the field is typed in.
+        self._cleared: tuple[str, str] | None = None
         # The width class now, not on the first resize: that would restyle and lay out the whole
         # form a second time before the first frame.
         width = self.app.size.width
@@ -381,6 +395,8 @@ class WizardScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self._generation += 1
+        if self._cleared is not None and self._cleared[0] == key and value:
+            self._cleared = None  # typed in again: that is the value now
         field = FIELDS_BY_KEY[key]
         unknown = is_unknown(field, self.session.get(key))
         if unknown != self._unknown[key]:
@@ -805,10 +821,32 @@ class WizardScreen(Screen[None]):
         field = self._target_field(("line", *TEXT_KINDS), "clear it")
         if field is None:
             return
+        old = self.session.get(field.key)
         await self.set_field(field.key, "")
         editor = self.editor(field.key)
         if editor is not None:
             editor.focus_input()
+        if old:
+            self._cleared = (field.key, old)
+            self.refresh_bindings()
+            self.notify(f"Cleared {field.label}: ctrl+z to undo.", title="Clear field", timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_clear":
+            # Only for the field that was cleared: elsewhere ctrl+z is the editor's own undo.
+            return self._cleared is not None and self._cleared[0] == self._current_key
+        return True
+
+    async def action_undo_clear(self) -> None:
+        if self._cleared is None:
+            return
+        (key, value), self._cleared = self._cleared, None
+        await self.set_field(key, value)
+        editor = self.editor(key)
+        if editor is not None:
+            editor.focus_input()
+        self.refresh_bindings()
+        self.notify(f"{FIELDS_BY_KEY[key].label} is back.", title="Undo clear", timeout=4)
 
     # --- elsewhere -------------------------------------------------------------------------------
 
