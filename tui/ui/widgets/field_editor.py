@@ -89,7 +89,9 @@ class FieldEditor(Vertical):
         # Here, not at the top: the first frame has no TextArea, and importing it costs ~5 ms.
         from tui.ui.widgets.text_area import FieldTextArea
 
-        return FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
+        area = FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
+        area.soft_wrap = field.wrap
+        return area
 
     @property
     def input_widget(self) -> Widget:
@@ -161,6 +163,14 @@ class FieldEditor(Vertical):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self._changed(event.text_area.text)
+
+    @on(Input.Blurred)
+    def _input_blurred(self, event: Input.Blurred) -> None:
+        # Back to the start once focus leaves: a long title must not stay scrolled with its
+        # first letters hidden. Moving the cursor home scrolls the view with it.
+        event.stop()
+        if event.input.is_attached:
+            event.input.cursor_position = 0
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
