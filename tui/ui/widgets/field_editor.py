@@ -47,8 +47,9 @@ class FieldEditor(Vertical):
         self._value = value
         # The text the editor shows, which may differ from the value: control characters are
         # shown as symbols, and an unlisted severity as 'unknown'. A widget event that reports
-        # this text is not an edit: display-only conversions must never reach the file.
-        self._shown = self._display(value)
+        # this text is not an edit: display-only conversions must never reach the file. Set
+        # where the editor gets its text (None for the read-only view, which reports nothing).
+        self._shown: str | None = None
         self._blink = blink
         self.set_class(is_unknown(field, value), "-unknown")
 
@@ -67,29 +68,33 @@ class FieldEditor(Vertical):
         yield Static(Content(self.field.help), classes="field-help")
         yield self._make_input(self._value)
 
-    def _display(self, value: str) -> str:
+    def _show(self, value: str) -> str:
+        """The text the editor is given for a value; remembered, see __init__."""
         if self.field.kind == "choice":
-            return value if value in SEVERITIES else SEVERITIES[-1]
-        return visible_controls(value)
+            self._shown = value if value in SEVERITIES else SEVERITIES[-1]
+        else:
+            self._shown = visible_controls(value)
+        return self._shown
 
     def _make_input(self, value: str) -> Widget:
         field = self.field
         if field.kind == "choice":
             select: Select[str] = Select(
                 [(s, s) for s in SEVERITIES],
-                value=self._display(value),
+                value=self._show(value),
                 allow_blank=False,
                 id=self.input_id,
             )
             return select
         if field.kind == "line":
-            return FieldInput(visible_controls(value), id=self.input_id, blink=self._blink)
+            return FieldInput(self._show(value), id=self.input_id, blink=self._blink)
         if is_big(value):
+            self._shown = None
             return BigValueView(value, id=self.input_id)
         # Here, not at the top: the first frame has no TextArea, and importing it costs ~5 ms.
         from tui.ui.widgets.text_area import FieldTextArea
 
-        area = FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
+        area = FieldTextArea(self._show(value), id=self.input_id, blink=self._blink)
         area.soft_wrap = field.wrap
         return area
 
@@ -131,7 +136,6 @@ class FieldEditor(Vertical):
         from textual.widgets import TextArea  # see _make_input
 
         self._update(value)
-        self._shown = self._display(value)
         widget = self.input_widget
         had_focus = widget.has_focus or widget.has_focus_within
         wants_view = self.field.kind == "text" or self.field.kind == "large"
@@ -141,11 +145,9 @@ class FieldEditor(Vertical):
             if had_focus:
                 self.focus_input()
         elif isinstance(widget, TextArea):
-            widget.load_text(visible_controls(value))
-        elif isinstance(widget, Input):
-            widget.value = visible_controls(value)
-        elif isinstance(widget, Select):
-            widget.value = value if value in SEVERITIES else SEVERITIES[-1]
+            widget.load_text(self._show(value))
+        elif isinstance(widget, Input | Select):
+            widget.value = self._show(value)
         elif isinstance(widget, BigValueView):
             await widget.remove()
             await self.mount(self._make_input(value))
