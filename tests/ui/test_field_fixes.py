@@ -152,3 +152,31 @@ async def test_log_fields_scroll_sideways_instead_of_wrapping_at_80x24(
         # Prose fields still wrap.
         summary = FIELDS_BY_KEY["incident_summary"]
         assert summary.wrap and not FIELDS_BY_KEY["error_logs"].wrap
+
+
+async def test_a_huge_log_is_not_converted_for_display_when_the_form_is_built(
+    make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.ui.widgets.field_editor as field_editor
+
+    sizes: list[int] = []
+    real = field_editor.visible_controls
+
+    def measured(text: str) -> str:
+        sizes.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(field_editor, "visible_controls", measured)
+    session = checkout_session(store)
+    log = "".join(f"{i:08d} ERROR upstream timed out\n" for i in range(200_000))
+    session.set("error_logs", log)
+    store.save(session)
+    app = make_app("resume", session.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wizard(app).go_to_step("evidence")
+        await settle(pilot)
+        editor = wizard(app).editor("error_logs")
+        assert editor is not None and editor.is_read_only_view
+    # The read-only view shows a head and tail of its own: the whole log is never converted.
+    assert sizes and max(sizes) < 100_000
