@@ -34,6 +34,9 @@ class Field:
     seed_position: int | None = None
     #: Rendered into the prompt (and so counted as an unknown when blank).
     in_prompt: bool = True
+    #: Long lines wrap in the editor. Logs scroll sideways instead: at 80×24 a wrapped log line
+    #: takes 3–5 rows and the log cannot be read.
+    wrap: bool = True
 
 
 STEPS: tuple[Step, ...] = (
@@ -128,6 +131,7 @@ FIELDS: tuple[Field, ...] = (
         "large",
         "Paste the stack traces and log lines, or load them from a file (large logs are fine).",
         seed_position=4,
+        wrap=False,
     ),
     Field(
         "monitoring",
@@ -136,6 +140,7 @@ FIELDS: tuple[Field, ...] = (
         "text",
         "The alert that fired, dashboards, error-rate and latency numbers, with times.",
         seed_position=10,
+        wrap=False,
     ),
     Field(
         "recent_changes",
