@@ -47,6 +47,9 @@ class Field:
     default: str = ""
     #: The stripped values that say nothing about the incident: the field is then an unknown.
     unknown_values: frozenset[str] = BLANK_IS_UNKNOWN
+    #: Long lines wrap in the editor. Logs scroll sideways instead: at 80×24 a wrapped log line
+    #: takes 3–5 rows and the log cannot be read.
+    wrap: bool = True
 
     def normalize(self, value: str) -> str:
         """The value as stored: a choice in its declared spelling, a blank choice its default.
@@ -161,6 +164,7 @@ FIELDS: tuple[Field, ...] = (
         "large",
         "Paste the stack traces and log lines, or load them from a file (large logs are fine).",
         seed_position=4,
+        wrap=False,
     ),
     Field(
         "monitoring",
@@ -169,6 +173,7 @@ FIELDS: tuple[Field, ...] = (
         "text",
         "The alert that fired, dashboards, error-rate and latency numbers, with times.",
         seed_position=10,
+        wrap=False,
     ),
     Field(
         "recent_changes",

@@ -123,6 +123,10 @@ class IncidentApp(App[int]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.on_hangup)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A screen that uses Tab itself (the path dialogs complete paths) gets it.
+        return action != "focus_field" or not getattr(self.screen, "COMPLETES_ON_TAB", False)
+
     async def action_focus_field(self, direction: int) -> None:
         """Tab / shift+Tab. Right after the first frame the first step is still being filled in
         (see WizardScreen.complete_forms), and Textual orders focus by layout: wait for both, or

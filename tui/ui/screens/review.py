@@ -1,6 +1,9 @@
-"""The Review step: what is still unknown (each jumps to its field) and the actions.
+"""The Review step: what is still unknown (each jumps to its field), the secrets masking found
+(each can be un-masked) and the actions.
 
-The prompt itself is the wizard's preview pane, which Review always shows.
+The prompt itself is the wizard's preview pane, shown below or beside Review (ctrl+t hides it,
+giving Review the whole height). Review scrolls: at 80×24 its parts do not all fit at once, and
+Tab brings each into view.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static
@@ -18,12 +21,13 @@ from textual.widgets.option_list import Option
 
 from tui.core.sanitize import visible_controls
 from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
+from tui.ui.widgets.preview import secret_counts
 
 if TYPE_CHECKING:
     from tui.core.redact import Finding
 
 
-class ReviewPanel(Vertical):
+class ReviewPanel(VerticalScroll, can_focus=False):
     class JumpTo(Message):
         """The user picked an unknown: take them to its field."""
 
@@ -98,10 +102,14 @@ class ReviewPanel(Vertical):
             heading.update(Content.styled("No secrets found to mask.", "$text-muted"))
             options.display = False
             return
-        masked = sum(1 for f in unique if f.masked)
+        masked, found, places = secret_counts(findings)
+        noun = "secret" if found == 1 else "secrets"
+        counted = f"{masked} of {found} {noun} masked"
+        if places != masked:
+            counted += f" ({places} places)"
         heading.update(
             Content.assemble(
-                (f"{masked} of {len(unique)} secret(s) masked", "bold"),
+                (counted, "bold"),
                 " — Enter un-masks a false positive (or masks it again):",
             )
         )
@@ -109,8 +117,8 @@ class ReviewPanel(Vertical):
         options.add_options(
             Option(self._finding_row(f), id=f"{f.fingerprint}|{int(f.masked)}") for f in unique
         )
-        if highlighted is not None:
-            options.highlighted = min(highlighted, options.option_count - 1)
+        # Always a highlighted row, so that Enter acts as soon as the list has the focus.
+        options.highlighted = min(highlighted or 0, options.option_count - 1)
 
     @staticmethod
     def _finding_row(finding: Finding) -> Content:

@@ -7,33 +7,34 @@ later, in thread workers, on copies of the data taken on the UI thread.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.events import DescendantFocus
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.worker import get_current_worker
 
 from tui.core.autosave import Saver, snapshot
 from tui.core.errors import IncidentTuiError
-from tui.core.masking import RedactOptions
-from tui.core.sanitize import strip_controls, visible_controls
-from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
+from tui.core.sanitize import visible_controls
+from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
-from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
-from tui.ui.screens.dialogs import PathDialog
+from tui.core.textfile import human_size
+from tui.ui.screens.field_commands import FieldCommands, RenderRequest
 from tui.ui.screens.review import ReviewPanel
+from tui.ui.screens.wizard_keys import (
+    REVIEW,
+    STEP_KEYS,
+    WIZARD_BINDINGS,
+    WIZARD_PALETTE,
+    WIZARD_STEPS,
+)
 from tui.ui.widgets.big_value import BigValueView
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.inputs import BigPaste
@@ -44,38 +45,10 @@ from tui.ui.widgets.step_form import StepForm
 from tui.ui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
-    from tui.core.clipboard import CopyReport
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
 
-REVIEW = "review"
-#: Every step of the wizard, in order: the schema's steps, then Review.
-WIZARD_STEPS: tuple[tuple[str, str], ...] = (*((s.key, s.title) for s in STEPS), (REVIEW, "Review"))
-STEP_KEYS: tuple[str, ...] = tuple(key for key, _ in WIZARD_STEPS)
-TEXT_KINDS = ("text", "large")
 
-
-class RenderRequest(NamedTuple):
-    """Everything the prompt is made of, taken on the UI thread; rendered in a worker."""
-
-    values: dict[str, str]
-    library: TemplateLibrary
-    template: str
-    redact: RedactOptions
-
-    def render(self) -> RenderedPrompt:
-        """The prompt exactly as copy, export and `incident-tui render` produce it."""
-        from tui.core.prompt import prompt_for
-
-        return prompt_for(self.values, self.library, self.template, redact=self.redact)
-
-
-class PaletteCommand(NamedTuple):
-    title: str
-    help: str
-    action: str
-
-
-class WizardScreen(Screen[None]):
+class WizardScreen(FieldCommands):
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
 
@@ -88,71 +61,8 @@ class WizardScreen(Screen[None]):
     #: could reach them.
     FIRST_FRAME_FIELDS = 1
 
-    # Keys: none of TextArea's own (ctrl+a/e/k/u/w/x/c/v/z/y/d), nor tmux's prefix (ctrl+b).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next_step", "Next", tooltip="Next step", priority=True),
-        Binding(
-            "ctrl+r", "previous_step", "Prev", tooltip="Previous step", show=False, priority=True
-        ),
-        Binding("ctrl+o", "copy", "Copy", tooltip="Copy prompt to clipboard", priority=True),
-        Binding("ctrl+s", "save", "Save", tooltip="Save session", priority=True),
-        Binding(
-            "ctrl+t",
-            "toggle_preview",
-            "Preview",
-            tooltip="Toggle preview",
-            show=False,
-            priority=True,
-        ),
-        Binding("f2", "export", "Export", tooltip="Export prompt to file", priority=True),
-        Binding("f4", "edit_in_editor", "Editor", tooltip="Edit field in $EDITOR", priority=True),
-        Binding("ctrl+f", "load_from_file", "Load", tooltip="Load field from file", priority=True),
-        Binding("ctrl+g", "focus_steps", "Steps", tooltip="Go to the step list", show=False),
-        # F5…F9 jump to steps 1…5. Not alt+digit: terminals send it as ESC and the digit, which
-        # Textual reads as a macOS option-key character (alt+5 typed "∞" into the field).
-        *(
-            Binding(
-                f"f{n + 4}",
-                f"go_step({n - 1})",
-                f"Step {n}",
-                tooltip="Jump to step 1–5",
-                show=False,
-                priority=True,
-            )
-            for n in range(1, len(WIZARD_STEPS) + 1)
-        ),
-    ]
-
-    PALETTE: tuple[PaletteCommand, ...] = (
-        PaletteCommand(
-            "Copy prompt to clipboard",
-            "The prompt exactly as previewed: terminal (OSC 52), tmux buffer, local clipboard",
-            "copy",
-        ),
-        PaletteCommand("Export prompt to file", "Write the prompt to a file (mode 0600)", "export"),
-        PaletteCommand("Save session", "Save the incident file now", "save"),
-        PaletteCommand("Next step", "Go to the next step", "next_step"),
-        PaletteCommand("Previous step", "Go to the previous step", "previous_step"),
-        *(
-            PaletteCommand(f"Go to step: {title}", f"Step {i + 1} of the wizard", f"go_step({i})")
-            for i, (_, title) in enumerate(WIZARD_STEPS)
-        ),
-        PaletteCommand(
-            "Edit field in $EDITOR", "Open the focused field in $VISUAL / $EDITOR", "edit_in_editor"
-        ),
-        PaletteCommand(
-            "Load field from file", "Replace the focused field with a file's text", "load_from_file"
-        ),
-        PaletteCommand(
-            "Clear field", "Empty the focused field (it becomes unknown)", "clear_field"
-        ),
-        PaletteCommand("Toggle preview", "Show or hide the live prompt preview", "toggle_preview"),
-        PaletteCommand(
-            "Open another incident",
-            "Save this one and go to the list of saved incidents",
-            "open_picker",
-        ),
-    )
+    BINDINGS: ClassVar[list[BindingType]] = WIZARD_BINDINGS
+    PALETTE = WIZARD_PALETTE
 
     def __init__(
         self,
@@ -180,6 +90,8 @@ class WizardScreen(Screen[None]):
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._preview_hidden = False
+        # Review has its own: it shows the prompt until hidden there (ctrl+t gives it the room).
+        self._review_preview_hidden = False
         self._shown_title: tuple[str, str] | None = None
         # The width class now, not on the first resize: that would restyle and lay out the whole
         # form a second time before the first frame.
@@ -370,6 +282,8 @@ class WizardScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self._generation += 1
+        if self._cleared is not None and self._cleared[0] == key and value:
+            self._cleared = None  # typed in again: that is the value now
         field = FIELDS_BY_KEY[key]
         unknown = is_unknown(field, self.session.get(key))
         if unknown != self._unknown[key]:
@@ -506,12 +420,16 @@ class WizardScreen(Screen[None]):
             review.show_findings(result.findings)
 
     def action_toggle_preview(self) -> None:
-        self._preview_hidden = not self._preview_hidden
+        if self.current_step == REVIEW:
+            self._review_preview_hidden = not self._review_preview_hidden
+        else:
+            self._preview_hidden = not self._preview_hidden
         self._update_preview_visibility()
 
     def _update_preview_visibility(self) -> None:
-        # Review always shows the prompt: it is the thing being reviewed.
-        hidden = self._preview_hidden and self.current_step != REVIEW
+        # Review shows the prompt (the thing being reviewed) even when the steps hide it.
+        on_review = self.current_step == REVIEW
+        hidden = self._review_preview_hidden if on_review else self._preview_hidden
         self.query_one("#preview", PreviewPane).display = not hidden
         self.set_class(hidden, "-preview-hidden")
 
@@ -623,176 +541,6 @@ class WizardScreen(Screen[None]):
         self._save_succeeded(self._generation, snap, False, saved.moved_because if saved else None)
         return None
 
-    def _to_ui(self, callback: Callable[..., Any], *args: Any) -> None:
-        """Run callback on the UI thread from a worker; nothing if the app has gone meanwhile."""
-        with contextlib.suppress(RuntimeError):
-            self.app.call_from_thread(callback, *args)
-
-    # --- copy and export -------------------------------------------------------------------------
-
-    def action_copy(self) -> None:
-        self._copy_job(self.render_request())
-
-    @work(thread=True, exclusive=True, group="copy", exit_on_error=False, description="copy")
-    def _copy_job(self, request: RenderRequest) -> None:
-        try:
-            rendered = request.render()
-            report = copy_prompt(rendered.text, self._osc52)
-        except Exception as exc:  # noqa: BLE001 - a failed copy is a notification
-            self.notify(
-                f"Copy failed: {visible_controls(str(exc))}", severity="error", markup=False
-            )
-            return
-        message = report.message
-        if report.ok and report.problems:
-            # Which routes did not take it, and why ("OSC 52 skipped: … use Export").
-            message += "\n" + "\n".join(report.problems)
-        if rendered.trims:
-            message += "\nTrimmed to fit: " + ", ".join(t.label for t in rendered.trims) + "."
-        self.notify(
-            visible_controls(message),
-            title="Copy prompt",
-            severity="information" if report.ok else "warning",
-            timeout=8,
-            markup=False,
-        )
-
-    def _osc52(self, text: str) -> None:
-        self.app.call_from_thread(self.app.copy_to_clipboard, text)
-
-    def action_export(self) -> None:
-        default = Path.cwd() / f"{self.session.id}.prompt.md"
-        self.app.push_screen(
-            PathDialog(
-                "Export prompt to file",
-                str(default),
-                action="Export",
-                note="The file is written with mode 0600; an existing file is replaced.",
-            ),
-            self._export_to,
-        )
-
-    def _export_to(self, target: str | None) -> None:
-        if target:
-            self.export_job(self.render_request(), target)
-
-    @work(thread=True, group="export", exit_on_error=False, description="export")
-    def export_job(self, request: RenderRequest, target: str) -> None:
-        path = Path(target).expanduser()
-        try:
-            if path.is_dir():
-                path = path / f"{self.session.id}.prompt.md"
-            rendered = request.render()
-            self.store.write_output(path, rendered.text.encode("utf-8"), self.session.path)
-        except OSError as exc:
-            self.notify(
-                f"Could not export to {visible_controls(str(path))}: {exc.strerror or exc}",
-                severity="error",
-                markup=False,
-            )
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.notify(
-                f"Could not export: {visible_controls(str(exc))}", severity="error", markup=False
-            )
-            return
-        self.notify(
-            f"Exported {rendered.chars:,} characters to {visible_controls(str(path))}",
-            title="Export prompt",
-            timeout=10,
-            markup=False,
-        )
-
-    # --- long text: files, $EDITOR, clear --------------------------------------------------------
-
-    def _target_field(self, kinds: tuple[str, ...], what: str) -> Field | None:
-        key = self._current_key
-        if key is None:
-            self.notify(f"Go to a field first, then {what}.", severity="warning", markup=False)
-            return None
-        field = FIELDS_BY_KEY[key]
-        if field.kind not in kinds:
-            self.notify(
-                f"{field.label} is not a text field; {what} works on text fields.",
-                severity="warning",
-                markup=False,
-            )
-            return None
-        return field
-
-    def action_load_from_file(self) -> None:
-        field = self._target_field(TEXT_KINDS, "load it from a file")
-        if field is None:
-            return
-        self.app.push_screen(
-            PathDialog(
-                f"Load “{field.label}” from file",
-                str(Path.cwd()) + os.sep,
-                action="Load",
-                note="Replaces the field's text. Invalid UTF-8 is replaced; logs of any size "
-                "are fine (large ones are shown read-only).",
-            ),
-            lambda target: self._load_into(field.key, target),
-        )
-
-    def _load_into(self, key: str, target: str | None) -> None:
-        if target:
-            self.load_job(key, target)
-
-    @work(thread=True, group="load", exit_on_error=False, description="load")
-    def load_job(self, key: str, target: str) -> None:
-        path = Path(target).expanduser()
-        try:
-            text = strip_controls(read_text_file(path))
-        except TextFileError as exc:
-            self.notify(visible_controls(str(exc)), severity="error", markup=False)
-            return
-        self._to_ui(self._loaded, key, text, str(path))
-
-    async def _loaded(self, key: str, text: str, path: str) -> None:
-        await self.set_field(key, text)
-        label = FIELDS_BY_KEY[key].label
-        note = " (shown read-only: too large to edit here)" if is_big(text) else ""
-        self.notify(
-            f"Loaded {human_size(len(text.encode('utf-8', 'replace')))} from "
-            f"{visible_controls(path)} into {label}{note}",
-            markup=False,
-        )
-
-    async def action_edit_in_editor(self) -> None:
-        field = self._target_field(("line", *TEXT_KINDS), "open it in $EDITOR")
-        if field is None:
-            return
-        old = self.session.get(field.key)
-        try:
-            new = edit_in_editor(old, f"{field.key}.txt", self.app.suspend)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
-            return
-        except TextFileError as exc:
-            self.notify(
-                f"{visible_controls(str(exc))}; {field.label} is unchanged.",
-                severity="error",
-                markup=False,
-            )
-            return
-        if field.kind == "line":
-            new = next((line for line in new.split("\n") if line.strip()), "")
-        if new != old:
-            await self.set_field(field.key, new)
-        editor = self.editor(field.key)
-        if editor is not None:
-            editor.focus_input()
-
-    async def action_clear_field(self) -> None:
-        field = self._target_field(("line", *TEXT_KINDS), "clear it")
-        if field is None:
-            return
-        await self.set_field(field.key, "")
-        editor = self.editor(field.key)
-        if editor is not None:
-            editor.focus_input()
-
     # --- elsewhere -------------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
@@ -803,10 +551,3 @@ class WizardScreen(Screen[None]):
         if error is not None:
             return  # the NOT SAVED notification is up; stay with the data
         self.post_message(self.Leave())
-
-
-def copy_prompt(text: str, osc52: Callable[[str], None]) -> CopyReport:
-    """Copy through tui.core.clipboard: every safe route, and a report that says which took it."""
-    from tui.core.clipboard import copy_text
-
-    return copy_text(text, osc52=osc52)

@@ -45,6 +45,11 @@ class FieldEditor(Vertical):
         super().__init__(id=f"field-{field.key}", classes=f"field -kind-{field.kind}")
         self.field = field
         self._value = value
+        # The text the editor shows, which may differ from the value: control characters are
+        # shown as symbols, and an unlisted severity as 'unknown'. A widget event that reports
+        # this text is not an edit: display-only conversions must never reach the file. Set
+        # where the editor gets its text (None for the read-only view, which reports nothing).
+        self._shown: str | None = None
         self._blink = blink
         self.set_class(is_unknown(field, value), "-unknown")
 
@@ -63,24 +68,35 @@ class FieldEditor(Vertical):
         yield Static(Content(self.field.help), classes="field-help")
         yield self._make_input(self._value)
 
+    def _show(self, value: str) -> str:
+        """The text the editor is given for a value; remembered, see __init__."""
+        if self.field.kind == "choice":
+            self._shown = value if value in SEVERITIES else SEVERITIES[-1]
+        else:
+            self._shown = visible_controls(value)
+        return self._shown
+
     def _make_input(self, value: str) -> Widget:
         field = self.field
         if field.kind == "choice":
             select: Select[str] = Select(
                 [(s, s) for s in SEVERITIES],
-                value=value if value in SEVERITIES else SEVERITIES[-1],
+                value=self._show(value),
                 allow_blank=False,
                 id=self.input_id,
             )
             return select
         if field.kind == "line":
-            return FieldInput(visible_controls(value), id=self.input_id, blink=self._blink)
+            return FieldInput(self._show(value), id=self.input_id, blink=self._blink)
         if is_big(value):
+            self._shown = None
             return BigValueView(value, id=self.input_id)
         # Here, not at the top: the first frame has no TextArea, and importing it costs ~5 ms.
         from tui.ui.widgets.text_area import FieldTextArea
 
-        return FieldTextArea(visible_controls(value), id=self.input_id, blink=self._blink)
+        area = FieldTextArea(self._show(value), id=self.input_id, blink=self._blink)
+        area.soft_wrap = field.wrap
+        return area
 
     @property
     def input_widget(self) -> Widget:
@@ -129,11 +145,9 @@ class FieldEditor(Vertical):
             if had_focus:
                 self.focus_input()
         elif isinstance(widget, TextArea):
-            widget.load_text(visible_controls(value))
-        elif isinstance(widget, Input):
-            widget.value = visible_controls(value)
-        elif isinstance(widget, Select):
-            widget.value = value if value in SEVERITIES else SEVERITIES[-1]
+            widget.load_text(self._show(value))
+        elif isinstance(widget, Input | Select):
+            widget.value = self._show(value)
         elif isinstance(widget, BigValueView):
             await widget.remove()
             await self.mount(self._make_input(value))
@@ -141,6 +155,9 @@ class FieldEditor(Vertical):
                 self.focus_input()
 
     def _changed(self, value: str) -> None:
+        if value == self._shown:
+            return  # what we put there (on mount, or by set_value): not the user's edit
+        self._shown = value
         if self._update(value):
             self.post_message(self.Changed(self, value))
 
@@ -148,6 +165,14 @@ class FieldEditor(Vertical):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self._changed(event.text_area.text)
+
+    @on(Input.Blurred)
+    def _input_blurred(self, event: Input.Blurred) -> None:
+        # Back to the start once focus leaves: a long title must not stay scrolled with its
+        # first letters hidden. Moving the cursor home scrolls the view with it.
+        event.stop()
+        if event.input.is_attached:
+            event.input.cursor_position = 0
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:

@@ -12,9 +12,28 @@ from textual.widgets import Static
 from tui.core.sanitize import visible_controls
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from textual.widgets import TextArea
 
     from tui.core.prompt import RenderedPrompt
+    from tui.core.redact import Finding
+
+
+def secret_counts(findings: Sequence[Finding]) -> tuple[int, int, int]:
+    """(secrets masked, secrets found, places masked). A secret is counted once however often
+    it occurs (it is masked or shown everywhere at once); the places are its occurrences.
+    The preview's header and Review both count with this, so they agree."""
+    state = {f.fingerprint: f.masked for f in findings}
+    masked = sum(1 for is_masked in state.values() if is_masked)
+    places = sum(1 for f in findings if f.masked)
+    return masked, len(state), places
+
+
+def secrets_phrase(masked: int, places: int) -> str:
+    """'2 secrets masked (26 places)', or '1 secret masked' when each occurs once."""
+    text = f"{masked} secret{'' if masked == 1 else 's'} masked"
+    return text + (f" ({places} places)" if places != masked else "")
 
 
 def prompt_summary(rendered: RenderedPrompt) -> Content:
@@ -23,9 +42,9 @@ def prompt_summary(rendered: RenderedPrompt) -> Content:
         ("Prompt", "bold"),
         f" · {rendered.chars:,} chars · ≈{rendered.tokens:,} tokens",
     ]
-    masked = sum(1 for f in rendered.findings if f.masked)
+    masked, _, places = secret_counts(rendered.findings)
     if masked:
-        parts.append((f" · {masked} secret{'' if masked == 1 else 's'} masked", "$text-success"))
+        parts.append((f" · {secrets_phrase(masked, places)}", "$text-success"))
     if rendered.trims:
         labels = ", ".join(t.label for t in rendered.trims)
         parts.append((f" · trimmed to fit {rendered.max_tokens:,}: {labels}", "$text-warning"))
