@@ -366,3 +366,16 @@ def test_list_shows_the_status(store: SessionStore, capsys: pytest.CaptureFixtur
     header, row = capsys.readouterr().out.splitlines()
     assert header.split()[:3] == ["ID", "SEV", "STATUS"]
     assert row.split()[1:3] == ["unknown", "mitigated"]
+
+
+def test_the_readme_example_is_a_version_2_file_that_loads_with_every_list(
+    store: SessionStore,
+) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    session = store.load(in_store(store, "readme.toml", example))
+    assert session.status == "mitigated"
+    assert [e["kind"] for e in session.items("timeline")] == ["detected", "action"]
+    assert session.items("changes")[0]["relation"] == "suspect"
+    assert session.items("hypotheses")[0]["status"] == "open"
+    assert session.get("agent_scope").endswith("never production")
