@@ -379,3 +379,15 @@ def test_the_readme_example_is_a_version_2_file_that_loads_with_every_list(
     assert session.items("changes")[0]["relation"] == "suspect"
     assert session.items("hypotheses")[0]["status"] == "open"
     assert session.get("agent_scope").endswith("never production")
+
+
+def test_the_timeline_is_put_in_time_order_and_free_text_times_keep_their_place() -> None:
+    from tui.core.story import in_time_order
+
+    entries = [
+        {"at": "2026-11-29 14:30", "text": "c"},
+        {"at": "~14:05", "text": "free"},
+        {"at": "2026-11-29 14:07", "text": "a"},
+        {"at": "2026-11-29 14:20 UTC", "text": "b"},
+    ]
+    assert [e["text"] for e in in_time_order(entries)] == ["a", "free", "b", "c"]
