@@ -93,3 +93,48 @@ def story_context(
         "hypotheses": lists["hypotheses"],
         "hypotheses_by_status": by["hypotheses"],
     }
+
+
+#: A value longer than this many lines is evidence (a log, a monitoring dump): it moves out of the
+#: short facts into the evidence section after them, and a one-line reference stays in its place.
+EVIDENCE_LINES = 40
+
+
+def move_evidence(
+    context: list[dict[str, Any]], trims: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Take the long values out of `context` (changed in place: their `formatted` becomes the
+    one-line reference, `evidence` is set) and return them as evidence blocks, each with its
+    field, its size and what was trimmed from it."""
+    trimmed = {t["key"]: t for t in trims}
+    blocks: list[dict[str, Any]] = []
+    for item in context:
+        value = item["value"]
+        lines = value.count("\n") + 1
+        item["evidence"] = False
+        if item["unknown"] or lines <= EVIDENCE_LINES:
+            continue
+        size = len(value.encode("utf-8", "surrogatepass"))
+        cut = trimmed.get(item["key"])
+        cut_text = (
+            f"{cut['lines']:,} lines, {cut['bytes']:,} bytes left out to fit the budget"
+            if cut
+            else "nothing trimmed"
+        )
+        blocks.append(
+            {
+                "key": item["key"],
+                "label": item["label"],
+                "value": value,
+                "formatted": item["formatted"],
+                "lines": lines,
+                "bytes": size,
+                "trimmed": cut_text,
+                "size": f"{lines:,} lines, {size:,} bytes",
+            }
+        )
+        item["evidence"] = True
+        item["formatted"] = (
+            f' {lines:,} lines; see "{item["label"]}" in the Evidence section below.'
+        )
+    return blocks
