@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.events import DescendantFocus
@@ -32,6 +32,7 @@ from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, Field, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore, atomic_write
 from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
+from tui.ui.actions import bindings
 from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.widgets.big_value import BigValueView
@@ -69,12 +70,6 @@ class RenderRequest(NamedTuple):
         return prompt_for(self.values, self.library, self.template, redact=self.redact)
 
 
-class PaletteCommand(NamedTuple):
-    title: str
-    help: str
-    action: str
-
-
 class WizardScreen(Screen[None]):
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
@@ -88,71 +83,8 @@ class WizardScreen(Screen[None]):
     #: could reach them.
     FIRST_FRAME_FIELDS = 1
 
-    # Keys: none of TextArea's own (ctrl+a/e/k/u/w/x/c/v/z/y/d), nor tmux's prefix (ctrl+b).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next_step", "Next", tooltip="Next step", priority=True),
-        Binding(
-            "ctrl+r", "previous_step", "Prev", tooltip="Previous step", show=False, priority=True
-        ),
-        Binding("ctrl+o", "copy", "Copy", tooltip="Copy prompt to clipboard", priority=True),
-        Binding("ctrl+s", "save", "Save", tooltip="Save session", priority=True),
-        Binding(
-            "ctrl+t",
-            "toggle_preview",
-            "Preview",
-            tooltip="Toggle preview",
-            show=False,
-            priority=True,
-        ),
-        Binding("f2", "export", "Export", tooltip="Export prompt to file", priority=True),
-        Binding("f4", "edit_in_editor", "Editor", tooltip="Edit field in $EDITOR", priority=True),
-        Binding("ctrl+f", "load_from_file", "Load", tooltip="Load field from file", priority=True),
-        Binding("ctrl+g", "focus_steps", "Steps", tooltip="Go to the step list", show=False),
-        # F5…F9 jump to steps 1…5. Not alt+digit: terminals send it as ESC and the digit, which
-        # Textual reads as a macOS option-key character (alt+5 typed "∞" into the field).
-        *(
-            Binding(
-                f"f{n + 4}",
-                f"go_step({n - 1})",
-                f"Step {n}",
-                tooltip="Jump to step 1–5",
-                show=False,
-                priority=True,
-            )
-            for n in range(1, len(WIZARD_STEPS) + 1)
-        ),
-    ]
-
-    PALETTE: tuple[PaletteCommand, ...] = (
-        PaletteCommand(
-            "Copy prompt to clipboard",
-            "The prompt exactly as previewed: terminal (OSC 52), tmux buffer, local clipboard",
-            "copy",
-        ),
-        PaletteCommand("Export prompt to file", "Write the prompt to a file (mode 0600)", "export"),
-        PaletteCommand("Save session", "Save the incident file now", "save"),
-        PaletteCommand("Next step", "Go to the next step", "next_step"),
-        PaletteCommand("Previous step", "Go to the previous step", "previous_step"),
-        *(
-            PaletteCommand(f"Go to step: {title}", f"Step {i + 1} of the wizard", f"go_step({i})")
-            for i, (_, title) in enumerate(WIZARD_STEPS)
-        ),
-        PaletteCommand(
-            "Edit field in $EDITOR", "Open the focused field in $VISUAL / $EDITOR", "edit_in_editor"
-        ),
-        PaletteCommand(
-            "Load field from file", "Replace the focused field with a file's text", "load_from_file"
-        ),
-        PaletteCommand(
-            "Clear field", "Empty the focused field (it becomes unknown)", "clear_field"
-        ),
-        PaletteCommand("Toggle preview", "Show or hide the live prompt preview", "toggle_preview"),
-        PaletteCommand(
-            "Open another incident",
-            "Save this one and go to the list of saved incidents",
-            "open_picker",
-        ),
-    )
+    # Declared in tui.ui.actions (keys, palette titles, F1 rows, Review buttons).
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("wizard")]
 
     def __init__(
         self,
