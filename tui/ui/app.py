@@ -243,7 +243,7 @@ class IncidentApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.key_sections()))
+        self.push_screen(HelpScreen(self.key_sections(), self.keymap))
 
     def key_sections(self) -> list[Section]:
         """F1: tui.ui.actions' keys, as this run's keymap has them."""

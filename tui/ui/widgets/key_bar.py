@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 KEY_STYLE = "bold $footer-key-foreground"
 DESCRIPTION_STYLE = "$footer-description-foreground"
+PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
 
 
 def key_line(
@@ -66,9 +67,12 @@ class KeyBar(Widget):
     def render(self) -> Content:
         app = self.app
         active = self.screen.active_bindings
-        palette_key = app.COMMAND_PALETTE_BINDING
+        # By its action, not by ctrl+p: the keymap of config.toml may have moved it.
+        palette_key = next(
+            (key for key, (_, b, _, _) in active.items() if b.action in PALETTE_ACTIONS), None
+        )
         palette = None
-        if app.ENABLE_COMMAND_PALETTE and palette_key in active:
+        if app.ENABLE_COMMAND_PALETTE and palette_key is not None:
             _, binding, enabled, _ = active[palette_key]
             palette = (binding, enabled)
         shown = ((b, enabled) for key, (_, b, enabled, _) in active.items() if key != palette_key)
