@@ -162,6 +162,18 @@ def bindings(scope: Scope, keymap: Mapping[str, str] | None = None) -> list[Bind
     return [a.binding(keymap.get(a.id)) for a in actions_for(scope) if a.keys]
 
 
+def key_bar_order(binding: Binding) -> tuple[int, int]:
+    """The key bar's order: a widget's own keys, then the screen's actions, then the app's, each
+    as declared in ACTIONS (however a keymap rebound them)."""
+    action = ACTIONS_BY_ID.get(binding.id or "")
+    if action is None:
+        return (0, 0)
+    return (2 if action.scope == "app" else 1, _ORDER[action.id])
+
+
+_ORDER = {a.id: index for index, a in enumerate(ACTIONS)}
+
+
 def buttons() -> list[Action]:
     """The actions Review shows as buttons, in order."""
     return sorted((a for a in ACTIONS if a.button), key=lambda a: a.button_position)
