@@ -263,6 +263,16 @@ def keymap_from(config: Config) -> tuple[dict[str, str], list[ConfigProblem]]:
                 )
             )
             continue
+        typed = [k for k, n in zip(entry.keys, normalized, strict=True) if n and _types(n)]
+        if typed and action.priority:
+            problems.append(
+                config.problem(
+                    entry.line,
+                    f"keymap: {typed[0]!r} types a character, which fields would never get; "
+                    f"{entry.action} keeps {action.keys} (use ctrl+, alt+ or an F key)",
+                )
+            )
+            continue
         accepted[entry.action] = (",".join(n for n in normalized if n), entry.line)
     # A key taken from another action: drop the entry that took it, until none clash.
     while clash := _first_clash(accepted):
@@ -277,6 +287,13 @@ def keymap_from(config: Config) -> tuple[dict[str, str], list[ConfigProblem]]:
             )
         )
     return {a: keys for a, (keys, _) in accepted.items()}, problems
+
+
+def _types(key: str) -> bool:
+    """The key types a character into a field (a letter, "?", shift+a, space)."""
+    *modifiers, name = key.split("+")
+    character = key_to_character(name)
+    return set(modifiers) <= {"shift"} and character is not None and character.isprintable()
 
 
 def _first_clash(accepted: Mapping[str, tuple[str, int | None]]) -> tuple[str, str, str] | None:
