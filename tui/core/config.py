@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +126,8 @@ _TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 
 
 def parse_config(raw: bytes, path: Path) -> Config:
+    import tomllib  # here: with no config file, the app starts without it
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -242,6 +243,8 @@ def with_setting(raw: bytes, key: str, value: str) -> bytes:
     if the result does not parse to exactly the old data plus the new value, the whole file is
     written out from the parsed data instead (tomli_w drops comments, but loses no setting).
     """
+    import tomllib
+
     import tomli_w
 
     text = raw.decode("utf-8")
@@ -282,6 +285,8 @@ def save_setting(home: Path, key: str, value: str) -> None:
     Raises ConfigReadError (nothing written) when the file exists but could not be read or
     parsed: a file we cannot read is never overwritten.
     """
+    import tomllib
+
     from tui.core.session import atomic_write
 
     path = config_path(home)
