@@ -21,14 +21,18 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.screen import Screen
 
 from tui.core.sanitize import visible_controls
 from tui.core.session import Session, SessionError, SessionStore, now_utc
+from tui.ui.actions import bindings
+from tui.ui.commands import ActionCommands
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
 from tui.ui.screens.picker import PickerScreen
 from tui.ui.screens.wizard import WizardScreen
+from tui.ui.settings import AppSettings
 
 if TYPE_CHECKING:
     from tui.core.prompt import TemplateLibrary
@@ -41,9 +45,12 @@ class IncidentApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "incident-tui"
 
+    # The palette lists tui.ui.actions (and the Textual commands of get_system_commands).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Save and quit", priority=True),
-        Binding("f1", "help", "Help", tooltip="Show every key", priority=True),
+        # Quit, Help and the palette key: declared in tui.ui.actions.
+        *bindings("app"),
         # Priority, so focus moves before the next key is dispatched: otherwise a Tab bubbles up
         # through the form while keys typed right after it (a fast typist, a tmux send-keys)
         # still land in the field it was leaving.
@@ -77,6 +84,10 @@ class IncidentApp(App[int]):
         self.blink = blink
         #: why the session asked for could not be opened (shown once the picker is up)
         self._start_problem = ""
+        #: config.toml: its [keymap] (action id → keys) and theme, applied before the first frame.
+        self.settings = AppSettings(store.home)
+        self.keymap = self.settings.keymap
+        self.settings.apply(self)
 
     def get_default_screen(self) -> Screen[None]:
         # The first screen is the app's default screen rather than one pushed over a blank
@@ -113,6 +124,7 @@ class IncidentApp(App[int]):
         sys.setswitchinterval(0.001)
         self.call_after_refresh(settle_garbage_collector)
         self._catch_hangup()
+        self.settings.start(self)
         if self._start_problem:
             self.notify(visible_controls(self._start_problem), severity="error", markup=False)
 
@@ -235,44 +247,31 @@ class IncidentApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.key_sections()))
+        self.push_screen(HelpScreen(self.key_sections(), self.keymap))
 
     def key_sections(self) -> list[Section]:
+        """F1: tui.ui.actions' keys, as this run's keymap has them."""
         rows = partial(binding_rows, display=self.get_key_display)
         return [
-            (
-                "Everywhere",
-                [*rows(self._app_bindings()), ("^p", "Command palette: every action by name")],
-            ),
-            ("Wizard", rows(b for b in WizardScreen.BINDINGS if isinstance(b, Binding))),
+            ("Everywhere", rows(bindings("app", self.keymap))),
+            ("Wizard", rows(bindings("wizard", self.keymap))),
             ("In a field", list(TEXT_KEYS)),
-            (
-                "Saved incidents list",
-                rows(b for b in PickerScreen.BINDINGS if isinstance(b, Binding)),
-            ),
+            ("Saved incidents list", rows(bindings("picker", self.keymap))),
         ]
 
-    def _app_bindings(self) -> Iterable[Binding]:
-        return (b for b in self.BINDINGS if isinstance(b, Binding))
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        if isinstance(screen, WizardScreen):
-            for entry in screen.PALETTE:
-                yield SystemCommand(
-                    entry.title, entry.help, partial(screen.run_action, entry.action)
-                )
-        if isinstance(screen, PickerScreen):
-            yield SystemCommand("New incident", "Start a new incident", screen.action_new_incident)
+        """The Textual commands the palette keeps (tui.ui.commands adds the app's actions).
+
+        Not Quit and Keys (Save and quit, F1 do that here), nor Screenshot (it would write the
+        incident, secrets unmasked, to a world-readable file in Downloads).
+        """
+        yield SystemCommand("Theme", "Change the current theme", self.action_change_theme)
+        if screen.maximized is not None:
             yield SystemCommand(
-                "Delete incident", "Delete the highlighted incident", screen.action_delete
+                "Minimize", "Minimize the widget and restore to normal size", screen.action_minimize
             )
-        yield SystemCommand("Help: keys", "Every key, on one screen (F1)", self.action_help)
-        yield SystemCommand(
-            "Save and quit", "Save the incident and leave (ctrl+q)", self.action_quit
-        )
-        for command in super().get_system_commands(screen):
-            if command.title not in ("Quit", "Keys"):
-                yield command
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand("Maximize", "Maximize the focused widget", screen.action_maximize)
 
 
 def settle_garbage_collector() -> None:

@@ -2,9 +2,8 @@
 its undo).
 
 WizardScreen inherits them; it keeps layout, navigation, the preview and saving. The keys and
-palette entries that run them are declared with the wizard's others, in WizardScreen.BINDINGS
-and WizardScreen.PALETTE. Slow work (rendering, writing, reading) runs in thread workers, on
-data taken on the UI thread.
+palette entries that run them are declared with every other action, in tui.ui.actions. Slow
+work (rendering, writing, reading) runs in thread workers, on data taken on the UI thread.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from tui.core.sanitize import visible_controls
 from tui.core.session import BrokenSession, SessionStore, SessionSummary, age_text
+from tui.ui.actions import bindings
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.widgets.key_bar import KeyBar
 
@@ -43,10 +44,8 @@ class PickerScreen(Screen[None]):
     class New(Message):
         """Start a new incident (handled by the app)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_incident", "New", tooltip="New incident"),
-        Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted incident"),
-    ]
+    # Declared in tui.ui.actions.
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("picker")]
 
     def __init__(self, store: SessionStore, clock: Callable[[], datetime]) -> None:
         super().__init__()
