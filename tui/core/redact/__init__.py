@@ -42,7 +42,15 @@ Choices made here (each keeps a debugging clue or avoids a leak; tests pin them)
   ids are never cards; separated by single spaces or dashes (the same one throughout, a first
   group of four), 13 to 19 digits count.
 - Emails: not a URL's user name (``https://deploy@host``) nor a git remote
-  (``git@github.com:org/repo``).
+  (``git@github.com:org/repo``), nor an account on a machine or in a realm, which the agent
+  needs: an ssh/scp/rsync target or a shell prompt's ``[user@host dir]$``, a GCP service
+  account (``…gserviceaccount.com``), a Kerberos principal (an upper-case realm), a host on an
+  internal domain (``.internal``, ``.local``, ``.svc``…).
+- Kubernetes Secret ``data:`` values are base64: one is masked when its key names a secret
+  (``DB_PASS``, ``tls.key``, ``.dockerconfigjson``) or its decoded text holds one (a URL with a
+  password, a token with a known prefix); ``username: YWRtaW4=`` stays.
+- Command lines: a program's own password option only on that program's line (``-a`` is
+  redis-cli's password, ``-p`` sshpass's; ``curl -u user:pass`` masks after the ``:``).
 - IP addresses (when ``ips`` is on) skip loopback and unspecified addresses: ``127.0.0.1`` and
   ``0.0.0.0`` identify nobody and say where a service listens.
 - Private keys: the whole BEGIN…END block. A block cut short (a trimmed log) is masked from its
@@ -58,7 +66,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.core.masking import RedactOptions
-from tui.core.redact._cli import _DATABASE_CLIENTS, _find_database_logins, _find_flags
+from tui.core.redact._cli import (
+    _DATABASE_CLIENTS,
+    _find_database_logins,
+    _find_env_passwords,
+    _find_flags,
+    _find_program_options,
+    _find_vault_login,
+)
+from tui.core.redact._configs import CONFIG_RULES, kubernetes_secret_rule
 from tui.core.redact._context import (
     _KV_KEYWORDS,
     _find_auth_header,
@@ -66,11 +82,13 @@ from tui.core.redact._context import (
     _find_cookies,
     _find_kv,
     _find_url_password,
+    _find_url_token,
 )
 from tui.core.redact._engine import _Rule, _scan
 from tui.core.redact._keys import _find_pem
 from tui.core.redact._personal import _find_cards, _find_emails, _find_ips
 from tui.core.redact._tokens import _TOKEN_RULES
+from tui.core.redact._vendors import _VENDOR_RULES, VENDOR_KINDS
 
 __all__ = ["KINDS", "Finding", "RedactOptions", "Redactor", "fingerprint"]
 
@@ -93,7 +111,7 @@ class Finding:
 
 
 #: Every kind a `Finding` (and so a label) can have.
-KINDS: frozenset[str] = frozenset(
+KINDS: frozenset[str] = VENDOR_KINDS | frozenset(
     {
         # Tokens recognised by their shape
         "private-key",
@@ -111,6 +129,8 @@ KINDS: frozenset[str] = frozenset(
         "pypi-token",
         # Credentials recognised by where they sit
         "url-password",
+        "url-token",
+        "kubernetes-secret",
         "bearer-token",
         "basic-auth",
         "authorization",
@@ -149,6 +169,8 @@ class Redactor:
         self._labels: dict[str, tuple[str, str]] = {}  # fingerprint -> (kind, label)
         self._counts: dict[str, int] = {}
         self._findings: list[Finding] = []
+        # A secret repeated on every line of a long log is hashed once.
+        self._fingerprints: dict[str, str] = {}
 
     @property
     def options(self) -> RedactOptions:
@@ -168,7 +190,9 @@ class Redactor:
         pos = 0
         for start, end, kind in spans:
             secret = text[start:end]
-            fp = fingerprint(secret)
+            fp = self._fingerprints.get(secret)
+            if fp is None:
+                fp = self._fingerprints[secret] = fingerprint(secret)
             kind, label = self._label(fp, kind)
             masked = fp not in self._options.allow
             self._findings.append(Finding(kind, label, where, fp, _preview(secret), masked))
@@ -198,10 +222,24 @@ def _preview(secret: str) -> str:
 
 # --- The rule set -----------------------------------------------------------------------------
 
+
+def _secret_spans(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for start, end, _ in _scan(text, _SECRET_RULES)]
+
+
 _SECRET_RULES: tuple[_Rule, ...] = (
     _Rule(_find_pem, ("PRIVATE KEY",)),  # first: a key's base64 could look like anything
     *_TOKEN_RULES,
+    *_VENDOR_RULES,
     _Rule(_find_url_password, ("://",)),
+    _Rule(_find_url_token, ("://",)),
+    # Before the key/value rule, which would label a Secret's "password: <base64>" "password"
+    # and a `vault login token=…` "token".
+    kubernetes_secret_rule(_secret_spans),
+    *CONFIG_RULES,
+    _Rule(_find_vault_login, ("vault",), fold=True),
+    _Rule(_find_program_options, ("curl", "redis-cli", "sshpass"), fold=True),
+    _Rule(_find_env_passwords, ("sshpass=", "rediscli_auth="), fold=True),
     _Rule(_find_auth_header, ("authorization",), fold=True),
     _Rule(_find_bare_bearer, ("bearer",), fold=True),
     _Rule(_find_cookies, ("cookie",), fold=True),

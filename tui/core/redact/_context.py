@@ -25,6 +25,16 @@ def _find_url_password(text: str, hay: str) -> Iterator[_Span]:
             yield m.start("s"), m.end("s"), "url-password"
 
 
+# A user name of 40 or more token characters is a token used as the user (Azure DevOps and
+# GitLab clone URLs); a user name is shorter, and a Sentry DSN's public key has 32.
+_URL_TOKEN = _Lazy(r"://(?P<s>[A-Za-z0-9_-]{40,256}+)@")
+
+
+def _find_url_token(text: str, hay: str) -> Iterator[_Span]:
+    for m in _URL_TOKEN.finditer(text):
+        yield m.start("s"), m.end("s"), "url-token"
+
+
 _AUTH_HEADER = _Lazy(
     r"""authorization(?:\\?["'])?[ \t]*[:=][ \t]*
         \[?(?:\\?["'])?                           # a quoted value, Go's map[...:[value]]
@@ -106,9 +116,11 @@ _KV_WORDS = (  # (literal start, pattern)
     ("shared", r"shared[_.-]?access[_.-]?key"),
     ("private", r"private[_.-]?key"),
     ("api", r"api[_.-]?key"),
+    ("app", r"app(?:lication)?[_.-]?key"),  # Datadog's DD_APP_KEY, DD-APPLICATION-KEY
     ("pass", r"pass(?:word|wd|phrase)?(?:[_.-]?confirmation)?"),
     ("pwd", r"pwd"),
     ("token", r"token"),
+    ("pat", r"pat"),  # a personal access token: AZURE_DEVOPS_EXT_PAT, GITHUB_PAT
     ("sig", r"sig(?:nature)?"),
 )
 _KV_VALUE = r"""
@@ -134,16 +146,24 @@ def _kv_kind(word: str) -> str:
         return "aws-secret-access-key"
     if word.startswith(("pass", "pwd")):
         return "password"
-    for prefix, kind in (("private", "private-key"), ("api", "api-key"), ("sig", "signature")):
+    for prefix, kind in (
+        ("private", "private-key"),
+        ("api", "api-key"),
+        ("app", "api-key"),
+        ("sig", "signature"),
+    ):
         if word.startswith(prefix):
             return kind
-    return "token" if word == "token" else "secret"
+    return "token" if word in ("token", "pat") else "secret"
 
 
 def _word_starts_key(text: str, start: int, end: int) -> bool:
     """The word begins a key or its last part: "DB_PASSWORD", "dbPassword", not "bypass"."""
     if start == 0 or not text[start - 1].isalnum():
         return True
+    word = text[start:end]
+    if len(word) >= 6 and word.lower().startswith("passw") and (word.isupper() or word.islower()):
+        return True  # glued in one case: PGPASSWORD, dbpassword (not "bypass", "compass")
     return text[start].isupper() and (end - start < 2 or text[start + 1].islower())  # camelCase
 
 

@@ -123,6 +123,7 @@ _PLACEHOLDER = _Lazy(
     | <[^<>\n]*>                    # <redacted>, <your-password>
     | \$\{[^}\n]*\}                 # ${DB_PASSWORD}
     | \$[A-Za-z_][A-Za-z0-9_]*      # $DB_PASSWORD
+    | \$\([^\n]*                    # $(cat /run/secrets/pg): the shell reads it at run time
     | %[A-Za-z_][A-Za-z0-9_]*%      # %DB_PASSWORD%
     | \{\{[^\n]*\}\}                # {{ .Values.password }}
     | %(?:\([A-Za-z0-9_]*\))?s      # %s, %(password)s
@@ -146,3 +147,36 @@ def _trim(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
     while end > start and text[end - 1] in chars:
         end -= 1
     return start, end
+
+
+_LINE_LOOKBACK = 1024
+
+
+class _OnLine:
+    """Whether `program` occurs earlier on the line of a position (at most 1 KB back).
+
+    Positions come in increasing order; what was searched is remembered, so a line of many
+    options is searched once. (A pattern that scans forward from each program name to its option
+    would rescan a long line once per name.)"""
+
+    def __init__(self, hay: str, program: re.Pattern[str]) -> None:
+        self._hay = hay
+        self._program = program
+        self._line_end = -1  # the end of the line searched so far
+        self._searched_to = 0
+        self._found = False
+
+    def before(self, pos: int) -> bool:
+        hay = self._hay
+        if pos > self._line_end:  # a new line
+            line_start = hay.rfind("\n", max(0, pos - _LINE_LOOKBACK), pos) + 1
+            end = hay.find("\n", pos)
+            self._line_end = len(hay) if end == -1 else end
+            self._searched_to = line_start
+            self._found = False
+        if not self._found:
+            # Back up a little: the name may straddle where the last search stopped.
+            start = max(0, self._searched_to - 16)
+            self._found = self._program.search(hay, start, pos) is not None
+            self._searched_to = pos
+        return self._found

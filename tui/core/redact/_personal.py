@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tui.core.redact._engine import (
     _Lazy,
+    _OnLine,
     _Span,
 )
 
@@ -74,11 +76,12 @@ def _find_cards(text: str, hay: str) -> Iterator[_Span]:
 
 # Found from its "@"; the local part is read backwards in code. Not a git remote
 # ("git@github.com:org/repo").
-_EMAIL_DOMAIN = _Lazy(r"@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9]|:[\w~/])")
+_EMAIL_DOMAIN = _Lazy(r"@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9]|:[\w~/\[])")
 _EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 
 
 def _find_emails(text: str, hay: str) -> Iterator[_Span]:
+    ssh_line = _OnLine(text, _SSH_LINE)
     for m in _EMAIL_DOMAIN.finditer(text):
         at = m.start()
         start = at
@@ -89,7 +92,41 @@ def _find_emails(text: str, hay: str) -> Iterator[_Span]:
             start += 1
         if start == at or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/_")):
             continue  # no local part, a run too long to be one, or a URL's user ("//user@host")
+        if _names_no_person(text, start, m, ssh_line):
+            continue
         yield start, m.end(), "email"
+
+
+# Domains that receive no mail: service accounts and hosts on internal networks.
+_NOT_MAIL_DOMAINS = (
+    ".gserviceaccount.com",
+    ".internal",
+    ".local",
+    ".localdomain",
+    ".lan",
+    ".corp",
+    ".svc",
+    ".home.arpa",
+)
+# Programs that take user@host: an account on a machine, which the agent needs to see.
+_SSH_LINE = re.compile(
+    r"(?:^|[\s\[(\"'])(?:ssh|scp|sftp|rsync|mosh|autossh|ssh-copy-id|proxyjump)\b|\s-J\s",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _names_no_person(text: str, start: int, m: re.Match[str], ssh_line: _OnLine) -> bool:
+    """user@host that is not a person's address: a GCP service account, a Kerberos principal
+    (its realm is upper case), an ssh target, a shell prompt."""
+    domain = m.group()[1:]
+    if domain.lower().endswith(_NOT_MAIL_DOMAINS) or not any(c.islower() for c in domain):
+        return True
+    if ssh_line.before(start):
+        return True
+    after = text[m.end() : m.end() + 20]
+    if after.startswith(": Permission denied"):
+        return True  # ssh's own error line: "deploy@bastion: Permission denied (publickey)."
+    return start > 0 and text[start - 1] == "[" and after.startswith(" ")  # [user@host dir]$
 
 
 _IPV4 = _Lazy(r"[0-9](?<![\w.][0-9])[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])")
