@@ -24,16 +24,15 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 controls except TAB and LF, DEL, and C1 controls (a lone ESC included).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Invisible format characters: Arabic letter mark, Mongolian vowel separator, zero-width space /
 # non-joiner / joiner, LRM/RLM, the bidi embeddings and overrides, word joiner and invisible
 # operators, the bidi isolates, the deprecated format controls, the byte-order mark, and the
 # interlinear annotation marks.
 _INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 _SEPARATORS = "\u2028\u2029"  # line and paragraph separators
+# C0 controls except TAB and LF, DEL, and C1 controls (a lone ESC included), and the above.
 _UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_SEPARATORS}]")
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_DROP = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")  # one pass, not two
 
 
 def normalize_newlines(text: str) -> str:
@@ -46,8 +45,9 @@ def strip_controls(text: str) -> str:
     text = normalize_newlines(text)
     if not _needs_work(text):
         return text
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return _INVISIBLE_RE.sub("", _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text)))
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _DROP.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def _visible(match: re.Match[str]) -> str:
