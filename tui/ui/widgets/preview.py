@@ -26,9 +26,8 @@ def prompt_summary(rendered: RenderedPrompt) -> Content:
     masked = sum(1 for f in rendered.findings if f.masked)
     if masked:
         parts.append((f" · {masked} secret{'' if masked == 1 else 's'} masked", "$text-success"))
-    if rendered.trims:
-        labels = ", ".join(t.label for t in rendered.trims)
-        parts.append((f" · trimmed to fit {rendered.max_tokens:,}: {labels}", "$text-warning"))
+    if note := rendered.budget_note:
+        parts.append((f" · {note}", "$text-warning" if rendered.fits else "$text-error"))
     if rendered.template_problem:
         problem = visible_controls(rendered.template_problem)
         parts.append((f" · built-in template used: {problem}", "$text-error"))
