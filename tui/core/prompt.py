@@ -275,6 +275,8 @@ def render_prompt(
 
     sizes = {k: len(v) for k, v in cleaned.items() if v}
     built: _Built | None = None
+    # Values that are surely within budget are rendered whole at once (logs are the densest
+    # common text, about BYTES_PER_TOKEN bytes a token); the others are fitted.
     if math.ceil(sum(sizes.values()) / BYTES_PER_TOKEN) <= max_tokens:
         built = build(None)
     min_tokens = None
@@ -319,15 +321,26 @@ def _fit(
     stub = {k: min(n, _MIN_KEEP) for k, n in sizes.items()}
     smallest = build(stub)
     if smallest.tokens > max_tokens:
-        return smallest, smallest.tokens
-    overhead = int(smallest.tokens * BYTES_PER_TOKEN) - sum(stub.values())
-    allowance = int(max_tokens * BYTES_PER_TOKEN) - overhead
-    for _ in range(4):
+        # Each cut's marker names the budget, so a larger budget writes a few more digits.
+        need = smallest.tokens + 4 * len(smallest.trims)
+        return smallest, -(-need // 10) * 10
+    # A first guess of the bytes the values may take, then corrections by the measured ratio:
+    # logs take about 2.5 bytes a token, prose nearer 4.5.
+    room = max_tokens - smallest.tokens
+    allowance = sum(stub.values()) + int(room * BYTES_PER_TOKEN)
+    best: _Built | None = None
+    for _ in range(5):
         built = build(_share(sizes, max(allowance, 0)))
-        if built.tokens <= max_tokens:
+        fits = built.tokens <= max_tokens
+        if fits and (best is None or built.tokens > best.tokens):
+            best = built
+        used = built.tokens - smallest.tokens
+        # Close enough below the budget, or nothing left to trim: done.
+        if fits and (built.tokens >= max_tokens * 0.95 or not built.trims):
             break
-        # Markers, fences, labels and multi-byte characters took more room than estimated.
-        allowance -= int((built.tokens - max_tokens) * BYTES_PER_TOKEN) + 200
+        scale = room * (0.97 if fits else 0.95) / max(used, 1)
+        allowance = int(sum(stub.values()) + (allowance - sum(stub.values())) * scale)
+    built = best if best is not None else smallest  # the stubs fit (checked above)
     return built, smallest.tokens
 
 
