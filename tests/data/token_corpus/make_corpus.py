@@ -23,12 +23,14 @@ sys.path.insert(0, str(HERE.parents[2]))
 rng = random.Random(20261129)
 
 SERVICES = ["checkout-api", "payments-worker", "auth-gateway", "orders-db", "edge-proxy"]
-HOSTS = [f"ip-10-{rng.randint(0, 255)}-{rng.randint(0, 255)}-{rng.randint(0, 255)}" for _ in range(8)]
+HOSTS = [
+    f"ip-10-{rng.randint(0, 255)}-{rng.randint(0, 255)}-{rng.randint(0, 255)}" for _ in range(8)
+]
 PATHS = ["/api/v2/checkout", "/api/v2/cart/items", "/healthz", "/api/v1/payments/confirm"]
 ERRORS = [
     "upstream connect error or disconnect/reset before headers. reset reason: overflow",
     "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
-    "pq: duplicate key value violates unique constraint \"orders_pkey\"",
+    'pq: duplicate key value violates unique constraint "orders_pkey"',
     "java.net.SocketTimeoutException: Read timed out",
     "OOMKilled: container exceeded memory limit (512Mi)",
     "TLS handshake timeout",
@@ -49,7 +51,9 @@ def plain_log(n: int) -> str:
             msg = rng.choice(ERRORS)
         else:
             msg = f"request handled path={rng.choice(PATHS)} status={rng.choice([200, 200, 201, 499, 502, 504])} duration_ms={rng.randint(2, 9000)}"
-        lines.append(f"{stamp(i)} {level:<5} [{svc}] host={rng.choice(HOSTS)} trace_id={uuid.UUID(int=rng.getrandbits(128)).hex} {msg}")
+        lines.append(
+            f"{stamp(i)} {level:<5} [{svc}] host={rng.choice(HOSTS)} trace_id={uuid.UUID(int=rng.getrandbits(128)).hex} {msg}"
+        )
     return "\n".join(lines)
 
 
@@ -95,8 +99,12 @@ def java_trace(n: int) -> str:
     ]
     out = []
     for i in range(n):
-        out.append(f"{stamp(i)} ERROR 1 --- [nio-8080-exec-{i % 20}] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception")
-        out.append("java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.")
+        out.append(
+            f"{stamp(i)} ERROR 1 --- [nio-8080-exec-{i % 20}] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception"
+        )
+        out.append(
+            "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms."
+        )
         for _ in range(rng.randint(6, 14)):
             out.append("\tat " + rng.choice(frames).format(rng.randint(20, 900)))
         out.append(f"\t... {rng.randint(20, 80)} common frames omitted")
@@ -108,21 +116,56 @@ def python_trace(n: int) -> str:
     for _ in range(n):
         out.append("Traceback (most recent call last):")
         for _ in range(rng.randint(4, 9)):
-            mod = rng.choice(["app/handlers/checkout.py", "app/db/session.py", "/usr/lib/python3.11/site-packages/sqlalchemy/engine/base.py", "app/clients/stripe_client.py"])
-            out.append(f'  File "{mod}", line {rng.randint(10, 2000)}, in {rng.choice(["handle", "_execute_context", "confirm_payment", "get_cart", "__call__"])}')
-            out.append(f"    {rng.choice(['result = conn.execute(stmt, params)', 'return await self.client.post(url, json=body, timeout=5)', 'cart = Cart.query.filter_by(user_id=user.id).one()', 'raise exc_info[1].with_traceback(exc_info[2])'])}")
-        out.append(rng.choice(["sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection timed out", "KeyError: 'shipping_address'", "httpx.ReadTimeout: timed out"]))
+            mod = rng.choice(
+                [
+                    "app/handlers/checkout.py",
+                    "app/db/session.py",
+                    "/usr/lib/python3.11/site-packages/sqlalchemy/engine/base.py",
+                    "app/clients/stripe_client.py",
+                ]
+            )
+            out.append(
+                f'  File "{mod}", line {rng.randint(10, 2000)}, in {rng.choice(["handle", "_execute_context", "confirm_payment", "get_cart", "__call__"])}'
+            )
+            out.append(
+                f"    {rng.choice(['result = conn.execute(stmt, params)', 'return await self.client.post(url, json=body, timeout=5)', 'cart = Cart.query.filter_by(user_id=user.id).one()', 'raise exc_info[1].with_traceback(exc_info[2])'])}"
+            )
+        out.append(
+            rng.choice(
+                [
+                    "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection timed out",
+                    "KeyError: 'shipping_address'",
+                    "httpx.ReadTimeout: timed out",
+                ]
+            )
+        )
     return "\n".join(out)
 
 
 def go_panic() -> str:
-    out = ["panic: runtime error: invalid memory address or nil pointer dereference", "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x9f3c2a]", ""]
+    out = [
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x9f3c2a]",
+        "",
+    ]
     for g in range(40):
-        out.append(f"goroutine {g + 1} [{rng.choice(['running', 'select', 'IO wait', 'chan receive'])}, {rng.randint(1, 40)} minutes]:")
+        out.append(
+            f"goroutine {g + 1} [{rng.choice(['running', 'select', 'IO wait', 'chan receive'])}, {rng.randint(1, 40)} minutes]:"
+        )
         for _ in range(rng.randint(3, 8)):
-            fn = rng.choice(["main.(*Server).handleCheckout", "net/http.(*conn).serve", "github.com/example/orders/internal/store.(*PG).Insert", "runtime.gopark", "internal/poll.runtime_pollWait"])
+            fn = rng.choice(
+                [
+                    "main.(*Server).handleCheckout",
+                    "net/http.(*conn).serve",
+                    "github.com/example/orders/internal/store.(*PG).Insert",
+                    "runtime.gopark",
+                    "internal/poll.runtime_pollWait",
+                ]
+            )
             out.append(f"{fn}(0xc000{rng.getrandbits(24):06x}, 0x{rng.getrandbits(16):x})")
-            out.append(f"\t/go/src/github.com/example/orders/{rng.choice(['server.go', 'store/pg.go', 'net/http/server.go'])}:{rng.randint(10, 3000)} +0x{rng.getrandbits(12):x}")
+            out.append(
+                f"\t/go/src/github.com/example/orders/{rng.choice(['server.go', 'store/pg.go', 'net/http/server.go'])}:{rng.randint(10, 3000)} +0x{rng.getrandbits(12):x}"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -131,10 +174,24 @@ def k8s() -> str:
     out = ["LAST SEEN   TYPE      REASON             OBJECT                                MESSAGE"]
     for i in range(120):
         pod = f"pod/{rng.choice(SERVICES)}-{rng.getrandbits(32):08x}-{rng.getrandbits(20):05x}"
-        reason, msg = rng.choice([("BackOff", "Back-off restarting failed container"), ("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"), ("OOMKilling", "Memory cgroup out of memory: Killed process 4242 (java)"), ("Pulled", "Container image \"registry.example.com/checkout:2026.11.29-1405\" already present on machine")])
-        out.append(f"{rng.randint(1, 59)}m{'':<8}{rng.choice(['Warning', 'Normal']):<10}{reason:<19}{pod:<38}{msg}")
+        reason, msg = rng.choice(
+            [
+                ("BackOff", "Back-off restarting failed container"),
+                ("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"),
+                ("OOMKilling", "Memory cgroup out of memory: Killed process 4242 (java)"),
+                (
+                    "Pulled",
+                    'Container image "registry.example.com/checkout:2026.11.29-1405" already present on machine',
+                ),
+            ]
+        )
+        out.append(
+            f"{rng.randint(1, 59)}m{'':<8}{rng.choice(['Warning', 'Normal']):<10}{reason:<19}{pod:<38}{msg}"
+        )
     out.append("")
-    out.append("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout-api\n  namespace: prod\n  labels:\n    app: checkout-api\n    version: \"2026.11.29-1405\"\nspec:\n  replicas: 12\n  strategy:\n    rollingUpdate:\n      maxSurge: 25%\n      maxUnavailable: 0\n  template:\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/checkout:2026.11.29-1405\n        resources:\n          limits: {cpu: \"2\", memory: 512Mi}\n          requests: {cpu: 500m, memory: 256Mi}\n        env:\n        - name: DB_POOL_SIZE\n          value: \"50\"\n        readinessProbe:\n          httpGet: {path: /healthz, port: 8080}\n          periodSeconds: 5")
+    out.append(
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout-api\n  namespace: prod\n  labels:\n    app: checkout-api\n    version: "2026.11.29-1405"\nspec:\n  replicas: 12\n  strategy:\n    rollingUpdate:\n      maxSurge: 25%\n      maxUnavailable: 0\n  template:\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/checkout:2026.11.29-1405\n        resources:\n          limits: {cpu: "2", memory: 512Mi}\n          requests: {cpu: 500m, memory: 256Mi}\n        env:\n        - name: DB_POOL_SIZE\n          value: "50"\n        readinessProbe:\n          httpGet: {path: /healthz, port: 8080}\n          periodSeconds: 5'
+    )
     return "\n".join(out)
 
 
@@ -157,7 +214,7 @@ def confirm_payment(cart: Cart, idempotency_key: str) -> PaymentResult:
     return PaymentResult(ok=True, charge_id=charge["id"])
 '''
 
-TS = '''
+TS = """
 export async function fetchCart(userId: string, signal?: AbortSignal): Promise<Cart> {
   const res = await fetch(`${API_BASE}/api/v2/cart?user=${encodeURIComponent(userId)}`, {
     headers: { "Accept": "application/json", "X-Request-Id": crypto.randomUUID() },
@@ -169,9 +226,9 @@ export async function fetchCart(userId: string, signal?: AbortSignal): Promise<C
   const body = (await res.json()) as CartResponse;
   return { id: body.id, items: body.items.map(toItem), total: Number(body.total_cents) / 100 };
 }
-'''
+"""
 
-SQL = '''
+SQL = """
 -- 2026_11_29_1400_add_orders_idempotency.sql
 BEGIN;
 ALTER TABLE orders ADD COLUMN idempotency_key text;
@@ -179,7 +236,7 @@ CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_idempotency_key_idx ON ord
 UPDATE orders SET status = 'pending_review' WHERE status = 'pending' AND created_at < now() - interval '2 hours';
 COMMIT;
 EXPLAIN ANALYZE SELECT o.id, o.total_cents, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.created_at > '2026-11-29 14:00' ORDER BY o.created_at DESC LIMIT 100;
-'''
+"""
 
 PROSE = (
     "At 14:05 UTC we deployed release 2026.11.29-1405 of the checkout service. Within two minutes "
@@ -251,7 +308,9 @@ def dense() -> str:
     for i in range(300):
         digest = hashlib.sha256(str(i).encode()).hexdigest()
         blob = base64.b64encode(hashlib.sha512(str(i).encode()).digest()).decode()
-        out.append(f"sha256:{digest} layer={blob} commit={digest[:40]} build=#{rng.randint(1000, 99999)}")
+        out.append(
+            f"sha256:{digest} layer={blob} commit={digest[:40]} build=#{rng.randint(1000, 99999)}"
+        )
     return "\n".join(out)
 
 
@@ -259,7 +318,13 @@ def rendered(values: dict[str, str], max_tokens: int = 32_000) -> str:
     from tui.core.masking import RedactOptions
     from tui.core.prompt import TemplateLibrary, prompt_for
 
-    return prompt_for(values, TemplateLibrary(), "incident-response", max_tokens=max_tokens, redact=RedactOptions()).text
+    return prompt_for(
+        values,
+        TemplateLibrary(),
+        "incident-response",
+        max_tokens=max_tokens,
+        redact=RedactOptions(),
+    ).text
 
 
 def main() -> None:
@@ -273,12 +338,27 @@ def main() -> None:
     samples = {
         "prompt-empty": rendered({}),
         "prompt-short": rendered(small),
-        "prompt-prose": rendered({**small, "project_context": PROSE * 3, "recent_changes": PROSE, "rollback_options": PROSE}),
-        "prompt-log-heavy": rendered({**small, "error_logs": plain_log(40_000), "monitoring": json_log(3_000)}),
-        "prompt-stack-traces": rendered({**small, "error_logs": java_trace(400), "suspected_files": python_trace(40)}),
+        "prompt-prose": rendered(
+            {
+                **small,
+                "project_context": PROSE * 3,
+                "recent_changes": PROSE,
+                "rollback_options": PROSE,
+            }
+        ),
+        "prompt-log-heavy": rendered(
+            {**small, "error_logs": plain_log(40_000), "monitoring": json_log(3_000)}
+        ),
+        "prompt-stack-traces": rendered(
+            {**small, "error_logs": java_trace(400), "suspected_files": python_trace(40)}
+        ),
         "prompt-access-log": rendered({**small, "error_logs": access_log(20_000)}),
-        "prompt-german": rendered({**small, "incident_summary": GERMAN, "current_behavior": GERMAN * 2}),
-        "prompt-japanese": rendered({**small, "incident_summary": JAPANESE, "current_behavior": JAPANESE * 3}),
+        "prompt-german": rendered(
+            {**small, "incident_summary": GERMAN, "current_behavior": GERMAN * 2}
+        ),
+        "prompt-japanese": rendered(
+            {**small, "incident_summary": JAPANESE, "current_behavior": JAPANESE * 3}
+        ),
         "log-plain": plain_log(400),
         "log-json": json_log(300),
         "log-access": access_log(300),
