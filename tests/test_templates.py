@@ -222,3 +222,17 @@ def test_a_user_template_sees_plain_data_it_can_read(tmp_path: Path) -> None:
     for field in CONTEXT_FIELDS:
         assert f"{field.key}=value of {field.key};" in rest
     assert rest.endswith(";value of environment\n")
+
+
+def test_a_template_that_ran_out_of_time_is_not_run_again_until_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.5)
+    library = _user(tmp_path, PAYLOADS["nested loops"] + "{# first #}", "again")
+    first = prompt_for(values(), library, "again")
+    started = time.monotonic()
+    second = prompt_for(values(), library, "again")
+    assert time.monotonic() - started < 0.4  # no second wait for the same loop
+    assert second.template_problem == first.template_problem
+    library = _user(tmp_path, "edited: {{ title }}\n", "again")
+    assert prompt_for(values(), library, "again").text == "edited: Checkout down\n"

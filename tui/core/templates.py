@@ -251,6 +251,9 @@ class _Worker:
 
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
+        # Templates that ran out of time or memory, by (file, source): not run again until they
+        # are edited, so a looping template costs one wait, not one per keystroke.
+        self._failed: dict[tuple[str, str], str] = {}
 
     def _start(self) -> subprocess.Popen[bytes]:
         import subprocess
@@ -266,43 +269,54 @@ class _Worker:
         )
 
     def render(self, source: str, filename: str, context: Mapping[str, Any]) -> str:
+        known = self._failed.get((filename, source))
+        if known is not None:
+            raise TemplateProblem(known)
+        request: dict[str, Any] = {"source": source, "filename": filename}
+        request.update(context=dict(context), seconds=RENDER_SECONDS)
+        # One render at a time; a caller that cannot get its turn within the deadline gives up,
+        # so waiting threads never pile up behind a slow template.
+        if not self._lock.acquire(timeout=RENDER_SECONDS):
+            raise TemplateProblem(f"{filename}: another render of a template is still running")
+        try:
+            return self._render_locked(request, filename, source)
+        finally:
+            self._lock.release()
+
+    def _render_locked(self, request: dict[str, Any], filename: str, source: str) -> str:
         import select
 
         from tui.core.template_worker import read_exactly, write_frame
 
-        request: dict[str, Any] = {"source": source, "filename": filename}
-        request.update(context=dict(context), seconds=RENDER_SECONDS)
-        with self._lock:
-            process = self._process
-            if process is None or process.poll() is not None:
-                process = self._process = self._start()
-            assert process.stdin is not None and process.stdout is not None
-            deadline = time.monotonic() + RENDER_SECONDS
-            try:
-                write_frame(process.stdin, request)
-                fd = process.stdout.fileno()
+        process = self._process
+        if process is None or process.poll() is not None:
+            process = self._process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        deadline = time.monotonic() + RENDER_SECONDS
+        try:
+            write_frame(process.stdin, request)
+            fd = process.stdout.fileno()
 
-                def read(size: int) -> bytes:
-                    left = deadline - time.monotonic()
-                    if left <= 0 or not select.select([fd], [], [], left)[0]:
-                        raise TimeoutError
-                    return os.read(fd, size)
+            def read(size: int) -> bytes:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    raise TimeoutError
+                return os.read(fd, size)
 
-                header = read_exactly(read, 4)
-                body = None if header is None else read_exactly(read, int.from_bytes(header))
-            except TimeoutError:
-                self._kill()
-                raise TemplateProblem(
-                    f"{filename}: stopped after {RENDER_SECONDS:g} s (a template must finish "
-                    "sooner)"
-                ) from None
-            except OSError:
-                body = None
-            if body is None:
-                self._kill()
-                raise TemplateProblem(
-                    f"{filename}: the template's process ended (over its memory or CPU limit)"
-                )
+            header = read_exactly(read, 4)
+            body = None if header is None else read_exactly(read, int.from_bytes(header))
+        except TimeoutError:
+            self._kill()
+            problem = f"{filename}: stopped after {RENDER_SECONDS:g} s (a template must end sooner)"
+            self._failed[(filename, source)] = problem
+            raise TemplateProblem(problem) from None
+        except OSError:
+            body = None
+        if body is None:
+            self._kill()
+            problem = f"{filename}: the template's process ended (over its memory or CPU limit)"
+            self._failed[(filename, source)] = problem
+            raise TemplateProblem(problem)
         import json
 
         reply = json.loads(body)
