@@ -13,8 +13,6 @@ current directory.
 
 from __future__ import annotations
 
-import json
-import struct
 import sys
 from collections.abc import Callable, Mapping
 from typing import IO, Any
@@ -123,12 +121,14 @@ def error_line(exc: BaseException, filename: str) -> str:
 
 # --- the child process -----------------------------------------------------------------------
 
-_HEADER = struct.Struct(">I")
+_HEADER_SIZE = 4  # a frame: its length as 4 big-endian bytes, then that much JSON
 
 
 def write_frame(stream: IO[bytes], payload: Mapping[str, Any]) -> None:
+    import json  # here: the app imports this module to render built-in templates too
+
     data = json.dumps(payload).encode("utf-8")
-    stream.write(_HEADER.pack(len(data)) + data)
+    stream.write(len(data).to_bytes(_HEADER_SIZE, "big") + data)
     stream.flush()
 
 
@@ -158,16 +158,17 @@ def _limit_resources(cpu_seconds: float) -> None:
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """Render requests until stdin closes (the app quit or died): one frame in, one out."""
+    import json
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     env = BoundedSandbox()
     compiled: dict[tuple[str, str], Template] = {}
     while True:
-        header = read_exactly(stdin.read, _HEADER.size)
+        header = read_exactly(stdin.read, _HEADER_SIZE)
         if header is None:
             return
-        body = read_exactly(stdin.read, _HEADER.unpack(header)[0])
+        body = read_exactly(stdin.read, int.from_bytes(header, "big"))
         if body is None:
             return
         request = json.loads(body)

@@ -304,7 +304,7 @@ class _Worker:
                 return os.read(fd, size)
 
             header = read_exactly(read, 4)
-            body = None if header is None else read_exactly(read, int.from_bytes(header))
+            body = None if header is None else read_exactly(read, int.from_bytes(header, "big"))
         except TimeoutError:
             self._kill()
             problem = f"{filename}: stopped after {RENDER_SECONDS:g} s (a template must end sooner)"
