@@ -133,7 +133,9 @@ _SEPARATOR = re.compile(r"[\s,;\"'<>()\[\]{}|]")
 _SEPARATOR_WINDOW = 512
 
 
-def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, int]:
+def trim_value(
+    value: str, keep_chars: int, max_tokens: int, totals: tuple[int, int] | None = None
+) -> tuple[str, int, int]:
     """Keep about 40% head and 60% tail (the last lines of a log hold the latest error).
 
     Cuts fall on line boundaries when there are any nearby, so no log line is half-shown, and
@@ -148,9 +150,14 @@ def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, 
     head_end = newline + 1 if newline > head_end // 2 else _separator_before(value, head_end)
     newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
     tail_start = newline + 1 if newline != -1 else _separator_after(value, tail_start)
-    omitted = value[head_end:tail_start]
-    lines = omitted.count("\n")
-    size = utf8_len(omitted)
+    if totals is None:
+        omitted = value[head_end:tail_start]
+        lines, size = omitted.count("\n"), utf8_len(omitted)
+    else:
+        # The value's own totals less what is kept: no pass over the megabytes left out.
+        head_kept, tail_kept = value[:head_end], value[tail_start:]
+        lines = totals[0] - head_kept.count("\n") - tail_kept.count("\n")
+        size = totals[1] - utf8_len(head_kept) - utf8_len(tail_kept)
     what = f"{lines:,} lines, {size:,} bytes" if lines else f"{size:,} bytes of one line"
     marker = (
         f"[… incident-tui left out {what} here to fit the prompt budget of {max_tokens:,} tokens …]"
@@ -222,6 +229,22 @@ def _one_line(value: str) -> str:
 _CLEAN_CACHE: dict[str, tuple[str, str]] = {}
 
 
+_TOTALS_CACHE: dict[str, tuple[str, tuple[int, int]]] = {}
+
+
+def _totals(key: str, value: str) -> tuple[int, int] | None:
+    """(newlines, UTF-8 bytes) of a large value, counted once per value, not once per fitting
+    attempt; None for a small one (cheap to count where it is trimmed)."""
+    if len(value) <= 65_536:
+        return None
+    hit = _TOTALS_CACHE.get(key)
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    found = (value.count("\n"), utf8_len(value))
+    _TOTALS_CACHE[key] = (value, found)
+    return found
+
+
 def _cleaned(key: str, raw: str) -> str:
     hit = _CLEAN_CACHE.get(key)
     if hit is not None and hit[0] is raw:
@@ -245,6 +268,7 @@ def render_prompt(
     5 MB log costs what its kept head and tail cost), and the findings are exactly what leaves.
     """
     cleaned = {f.key: _cleaned(f.key, values.get(f.key, "")) for f in CONTEXT_FIELDS}
+    totals = {key: _totals(key, value) for key, value in cleaned.items()}
     # Once per render, not once per fitting attempt: each strip() of a 5 MB value copies it.
     unknowns = unknown_labels(values)
 
@@ -259,7 +283,7 @@ def render_prompt(
         for f in CONTEXT_FIELDS:
             value = cleaned[f.key]
             if keep is not None and f.key in keep:
-                value, lines, size = trim_value(value, keep[f.key], max_tokens)
+                value, lines, size = trim_value(value, keep[f.key], max_tokens, totals[f.key])
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
             value = mask(value, f.key)
@@ -329,14 +353,14 @@ def _fit(
     room = max_tokens - smallest.tokens
     allowance = sum(stub.values()) + int(room * BYTES_PER_TOKEN)
     best: _Built | None = None
-    for _ in range(5):
+    for _ in range(4):
         built = build(_share(sizes, max(allowance, 0)))
         fits = built.tokens <= max_tokens
         if fits and (best is None or built.tokens > best.tokens):
             best = built
         used = built.tokens - smallest.tokens
         # Close enough below the budget, or nothing left to trim: done.
-        if fits and (built.tokens >= max_tokens * 0.95 or not built.trims):
+        if fits and (built.tokens >= max_tokens * 0.9 or not built.trims):
             break
         scale = room * (0.97 if fits else 0.95) / max(used, 1)
         allowance = int(sum(stub.values()) + (allowance - sum(stub.values())) * scale)

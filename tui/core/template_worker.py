@@ -164,6 +164,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     env = BoundedSandbox()
     compiled: dict[tuple[str, str], Template] = {}
+    write_frame(stdout, {"ready": True})  # imports done: a render's deadline starts now
     while True:
         header = read_exactly(stdin.read, _HEADER_SIZE)
         if header is None:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 TEMPLATE_SUFFIX = ".md.j2"
 #: How long one render of a user's template may take before its process is killed.
 RENDER_SECONDS = 2.0
+#: How long the process that renders user templates may take to start.
+STARTUP_SECONDS = 10.0
 #: The largest template file read.
 MAX_TEMPLATE_BYTES = 256 * 1024
 
@@ -158,6 +160,9 @@ class TemplateLibrary:
         #: Compiled built-in templates are kept here; None: compile every time.
         self.cache_dir = cache_dir
         self._cache: Any = None
+        # The last template loaded, by (path, source): the preview renders after every pause in
+        # typing, and the source is read again each time so that an edit is seen.
+        self._loaded: dict[tuple[Path, str], LoadedTemplate] = {}
         #: What went wrong with the cache, one line each (the cache is then not used).
         self.problems: list[str] = []
 
@@ -185,6 +190,13 @@ class TemplateLibrary:
     def load(self, name: str) -> LoadedTemplate:
         info = self.find(name)
         source = _read_template(info.path)
+        loaded = self._loaded.get((info.path, source))
+        if loaded is None:
+            loaded = self._load(info, source)
+            self._loaded = {(info.path, source): loaded}
+        return loaded
+
+    def _load(self, info: TemplateInfo, source: str) -> LoadedTemplate:
         if info.origin != "built-in":
             return LoadedTemplate(info, source, None)
         import jinja2
@@ -289,22 +301,31 @@ class _Worker:
         from tui.core.template_worker import read_exactly, write_frame
 
         process = self._process
-        if process is None or process.poll() is not None:
-            process = self._process = self._start()
-        assert process.stdin is not None and process.stdout is not None
-        deadline = time.monotonic() + RENDER_SECONDS
-        try:
-            write_frame(process.stdin, request)
-            fd = process.stdout.fileno()
+        deadline = time.monotonic() + STARTUP_SECONDS
 
-            def read(size: int) -> bytes:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([fd], [], [], left)[0]:
-                    raise TimeoutError
-                return os.read(fd, size)
+        def read(size: int) -> bytes:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+            return os.read(fd, size)
 
+        def read_frame() -> bytes | None:
             header = read_exactly(read, 4)
-            body = None if header is None else read_exactly(read, int.from_bytes(header, "big"))
+            return None if header is None else read_exactly(read, int.from_bytes(header, "big"))
+
+        try:
+            if process is None or process.poll() is not None:
+                process = self._process = self._start()
+                assert process.stdout is not None
+                fd = process.stdout.fileno()
+                # Starting Python and jinja2 does not count against the template's time.
+                if read_frame() is None:
+                    raise OSError("the template process did not start")
+            assert process.stdin is not None and process.stdout is not None
+            fd = process.stdout.fileno()
+            deadline = time.monotonic() + RENDER_SECONDS
+            write_frame(process.stdin, request)
+            body = read_frame()
         except TimeoutError:
             self._kill()
             problem = f"{filename}: stopped after {RENDER_SECONDS:g} s (a template must end sooner)"

@@ -314,6 +314,20 @@ def dense() -> str:
     return "\n".join(out)
 
 
+def counters(n: int) -> str:
+    return "".join(f"{i:08d} ERROR something broke\n" for i in range(n))
+
+
+def epoch_ids(n: int) -> str:
+    out = []
+    for i in range(n):
+        out.append(
+            f"{1796032032000 + i * 37} order={rng.getrandbits(62)} user={rng.randint(10**9, 10**10)} "
+            f"amount={rng.randint(100, 999999)} cents status=DECLINED code=402 retry={i % 7}"
+        )
+    return "\n".join(out)
+
+
 def rendered(values: dict[str, str], max_tokens: int = 32_000) -> str:
     from tui.core.masking import RedactOptions
     from tui.core.prompt import TemplateLibrary, prompt_for
@@ -359,6 +373,9 @@ def main() -> None:
         "prompt-japanese": rendered(
             {**small, "incident_summary": JAPANESE, "current_behavior": JAPANESE * 3}
         ),
+        "prompt-counters": rendered({**small, "error_logs": counters(200_000)}),
+        "log-counters": counters(3_000),
+        "log-epoch-ids": epoch_ids(1_000),
         "log-plain": plain_log(400),
         "log-json": json_log(300),
         "log-access": access_log(300),
