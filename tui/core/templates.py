@@ -313,6 +313,7 @@ class _Worker:
             header = read_exactly(read, 4)
             return None if header is None else read_exactly(read, int.from_bytes(header, "big"))
 
+        rendering = False
         try:
             if process is None or process.poll() is not None:
                 process = self._process = self._start()
@@ -324,10 +325,15 @@ class _Worker:
             assert process.stdin is not None and process.stdout is not None
             fd = process.stdout.fileno()
             deadline = time.monotonic() + RENDER_SECONDS
+            rendering = True
             write_frame(process.stdin, request)
             body = read_frame()
         except TimeoutError:
             self._kill()
+            if not rendering:  # this machine was too slow to start it: not the template's fault
+                raise TemplateProblem(
+                    f"{filename}: the template process did not start in {STARTUP_SECONDS:g} s"
+                ) from None
             problem = f"{filename}: stopped after {RENDER_SECONDS:g} s (a template must end sooner)"
             self._failed[(filename, source)] = problem
             raise TemplateProblem(problem) from None
@@ -335,6 +341,8 @@ class _Worker:
             body = None
         if body is None:
             self._kill()
+            if not rendering:
+                raise TemplateProblem(f"{filename}: the template process did not start")
             problem = f"{filename}: the template's process ended (over its memory or CPU limit)"
             self._failed[(filename, source)] = problem
             raise TemplateProblem(problem)
