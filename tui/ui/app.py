@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -29,6 +29,13 @@ from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
 from tui.ui.screens.picker import PickerScreen
 from tui.ui.screens.wizard import WizardScreen
+from tui.ui.textual_compat import (
+    CrashReportingApp,
+    give_default_screen_a_result_callback,
+    install_paste_parser,
+    release_style_caches,
+)
+from tui.ui.widgets.field_editor import FieldEditor
 
 if TYPE_CHECKING:
     from tui.core.prompt import TemplateLibrary
@@ -37,7 +44,7 @@ if TYPE_CHECKING:
 HANGUP_GRACE_SECONDS = 2.0
 
 
-class IncidentApp(App[int]):
+class IncidentApp(CrashReportingApp[int]):
     CSS_PATH = "app.tcss"
     TITLE = "incident-tui"
 
@@ -65,6 +72,9 @@ class IncidentApp(App[int]):
     ) -> None:
         super().__init__()
         self.store = store
+        self.crash_home = store.home
+        #: Run once after the first frame (run_tui's interpreter-wide settings; tests: None).
+        self.after_first_frame: Callable[[], None] | None = None
         self.start = start
         self.start_path = path
         self.start_session = session
@@ -84,9 +94,8 @@ class IncidentApp(App[int]):
         # a 300 ms start, measured in tmux).
         screen = self._first_screen()
         # switch_screen (see _show) drops the result callback that push_screen gives a screen;
-        # Textual gives the default screen none. (Private, but Textual is pinned to one version
-        # and the picker tests leave and open screens this way.)
-        screen._push_result_callback(self, None)
+        # Textual gives the default screen none.
+        give_default_screen_a_result_callback(self, screen)
         return screen
 
     def _first_screen(self) -> Screen[None]:
@@ -107,11 +116,8 @@ class IncidentApp(App[int]):
         return self._wizard(self.store.create(self.start_title), fresh=True)
 
     def on_mount(self) -> None:
-        # The UI thread shares the GIL with the save and render workers; Python's default 5 ms
-        # switch interval let an autosave of a 5 MB log hold the screen for ~20 ms (measured by
-        # the benchmark). At 1 ms, a worker gives way four to five times sooner.
-        sys.setswitchinterval(0.001)
-        self.call_after_refresh(settle_garbage_collector)
+        if self.after_first_frame is not None:
+            self.call_after_refresh(self.after_first_frame)
         self._catch_hangup()
         if self._start_problem:
             self.notify(visible_controls(self._start_problem), severity="error", markup=False)
@@ -145,6 +151,7 @@ class IncidentApp(App[int]):
     def on_hangup(self) -> None:
         wizard = self.wizard
         if wizard is not None:
+            apply_pending_edits(wizard)
             wizard.save_before_exit()
         # With the terminal gone, Textual's shutdown can block for ever writing to it (seen: a
         # process left behind after a dropped connection). The incident is saved; if the orderly
@@ -160,6 +167,7 @@ class IncidentApp(App[int]):
     def _show(self, screen: Screen[None]) -> None:
         # The picker or the wizard is always the bottom screen (see get_default_screen).
         self.switch_screen(screen)
+        release_style_caches()
 
     def _picker(self) -> PickerScreen:
         return PickerScreen(self.store, self.clock)
@@ -207,7 +215,10 @@ class IncidentApp(App[int]):
     async def action_quit(self) -> None:
         """Save (synchronously: the app is leaving) and quit. Never drops edits silently."""
         wizard = self.wizard
-        error = wizard.save_before_exit() if wizard is not None else None
+        error = None
+        if wizard is not None:
+            apply_pending_edits(wizard)
+            error = wizard.save_before_exit()
         if error is None:
             self.exit(0)
             return
@@ -271,12 +282,37 @@ class IncidentApp(App[int]):
                 yield command
 
 
+def apply_pending_edits(wizard: WizardScreen) -> None:
+    """Take into the session what the fields show but the wizard has not heard of yet.
+
+    A key changes its field at once, and the news reaches the wizard as messages, a moment
+    later. A hang-up or a quit in that moment would save without the edit already on screen.
+    """
+    from textual.widgets import Input, Select, TextArea  # TextArea: see FieldEditor._make_input
+
+    session = wizard.session
+    for editor in wizard.query(FieldEditor):
+        key = editor.field.key
+        value = editor.value
+        widget = editor.input_widget
+        shown: object = None
+        if isinstance(widget, TextArea):
+            shown = widget.text
+        elif isinstance(widget, Input | Select):
+            shown = widget.value
+        # The field shows control characters as symbols: unchanged text is not an edit.
+        if isinstance(shown, str) and shown != visible_controls(value):
+            value = shown
+        if value != session.get(key):
+            wizard.apply_change(key, value)
+
+
 def settle_garbage_collector() -> None:
     """After the first frame: what exists now stays for the app's life.
 
     The collector is off while the app starts (see cli.cmd_tui): start-up allocates much and
-    frees little, and full passes over it cost about 45 ms. Frozen objects are also kept out of
-    later full passes, which took 60-80 ms, on a keystroke, in the benchmark.
+    frees little, and full passes over it are wasted. Frozen objects are also kept out of later
+    full passes, which otherwise land on a keystroke (see README, Performance).
     """
     gc.freeze()
     gc.enable()
@@ -296,9 +332,17 @@ def run_tui(
     """
     app = IncidentApp(store, start=start, path=path, title=title, session=session)
     app.hard_exit_on_hangup = True
+    app.after_first_frame = settle_garbage_collector
+    install_paste_parser()
+    # Interpreter-wide, so here and not in the App (tests create apps in one process): the UI
+    # thread shares the GIL with the save and render workers, and at the default 5 ms switch
+    # interval an autosave of a big log held the screen visibly; at 1 ms a worker gives way sooner.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
     try:
         result = app.run()
     finally:
+        sys.setswitchinterval(switch_interval)
         gc.enable()
     if isinstance(result, int):
         return result

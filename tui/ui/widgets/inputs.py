@@ -38,7 +38,8 @@ class FieldInput(Input):
         super().__init__(value, id=id, select_on_focus=False)
         self.cursor_blink = blink
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        # prevent_default: Input's own paste handler (a base class's) does not run.
         event.prevent_default()
         event.stop()
         lines = strip_controls(event.text).split("\n")
