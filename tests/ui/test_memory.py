@@ -46,5 +46,5 @@ async def test_opening_and_closing_30_incidents_levels_off(
     assert text_areas_30 == 0, f"{text_areas_30} text areas still alive after 30 incidents"
     assert wizards_30 == 0
     # And the rest levels off: each incident used to leave about 10,000 objects behind (the
-    # rendered lines of its widgets, kept by a style cache); what remains is Textual's bounded caches.
+    # rendered lines of its widgets, kept by a style cache).
     assert objects_30 - objects_10 < 20 * 2500, (objects_10, objects_30)

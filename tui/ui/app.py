@@ -344,6 +344,8 @@ def run_tui(
     finally:
         sys.setswitchinterval(switch_interval)
         gc.enable()
+    if app.crash_report is not None:
+        print(app.crash_report, file=sys.stderr)
     if isinstance(result, int):
         return result
     return app.return_code or 0

@@ -7,12 +7,13 @@ upgrade is one module to review rather than a hunt through the UI.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import events
+from textual import constants, events
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
 
@@ -83,7 +84,8 @@ class CrashReportingApp(App[ReturnType]):
     Textual 8.2.8 handles an error from a handler in App._handle_exception, which renders a
     rich Traceback with show_locals=True (App._fatal_error) and prints it on exit: the locals
     hold incident text, secrets included. The input thread's errors reach App.panic with a
-    Traceback too. Both become one line here; the exception is still kept for Pilot tests.
+    Traceback too. Both become one line (crash_report) and a crash file here; the exception
+    is still kept for Pilot tests.
     """
 
     #: The directory under which crash files go (None: the default home).
@@ -105,7 +107,6 @@ class CrashReportingApp(App[ReturnType]):
         self.panic(self._crash_line or crash_line("error", None))
 
     def panic(self, *renderables: RenderableType) -> None:
-        from rich.text import Text
         from rich.traceback import Traceback
 
         if self._crash_line is None:
@@ -113,9 +114,14 @@ class CrashReportingApp(App[ReturnType]):
                 if isinstance(renderable, Traceback):
                     path = write_crash_file(self.crash_home, _plain_text(renderable))
                     self._crash_line = crash_line("error", path)
-        if self._crash_line is not None:
-            renderables = (Text(self._crash_line),)
-        super().panic(*renderables)
+        # The line is printed by whoever ran the app (tui.ui.app.run_tui), after the terminal
+        # is restored: printed through Textual, a long path would be cropped to its width.
+        super().panic(*(() if self._crash_line is not None else renderables))
+
+    @property
+    def crash_report(self) -> str | None:
+        """The one line for the user if the app ended on an unexpected error."""
+        return self._crash_line
 
 
 def _plain_text(renderable: RenderableType) -> str:
@@ -153,6 +159,7 @@ class PasteParser(XTermParser):
         super().__init__(*args, **kwargs)
         self._paste: list[str] | None = None
         self._held = ""
+        self._held_since = 0.0
 
     def feed(self, data: str) -> Iterable[Message]:
         if not data:  # end of input
@@ -176,12 +183,12 @@ class PasteParser(XTermParser):
                 continue
             start = data.find(BRACKETED_PASTE_START)
             if start < 0:
-                # A start marker split across two reads: hold its beginning back (tick() hands
-                # it on if nothing follows).
+                # A start marker split across two reads: hold its beginning back; tick() hands
+                # it on as keys if nothing follows (as Textual waits after a lone ESC).
                 keep = _partial_marker(data, BRACKETED_PASTE_START)
-                keep = keep if keep >= 3 else 0
                 out.extend(self._feed_keys(data[: len(data) - keep]))
                 self._held = data[len(data) - keep :]
+                self._held_since = time.monotonic()
                 break
             out.extend(self._feed_keys(data[:start]))
             self._paste = []
@@ -192,7 +199,8 @@ class PasteParser(XTermParser):
         return list(super().feed(data)) if data else []
 
     def tick(self) -> Iterable[Message]:
-        if self._held and self._paste is None:
+        waited = time.monotonic() - self._held_since
+        if self._held and self._paste is None and waited >= constants.ESCAPE_DELAY:
             held, self._held = self._held, ""
             yield from self._feed_keys(held)
         yield from super().tick()
