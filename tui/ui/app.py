@@ -90,8 +90,7 @@ class IncidentApp(CrashReportingApp[int]):
 
     def get_default_screen(self) -> Screen[None]:
         # The first screen is the app's default screen rather than one pushed over a blank
-        # default: one screen and one full frame less before the wizard shows (about 35 ms of
-        # a 300 ms start, measured in tmux).
+        # default: one screen and one full frame less before the wizard shows.
         screen = self._first_screen()
         # switch_screen (see _show) drops the result callback that push_screen gives a screen;
         # Textual gives the default screen none.
@@ -335,8 +334,8 @@ def run_tui(
     app.after_first_frame = settle_garbage_collector
     install_paste_parser()
     # Interpreter-wide, so here and not in the App (tests create apps in one process): the UI
-    # thread shares the GIL with the save and render workers, and at the default 5 ms switch
-    # interval an autosave of a big log held the screen visibly; at 1 ms a worker gives way sooner.
+    # thread shares the GIL with the save and render workers, and at Python's default switch
+    # interval an autosave of a big log held the screen visibly; a shorter one lets it go sooner.
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
     try:
