@@ -66,3 +66,24 @@ def test_a_crash_file_never_follows_a_planted_symlink_or_uses_a_shared_directory
     written = write_crash_file(home, "details\x1b]52;c;QQ==\x07")
     assert written is not None and written.parent == home / "crashes"
     assert "\x1b" not in written.read_text()
+
+
+async def test_an_error_in_the_input_thread_is_one_line_too(
+    make_app: MakeApp, home: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from rich.traceback import Traceback
+
+    app = make_app("new")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        try:
+            token = SECRET
+            raise OSError(f"read failed after {len(token)} bytes")
+        except OSError:
+            # What Textual's driver does when its input thread fails.
+            app.call_later(app.panic, Traceback())
+    out, err = capfd.readouterr()
+    assert SECRET not in out + err and "Traceback" not in out + err
+    [crash_file] = (home / "crashes").iterdir()
+    assert app.crash_report == f"incident-tui: unexpected error (OSError); details in {crash_file}"
+    assert "OSError: read failed after 38 bytes" in crash_file.read_text()
