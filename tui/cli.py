@@ -287,4 +287,18 @@ def _fail(message: str, status: int) -> int:
 
 
 def run() -> NoReturn:
-    sys.exit(main())
+    """The installed command. Whatever escapes main ends as one line and a crash file (a
+    traceback would print its locals, and they hold incident text)."""
+    try:
+        status = main()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the very last line of defence
+        import traceback
+
+        from tui.core.crashlog import crash_line, write_crash_file
+
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        print(crash_line(type(exc).__name__, write_crash_file(None, details)), file=sys.stderr)
+        status = 1
+    sys.exit(status)

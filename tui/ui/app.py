@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
@@ -33,6 +33,13 @@ from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
 from tui.ui.screens.picker import PickerScreen
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.settings import AppSettings
+from tui.ui.textual_compat import (
+    CrashReportingApp,
+    give_default_screen_a_result_callback,
+    install_paste_parser,
+    release_style_caches,
+)
+from tui.ui.widgets.field_editor import FieldEditor
 
 if TYPE_CHECKING:
     from tui.core.prompt import TemplateLibrary
@@ -41,7 +48,7 @@ if TYPE_CHECKING:
 HANGUP_GRACE_SECONDS = 2.0
 
 
-class IncidentApp(App[int]):
+class IncidentApp(CrashReportingApp[int]):
     CSS_PATH = "app.tcss"
     TITLE = "incident-tui"
 
@@ -72,6 +79,9 @@ class IncidentApp(App[int]):
     ) -> None:
         super().__init__()
         self.store = store
+        self.crash_home = store.home
+        #: Run once after the first frame (run_tui's interpreter-wide settings; tests: None).
+        self.after_first_frame: Callable[[], None] | None = None
         self.start = start
         self.start_path = path
         self.start_session = session
@@ -91,13 +101,11 @@ class IncidentApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         # The first screen is the app's default screen rather than one pushed over a blank
-        # default: one screen and one full frame less before the wizard shows (about 35 ms of
-        # a 300 ms start, measured in tmux).
+        # default: one screen and one full frame less before the wizard shows.
         screen = self._first_screen()
         # switch_screen (see _show) drops the result callback that push_screen gives a screen;
-        # Textual gives the default screen none. (Private, but Textual is pinned to one version
-        # and the picker tests leave and open screens this way.)
-        screen._push_result_callback(self, None)
+        # Textual gives the default screen none.
+        give_default_screen_a_result_callback(self, screen)
         return screen
 
     def _first_screen(self) -> Screen[None]:
@@ -118,11 +126,8 @@ class IncidentApp(App[int]):
         return self._wizard(self.store.create(self.start_title), fresh=True)
 
     def on_mount(self) -> None:
-        # The UI thread shares the GIL with the save and render workers; Python's default 5 ms
-        # switch interval let an autosave of a 5 MB log hold the screen for ~20 ms (measured by
-        # the benchmark). At 1 ms, a worker gives way four to five times sooner.
-        sys.setswitchinterval(0.001)
-        self.call_after_refresh(settle_garbage_collector)
+        if self.after_first_frame is not None:
+            self.call_after_refresh(self.after_first_frame)
         self._catch_hangup()
         self.settings.start(self)
         if self._start_problem:
@@ -161,6 +166,7 @@ class IncidentApp(App[int]):
     def on_hangup(self) -> None:
         wizard = self.wizard
         if wizard is not None:
+            apply_pending_edits(wizard)
             wizard.save_before_exit()
         # With the terminal gone, Textual's shutdown can block for ever writing to it (seen: a
         # process left behind after a dropped connection). The incident is saved; if the orderly
@@ -176,6 +182,7 @@ class IncidentApp(App[int]):
     def _show(self, screen: Screen[None]) -> None:
         # The picker or the wizard is always the bottom screen (see get_default_screen).
         self.switch_screen(screen)
+        release_style_caches()
 
     def _picker(self) -> PickerScreen:
         return PickerScreen(self.store, self.clock)
@@ -223,7 +230,10 @@ class IncidentApp(App[int]):
     async def action_quit(self) -> None:
         """Save (synchronously: the app is leaving) and quit. Never drops edits silently."""
         wizard = self.wizard
-        error = wizard.save_before_exit() if wizard is not None else None
+        error = None
+        if wizard is not None:
+            apply_pending_edits(wizard)
+            error = wizard.save_before_exit()
         if error is None:
             self.exit(0)
             return
@@ -274,12 +284,37 @@ class IncidentApp(App[int]):
             yield SystemCommand("Maximize", "Maximize the focused widget", screen.action_maximize)
 
 
+def apply_pending_edits(wizard: WizardScreen) -> None:
+    """Take into the session what the fields show but the wizard has not heard of yet.
+
+    A key changes its field at once, and the news reaches the wizard as messages, a moment
+    later. A hang-up or a quit in that moment would save without the edit already on screen.
+    """
+    from textual.widgets import Input, Select, TextArea  # TextArea: see FieldEditor._make_input
+
+    session = wizard.session
+    for editor in wizard.query(FieldEditor):
+        key = editor.field.key
+        value = editor.value
+        widget = editor.input_widget
+        shown: object = None
+        if isinstance(widget, TextArea):
+            shown = widget.text
+        elif isinstance(widget, Input | Select):
+            shown = widget.value
+        # The field shows control characters as symbols: unchanged text is not an edit.
+        if isinstance(shown, str) and shown != visible_controls(value):
+            value = shown
+        if value != session.get(key):
+            wizard.apply_change(key, value)
+
+
 def settle_garbage_collector() -> None:
     """After the first frame: what exists now stays for the app's life.
 
     The collector is off while the app starts (see cli.cmd_tui): start-up allocates much and
-    frees little, and full passes over it cost about 45 ms. Frozen objects are also kept out of
-    later full passes, which took 60-80 ms, on a keystroke, in the benchmark.
+    frees little, and full passes over it are wasted. Frozen objects are also kept out of later
+    full passes, which otherwise land on a keystroke (see README, Performance).
     """
     gc.freeze()
     gc.enable()
@@ -299,10 +334,20 @@ def run_tui(
     """
     app = IncidentApp(store, start=start, path=path, title=title, session=session)
     app.hard_exit_on_hangup = True
+    app.after_first_frame = settle_garbage_collector
+    install_paste_parser()
+    # Interpreter-wide, so here and not in the App (tests create apps in one process): the UI
+    # thread shares the GIL with the save and render workers, and at Python's default switch
+    # interval an autosave of a big log held the screen visibly; a shorter one lets it go sooner.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
     try:
         result = app.run()
     finally:
+        sys.setswitchinterval(switch_interval)
         gc.enable()
+    if app.crash_report is not None:
+        print(app.crash_report, file=sys.stderr)
     if isinstance(result, int):
         return result
     return app.return_code or 0
