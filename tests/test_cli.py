@@ -91,7 +91,8 @@ def test_render_trims_to_max_tokens_and_says_so(
     assert result.returncode == 0, result.stderr
     assert "left out" in result.stdout
     assert "Monitoring or alert data trimmed to fit 3,000 tokens" in result.stderr
-    assert len(result.stdout) < 3000 * 4
+    # The prompt's fixed text is English prose, about 4.7 bytes a token (tests/test_tokens.py).
+    assert len(result.stdout) < 3000 * 5
 
 
 def test_list_shows_saved_incidents(

@@ -226,29 +226,73 @@ def test_a_broken_user_template_falls_back_to_the_built_in_and_says_why(tmp_path
         prompt_for(full_values(), library, "incident-response", fallback=False)
 
 
-def test_a_compiled_template_is_reused_and_an_edit_still_takes_effect(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+GITHUB_TOKEN = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+
+
+def test_every_value_a_template_can_see_is_masked(tmp_path: Path) -> None:
+    """Title, severity, started at and every field: one redactor, the same label everywhere."""
+    values = {f.key: f"token {GITHUB_TOKEN} here" for f in CONTEXT_FIELDS}
+    values.update(
+        title=f"leak {GITHUB_TOKEN}",
+        started_at=f"14:07 {GITHUB_TOKEN}",
+        severity=GITHUB_TOKEN,
+    )
+    dump = (
+        "{{ title }}|{{ severity }}|{{ started_at }}|{{ values }}|{{ unknowns }}|{{ trims }}\n"
+        "{% for item in context %}{{ item }}{% endfor %}\n"
+    )
+    (tmp_path / f"dump{TEMPLATE_SUFFIX}").write_text(dump, encoding="utf-8")
+    for library, name in ((LIBRARY, "incident-response"), (TemplateLibrary(tmp_path), "dump")):
+        rendered = prompt_for(values, library, name)
+        assert rendered.template_problem is None
+        assert "ghp_" not in rendered.text.replace("[REDACTED:github-token#1]", "")
+        assert "[REDACTED:github-token#2]" not in rendered.text
+        assert "Started at: 14:07 [REDACTED:github-token#1]\n" in rendered.text or name == "dump"
+
+
+def test_a_budget_smaller_than_the_fixed_text_is_said_with_the_smallest_that_fits() -> None:
+    values = full_values()
+    values["error_logs"] = "\n".join(f"line {i} ERROR upstream timeout" for i in range(5_000))
+    rendered = render(values, max_tokens=500)
+    assert rendered.tokens > 500
+    assert not rendered.fits
+    assert rendered.min_tokens is not None and rendered.min_tokens > 500
+    note = rendered.budget_note
+    assert note is not None and "trimmed to fit" not in note
+    assert f"smallest budget that can fit is about {rendered.min_tokens:,} tokens" in note
+    # That budget does fit.
+    assert render(values, max_tokens=rendered.min_tokens).fits
+
+
+def test_a_prompt_trimmed_within_budget_says_what_was_trimmed() -> None:
+    values = full_values()
+    values["error_logs"] = "\n".join(f"line {i} ERROR upstream timeout" for i in range(50_000))
+    rendered = render(values, max_tokens=4_000)
+    assert rendered.fits
+    assert rendered.budget_note == "trimmed to fit 4,000 tokens: Error messages or logs"
+
+
+def test_render_says_when_the_budget_is_too_small(
+    installed_command: str, home: Path, tmp_path: Path
 ) -> None:
-    user, cache = tmp_path / "templates", tmp_path / "cache"
-    user.mkdir()
-    mine = user / f"mine{TEMPLATE_SUFFIX}"
-    mine.write_text("first: {{ title }}\n", encoding="utf-8")
-    assert TemplateLibrary(user, cache_dir=cache).load("mine").render(title="t") == "first: t\n"
+    import os
+    import subprocess
 
-    # The next run takes the compiled code from the cache: it compiles nothing.
-    from jinja2.sandbox import SandboxedEnvironment
+    from tui.core.session import SessionStore
 
-    def no_compiling(*args: object, **kwargs: object) -> object:
-        raise AssertionError("compiled again")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(SandboxedEnvironment, "compile", no_compiling)
-        again = TemplateLibrary(user, cache_dir=cache).load("mine")
-    assert again.render(title="t") == "first: t\n"
-
-    # An edited template is compiled again; a damaged cache file is compiled over.
-    mine.write_text("second: {{ title }}\n", encoding="utf-8")
-    assert TemplateLibrary(user, cache_dir=cache).load("mine").render(title="t") == "second: t\n"
-    for cached in cache.iterdir():
-        cached.write_bytes(b"\x00 not marshal data")
-    assert TemplateLibrary(user, cache_dir=cache).load("mine").render(title="t") == "second: t\n"
+    store = SessionStore(home)
+    session = store.create("tiny budget")
+    session.fields["error_logs"] = "\n".join(f"line {i} ERROR timeout" for i in range(5_000))
+    store.save(session)
+    env = {**os.environ, "INCIDENT_TUI_HOME": str(home)}
+    command = [installed_command, "render", session.id, "--max-tokens", "500"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "trimmed to fit 500" not in result.stderr
+    assert "over the budget of 500 tokens" in result.stderr
+    assert "smallest budget that can fit is about" in result.stderr
+    helped = subprocess.run(
+        [installed_command, "render", "--help"], capture_output=True, text=True, env=env
+    )
+    assert "(default: 32000)" in helped.stdout
+    assert str(DEFAULT_MAX_TOKENS) in helped.stdout

@@ -29,7 +29,18 @@ HOSTILE = st.sampled_from(
         "```",
         "\r\n",
         "\x9b31m",
+        "\u202e",
+        "\u2066",
+        "\u200b",
+        "\ufeff",
+        "\u2028",
     ]
+)
+# What must never reach a prompt or the screen: controls, and invisible format characters
+# (bidi overrides and isolates, zero-width characters, line and paragraph separators).
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\u2028\u2029]"
 )
 VALUE = st.lists(st.one_of(ANY_TEXT, HOSTILE), max_size=6).map("".join)
 LIBRARY = TemplateLibrary()
@@ -60,7 +71,7 @@ def test_rendering_any_values_never_raises_obeys_or_emits_controls(
 ) -> None:
     rendered = prompt_for(values, LIBRARY, "incident-response", max_tokens=2_000)
     text = rendered.text
-    assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text) is None
+    assert UNSAFE.search(text) is None
     assert "Begin the production incident root cause and hotfix planning now." in text
     # Each value comes out as typed, less its control characters: template syntax included.
     if not rendered.trims:
@@ -76,4 +87,4 @@ def test_rendering_any_values_never_raises_obeys_or_emits_controls(
 @given(text=VALUE)
 def test_displayed_text_never_holds_a_control_character(text: str) -> None:
     shown = visible_controls(text)
-    assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown) is None
+    assert UNSAFE.search(shown) is None

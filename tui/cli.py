@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-tokens",
         type=_positive_int,
         metavar="N",
+        # The prompt module is not imported here (list and fields start faster): a test keeps
+        # this number equal to tui.core.prompt.DEFAULT_MAX_TOKENS.
+        default=32_000,
         help="token budget; larger values are trimmed to fit (default: %(default)s)",
     )
 
@@ -231,12 +234,17 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
         print(f"{PROG}: warning: secrets are NOT masked in this output", file=sys.stderr)
     elif masked := masked_summary(rendered.findings):
         print(f"{PROG}: note: masked {masked}", file=sys.stderr)
+    for note in rendered.notes:
+        print(f"{PROG}: warning: {strip_controls(note)}", file=sys.stderr)
+    goal = f"to fit {rendered.max_tokens:,} tokens" if rendered.fits else "as far as it goes"
     for trim in rendered.trims:
         print(
-            f"{PROG}: note: {trim.label} trimmed to fit {rendered.max_tokens:,} tokens "
+            f"{PROG}: note: {trim.label} trimmed {goal} "
             f"({trim.lines:,} lines, {trim.bytes:,} bytes left out)",
             file=sys.stderr,
         )
+    if not rendered.fits:
+        print(f"{PROG}: warning: the prompt is {rendered.budget_note}", file=sys.stderr)
     if args.output:
         target = Path(args.output).expanduser()
         try:
@@ -345,4 +353,18 @@ def _fail(message: str, status: int) -> int:
 
 
 def run() -> NoReturn:
-    sys.exit(main())
+    """The installed command. Whatever escapes main ends as one line and a crash file (a
+    traceback would print its locals, and they hold incident text)."""
+    try:
+        status = main()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the very last line of defence
+        import traceback
+
+        from tui.core.crashlog import crash_line, write_crash_file
+
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        print(crash_line(type(exc).__name__, write_crash_file(None, details)), file=sys.stderr)
+        status = 1
+    sys.exit(status)

@@ -153,3 +153,38 @@ async def test_keys_answer_while_the_saved_incidents_are_read(
         release.set()
         await settle(pilot)
         assert isinstance(app.screen, WizardScreen)
+
+
+async def test_one_bad_file_never_stops_the_picker_from_showing_the_good_ones(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    add_picker_sessions(store)
+    sessions = store.sessions_dir
+    # Nested deeper than the TOML parser can follow, and a symlink loop.
+    (sessions / "20261129-0900-deep.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000)
+    (sessions / "20261129-0901-loop.toml").symlink_to(sessions / "20261129-0901-loop.toml")
+    app = make_app("picker")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        listed = rows(app)
+        assert any("Checkout returns 500" in row for row in listed)
+        assert len(listed) == 4  # "+ New incident" and the three good incidents
+        broken = str(app.screen.query_one("#picker-broken").render())
+        assert "20261129-0900-deep.toml" in broken and "20261129-0901-loop.toml" in broken
+
+
+async def test_the_picker_survives_a_listing_that_raises(
+    make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_picker_sessions(store)
+
+    def listing_fails() -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(store, "list", listing_fails)
+    app = make_app("picker")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert len(rows(app)) == 4

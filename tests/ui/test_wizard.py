@@ -18,6 +18,7 @@ from tui.core.prompt import TemplateLibrary, prompt_for
 from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step
 from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
+from tui.ui.commands import ActionCommands
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
@@ -288,7 +289,7 @@ async def test_copy_from_review_button_and_palette_names(make_app: MakeApp) -> N
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {str(hit.prompt) async for hit in ActionCommands(app.screen).discover()}
         for wanted in (
             "Copy prompt to clipboard",
             "Export prompt to file",

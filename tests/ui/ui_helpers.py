@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 
 from tui.ui.app import IncidentApp
 from tui.ui.screens.wizard import WizardScreen
+from tui.ui.textual_compat import notification_messages
 
 
 async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
@@ -27,4 +28,4 @@ def wizard(app: IncidentApp) -> WizardScreen:
 
 
 def notifications(app: IncidentApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return notification_messages(app)

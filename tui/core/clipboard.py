@@ -9,6 +9,7 @@ Textual-free on purpose: it runs in a worker thread and is tested without an app
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import shutil
@@ -17,15 +18,19 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.prompt import RenderedPrompt
 
 # The largest prompt, in UTF-8 bytes, sent through the terminal as OSC 52. Base64 makes it 4/3 as
 # big: 100 KB becomes ~133 KB of escape sequence. Why that size:
-# - tmux parses every sequence an application writes and silently drops one over its input buffer
-#   (1 MiB by default), and the SSH link carries it all at once.
+# - tmux 3.3a (measured) takes an OSC 52 of up to 1 MiB of base64 (about 786,000 bytes of text)
+#   and silently drops a larger one; the SSH link carries it all at once.
 # - Terminals cap lower, and silently: hterm's osc52.sh stops at 100,000 bytes, st's patched
 #   buffer holds ~43 KB of text, Termux ~6 KB; xterm and kitty take megabytes.
-# - 100 KB of text is ~25k tokens, more than most incident prompts; a larger one goes to Export.
-# Under the limit a terminal may still drop it, which is why the report says "sent", not "copied".
+# A larger prompt is rendered again with a smaller token budget, so that what is sent fits
+# (see copy_prompt). Under the limit a terminal may still drop it: the report says "sent".
 OSC52_MAX_BYTES = 100_000
 
 # Every clipboard tool gets this long. They answer in milliseconds; a tool that hangs (xclip
@@ -34,10 +39,28 @@ TIMEOUT_SECONDS = 2.0
 
 ROUTE_OSC52 = "terminal clipboard (OSC 52)"
 ROUTE_TMUX = "tmux buffer"
-ROUTE_WINDOWS = "Windows clipboard"
+ROUTE_LOCAL = "local clipboard"
 
 _SSH_VARIABLES = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
 _EXPORT_HINT = "use Export or `incident-tui render`"
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What was given up so that the prompt fits the terminal clipboard."""
+
+    full_bytes: int
+    full_tokens: int
+    bytes: int
+    tokens: int
+    budget: int
+
+    def describe(self) -> str:
+        return (
+            f"{_size(self.bytes)}, ≈{self.tokens:,} tokens: trimmed to fit the terminal "
+            f"clipboard's {_size(OSC52_MAX_BYTES)} limit; the full prompt is "
+            f"{_size(self.full_bytes)}, ≈{self.full_tokens:,} tokens: use Export for it"
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,8 @@ class CopyReport:
     chars: int
     routes: tuple[str, ...]
     problems: tuple[str, ...]
+    #: Set when the prompt was rendered again, smaller, to fit the terminal clipboard.
+    fitted: Fitted | None = None
 
     @property
     def ok(self) -> bool:
@@ -68,6 +93,8 @@ class CopyReport:
             # OSC 52 has no acknowledgement: the terminal may have ignored it.
             done.append(f"sent to {ROUTE_OSC52}")
         line = f"{amount} {' and '.join(done)}"
+        if self.fitted is not None:
+            line += f" ({self.fitted.describe()})"
         if not confirmed:
             line += " (unconfirmed: if the paste is empty, use Export)"
         if self.problems:
@@ -115,26 +142,19 @@ def copy_text(
     if env.get("TMUX"):
         _copy_to_tmux(data, env, forward=small, routes=routes, problems=problems)
 
-    if any(env.get(name) for name in _SSH_VARIABLES):
+    if over_ssh(env):
         # The user pastes on their own machine. A display here is this server's, or an X11
         # forward whose xclip can stall on the tunnel and whose selection dies with the session:
         # a copy there would "succeed" and the paste would be empty. OSC 52 and tmux reach them.
         explanations.append("no local clipboard over SSH")
-    elif sys.platform == "win32":
-        _copy_with_pyperclip(text, routes=routes, problems=problems)
+    elif not local_clipboard_plausible(env):
+        explanations.append("no local display (DISPLAY and WAYLAND_DISPLAY are unset)")
     else:
-        tool = _local_tool(env)
-        if tool is None:
-            explanations.append("no local display (DISPLAY and WAYLAND_DISPLAY are unset)")
-        elif isinstance(tool, str):
-            problems.append(tool)
+        failure, how = _copy_with_pyperclip(data, env)
+        if failure is None:
+            routes.append(f"{ROUTE_LOCAL} ({how})" if how else ROUTE_LOCAL)
         else:
-            name, argv = tool
-            failure = _run(argv, data, env)
-            if failure is None:
-                routes.append(name)
-            else:
-                problems.append(f"{name} failed: {failure}")
+            problems.append(f"{ROUTE_LOCAL} failed: {failure}")
 
     if not routes:
         problems.extend(explanations)
@@ -170,46 +190,56 @@ def _copy_to_tmux(
         problems.append(f"tmux buffer failed: {retry}")
 
 
-def _local_tool(env: Mapping[str, str]) -> tuple[str, list[str]] | str | None:
-    """The clipboard tool of this machine's display: (name, argv), a problem line, or None.
-
-    On Linux the tool is run here rather than through pyperclip: pyperclip lets xclip print to
-    the terminal (over the TUI) and can hang when the display is gone. pbcopy is run the same way
-    for the same timeout and silence.
-    """
-    path = env.get("PATH", "")
-    if sys.platform == "darwin":
-        candidates = [("pbcopy", ["pbcopy"])]
-    else:
-        candidates = []
-        if env.get("WAYLAND_DISPLAY"):
-            candidates.append(("wl-copy", ["wl-copy"]))
-        if env.get("DISPLAY"):
-            candidates.append(("xclip", ["xclip", "-selection", "clipboard"]))
-            candidates.append(("xsel", ["xsel", "--clipboard", "--input"]))
-        if not candidates:
-            return None
-    for name, argv in candidates:
-        found = shutil.which(argv[0], path=path)
-        if found is not None:
-            return name, [found, *argv[1:]]
-    names = " or ".join(name for name, _ in candidates)
-    return f"no local clipboard tool: {names} is not installed"
+def over_ssh(env: Mapping[str, str]) -> bool:
+    return any(env.get(name) for name in _SSH_VARIABLES)
 
 
-def _copy_with_pyperclip(text: str, *, routes: list[str], problems: list[str]) -> None:
-    # On Windows pyperclip talks to the clipboard API directly: no subprocess, nothing printed.
-    try:
-        import pyperclip  # type: ignore[import-untyped]
+def local_clipboard_plausible(env: Mapping[str, str], platform: str | None = None) -> bool:
+    """Whether this machine has a clipboard the user sits at: never over SSH; on Windows, macOS
+    and WSL; on other systems when a display (X11 or Wayland) is set."""
+    platform = sys.platform if platform is None else platform
+    if over_ssh(env):
+        return False
+    if platform in ("win32", "darwin", "cygwin"):
+        return True
+    return bool(env.get("WSL_DISTRO_NAME") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
-        pyperclip.copy(text)
-    except Exception as error:  # noqa: BLE001 - pyperclip raises its own and OS errors alike
-        problems.append(f"{ROUTE_WINDOWS} failed: {error}")
-    else:
-        routes.append(ROUTE_WINDOWS)
+
+# Run in a child Python: pyperclip starts xclip, xsel or wl-copy with the terminal as their
+# stdout and stderr, and one that hangs on a gone display would hang the copy. The child's output
+# goes to a file and it has TIMEOUT_SECONDS. The paste back confirms the text arrived (pyperclip
+# ignores xclip's exit status). Prints the mechanism's name, e.g. "copy_xclip".
+_PYPERCLIP = """
+import sys, pyperclip
+text = sys.stdin.buffer.read().decode("utf-8")
+try:
+    pyperclip.copy(text)
+    pasted = pyperclip.paste()
+except pyperclip.PyperclipException as error:
+    if "could not find" not in str(error):
+        sys.exit(str(error).split(chr(10))[0])
+    sys.exit("no clipboard tool found (xclip, xsel or wl-clipboard)")
+if pasted.rstrip(chr(10)) != text.rstrip(chr(10)):
+    sys.exit("the clipboard did not take the text")
+print(pyperclip.copy.__name__)
+"""
 
 
-def _run(argv: Sequence[str], data: bytes, env: Mapping[str, str]) -> str | None:
+def _copy_with_pyperclip(data: bytes, env: Mapping[str, str]) -> tuple[str | None, str]:
+    """(None, how) when pyperclip copied `data`, else (why not, "")."""
+    with tempfile.TemporaryFile() as out:
+        failure = _run([sys.executable, "-I", "-c", _PYPERCLIP], data, env, stdout=out)
+        out.seek(0)
+        said = _last_line(out.read(16384).decode("utf-8", "replace"))
+    if failure is not None:
+        return failure, ""
+    how = said.removeprefix("copy_").replace("_", " ") if said.startswith("copy_") else ""
+    return None, f"pyperclip: {how}" if how else "pyperclip"
+
+
+def _run(
+    argv: Sequence[str], data: bytes, env: Mapping[str, str], *, stdout: IO[bytes] | None = None
+) -> str | None:
     """Run a clipboard tool with `data` on stdin. None if it worked, else why not.
 
     stdout goes nowhere and stderr to a file, never to the terminal (the TUI owns it), and never
@@ -222,7 +252,7 @@ def _run(argv: Sequence[str], data: bytes, env: Mapping[str, str]) -> str | None
             result = subprocess.run(
                 list(argv),
                 input=data,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL if stdout is None else stdout,
                 stderr=stderr,
                 env=dict(env),
                 timeout=TIMEOUT_SECONDS,
@@ -236,8 +266,13 @@ def _run(argv: Sequence[str], data: bytes, env: Mapping[str, str]) -> str | None
         if result.returncode == 0:
             return None
         stderr.seek(0)
-        said = _first_line(stderr.read(4096).decode("utf-8", "replace"))
+        said = _last_line(stderr.read(16384).decode("utf-8", "replace"))
         return f"exit status {result.returncode}" + (f": {said}" if said else "")
+
+
+def _last_line(text: str, limit: int = 160) -> str:
+    """A tool's own words: the last line it wrote (a Python child ends with its error)."""
+    return _first_line("\n".join(reversed(text.splitlines())), limit)
 
 
 def _first_line(text: str, limit: int = 160) -> str:
@@ -252,3 +287,48 @@ def _size(count: int) -> str:
     if count >= 1_000:
         return f"{math.ceil(count / 1_000)} KB"
     return f"{count} bytes"
+
+
+def copy_prompt(
+    render: Callable[[int], RenderedPrompt],
+    max_tokens: int,
+    *,
+    osc52: Callable[[str], None] | None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[RenderedPrompt, CopyReport]:
+    """Render with `max_tokens` and copy; when the terminal is the only clipboard and the prompt
+    is over its limit, render again with the largest budget that fits and say so.
+
+    Returns what was copied, and the report.
+    """
+    env = os.environ if env is None else env
+    rendered = render(max_tokens)
+    full = len(rendered.text.encode("utf-8"))
+    terminal_only = not local_clipboard_plausible(env) and (osc52 is not None or env.get("TMUX"))
+    if full <= OSC52_MAX_BYTES or not terminal_only:
+        return rendered, copy_text(rendered.text, osc52=osc52, env=env)
+    smaller = _fit_to_bytes(render, max_tokens, full, OSC52_MAX_BYTES)
+    if smaller is None:
+        return rendered, copy_text(rendered.text, osc52=osc52, env=env)
+    report = copy_text(smaller.text, osc52=osc52, env=env)
+    size = len(smaller.text.encode("utf-8"))
+    fitted = Fitted(full, rendered.tokens, size, smaller.tokens, smaller.max_tokens)
+    return smaller, dataclasses.replace(report, fitted=fitted)
+
+
+def _fit_to_bytes(
+    render: Callable[[int], RenderedPrompt], max_tokens: int, size: int, limit: int
+) -> RenderedPrompt | None:
+    """The prompt rendered with the largest budget found whose text is at most `limit` bytes."""
+    budget = max_tokens
+    for _ in range(6):
+        budget = int(budget * limit / size * 0.98)
+        if budget < 100:
+            return None
+        rendered = render(budget)
+        if not rendered.fits:
+            return None  # the text around the values alone is too big
+        size = len(rendered.text.encode("utf-8"))
+        if size <= limit:
+            return rendered
+    return None

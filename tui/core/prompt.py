@@ -8,152 +8,51 @@ result as data; nothing a user typed is template source.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from tui.core.errors import IncidentTuiError
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
 from tui.core.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
+from tui.core.templates import (
+    TEMPLATE_SUFFIX,
+    LoadedTemplate,
+    TemplateInfo,
+    TemplateLibrary,
+    TemplateProblem,
+    builtin_templates_dir,
+)
+from tui.core.tokens import BYTES_PER_TOKEN, estimate_tokens, utf8_len
 
 if TYPE_CHECKING:
-    import jinja2
-
     from tui.core.redact import Finding
 
 # jinja2 and the masking rules are imported where a prompt is rendered, not here: the wizard
 # renders in a worker after its first frame, and `incident-tui list` never renders (~30 ms saved).
 
-TEMPLATE_SUFFIX = ".md.j2"
+__all__ = [
+    "BYTES_PER_TOKEN",
+    "DEFAULT_MAX_TOKENS",
+    "TEMPLATE_SUFFIX",
+    "LoadedTemplate",
+    "RenderedPrompt",
+    "TemplateInfo",
+    "TemplateLibrary",
+    "TemplateProblem",
+    "builtin_templates_dir",
+    "estimate_tokens",
+    "prompt_for",
+    "render_prompt",
+]
+
 #: Room for the incident, while leaving most of a 200k-token context window to the agent's work.
 DEFAULT_MAX_TOKENS = 32_000
-#: Offline token estimate: one token per 3.5 bytes of UTF-8. Tokenizers average about 4 bytes
-#: per token on English prose and fewer on logs full of ids and punctuation, so this errs long.
-BYTES_PER_TOKEN = 3.5
 #: The smallest share of a value kept when trimming, so every value keeps some head and tail.
 _MIN_KEEP = 400
-
-
-def estimate_tokens(text: str) -> int:
-    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-    return math.ceil(size / BYTES_PER_TOKEN)
-
-
-class TemplateProblem(IncidentTuiError):
-    """A template that is missing or broken, said in one line with its file and line."""
-
-
-@dataclass(frozen=True)
-class TemplateInfo:
-    name: str
-    path: Path
-    origin: str  # "built-in" or "user"
-
-
-def builtin_templates_dir() -> Path:
-    """The packaged templates in an installed wheel, or the repository's templates/ otherwise."""
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "templates"
-    return packaged if packaged.is_dir() else package.parent / "templates"
-
-
-class TemplateLibrary:
-    """Templates from the user's directory (first, so they win) and the built-in ones.
-
-    Every template runs in Jinja's sandbox: a user's template may come from anywhere.
-    """
-
-    def __init__(
-        self,
-        user_dir: Path | None = None,
-        builtin_dir: Path | None = None,
-        cache_dir: Path | None = None,
-    ) -> None:
-        self.user_dir = user_dir
-        self.builtin_dir = builtin_dir or builtin_templates_dir()
-        #: Compiled templates are kept here (see _compiled); None: compile every time.
-        self.cache_dir = cache_dir
-
-    def _dirs(self) -> list[tuple[Path, str]]:
-        dirs = [(self.builtin_dir, "built-in")]
-        if self.user_dir is not None and self.user_dir.is_dir():
-            dirs.insert(0, (self.user_dir, "user"))
-        return dirs
-
-    def available(self) -> list[TemplateInfo]:
-        found: dict[str, TemplateInfo] = {}
-        for directory, origin in self._dirs():
-            for path in sorted(directory.glob(f"*{TEMPLATE_SUFFIX}")):
-                name = path.name[: -len(TEMPLATE_SUFFIX)]
-                found.setdefault(name, TemplateInfo(name, path, origin))
-        return sorted(found.values(), key=lambda t: t.name)
-
-    def find(self, name: str) -> TemplateInfo:
-        for info in self.available():
-            if info.name == name:
-                return info
-        known = ", ".join(t.name for t in self.available()) or "none"
-        raise TemplateProblem(f"no template named {name!r} (available: {known})")
-
-    def load(self, name: str) -> jinja2.Template:
-        import jinja2
-        from jinja2.sandbox import SandboxedEnvironment
-
-        info = self.find(name)
-        try:
-            source = info.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateProblem(f"{info.path}: cannot read template: {exc}") from None
-        env = SandboxedEnvironment(
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        try:
-            code = self._compiled(env, info, source)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateProblem(f"{info.path}:{exc.lineno}: {exc.message}") from None
-        return env.template_class.from_code(env, code, env.make_globals(None))
-
-    def _compiled(self, env: jinja2.Environment, info: TemplateInfo, source: str) -> CodeType:
-        """The template's code, from the cache when it was compiled from this very source.
-
-        Compiling (Jinja builds its lexer's regular expressions, parses, generates Python) was
-        ~5 ms of the ~25 ms that `incident-tui render` takes beyond importing Jinja. The cache
-        file holds the source it was made from and is used only for an identical one, by the
-        same versions of incident-tui, Jinja and Python; anything unreadable is compiled anew.
-        """
-        import marshal
-
-        import jinja2
-
-        from tui import __version__
-        from tui.core.session import atomic_write
-
-        key = (__version__, jinja2.__version__, sys.version, str(info.path), source)
-        cached = None if self.cache_dir is None else self.cache_dir / f"{info.name}.jinja-code"
-        if cached is not None:
-            with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-                stored_key, code = marshal.loads(cached.read_bytes())
-                if stored_key == key and isinstance(code, CodeType):
-                    return code
-        # Compiled under its path, so a runtime error's traceback names the template's line.
-        code = env.compile(source, name=info.name, filename=str(info.path))
-        if cached is not None:
-            with contextlib.suppress(OSError):
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(cached, marshal.dumps((key, code)))
-        return code
 
 
 @dataclass(frozen=True)
@@ -185,10 +84,35 @@ class RenderedPrompt:
     findings: tuple[Finding, ...] = ()
     #: Why the built-in template rendered instead of the one asked for, if it did.
     template_problem: str | None = None
+    #: When the prompt is over its budget: the smallest budget it can be trimmed to fit.
+    min_tokens: int | None = None
+    #: Other things the user should know (a template cache that was not used), one line each.
+    notes: tuple[str, ...] = ()
 
     @property
     def chars(self) -> int:
         return len(self.text)
+
+    @property
+    def fits(self) -> bool:
+        return self.tokens <= self.max_tokens
+
+    @property
+    def budget_note(self) -> str | None:
+        """What fitting the budget did, in words that never claim more than happened."""
+        if not self.fits:
+            need = max(self.min_tokens or self.tokens, self.tokens)
+            what = f"over the budget of {self.max_tokens:,} tokens"
+            if self.min_tokens is not None and self.min_tokens > self.max_tokens:
+                return (
+                    f"{what}: the text around the values alone is larger; "
+                    f"the smallest budget that can fit is about {need:,} tokens"
+                )
+            return f"{what} (≈{self.tokens:,} tokens)"
+        if self.trims:
+            labels = ", ".join(t.label for t in self.trims)
+            return f"trimmed to fit {self.max_tokens:,} tokens: {labels}"
+        return None
 
 
 def fence_for(value: str) -> str:
@@ -203,17 +127,15 @@ def format_value(value: str) -> str:
     return f"\n{fence}\n{value}\n{fence}"
 
 
-def _utf8_len(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-
-
 # Where a cut inside a line may fall: never inside a token, so that masking, which runs on what
 # is kept, still sees every secret whole (half a token would match no rule and leak).
 _SEPARATOR = re.compile(r"[\s,;\"'<>()\[\]{}|]")
 _SEPARATOR_WINDOW = 512
 
 
-def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, int]:
+def trim_value(
+    value: str, keep_chars: int, max_tokens: int, totals: tuple[int, int] | None = None
+) -> tuple[str, int, int]:
     """Keep about 40% head and 60% tail (the last lines of a log hold the latest error).
 
     Cuts fall on line boundaries when there are any nearby, so no log line is half-shown, and
@@ -228,9 +150,14 @@ def trim_value(value: str, keep_chars: int, max_tokens: int) -> tuple[str, int, 
     head_end = newline + 1 if newline > head_end // 2 else _separator_before(value, head_end)
     newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
     tail_start = newline + 1 if newline != -1 else _separator_after(value, tail_start)
-    omitted = value[head_end:tail_start]
-    lines = omitted.count("\n")
-    size = _utf8_len(omitted)
+    if totals is None:
+        omitted = value[head_end:tail_start]
+        lines, size = omitted.count("\n"), utf8_len(omitted)
+    else:
+        # The value's own totals less what is kept: no pass over the megabytes left out.
+        head_kept, tail_kept = value[:head_end], value[tail_start:]
+        lines = totals[0] - head_kept.count("\n") - tail_kept.count("\n")
+        size = totals[1] - utf8_len(head_kept) - utf8_len(tail_kept)
     what = f"{lines:,} lines, {size:,} bytes" if lines else f"{size:,} bytes of one line"
     marker = (
         f"[… incident-tui left out {what} here to fit the prompt budget of {max_tokens:,} tokens …]"
@@ -257,18 +184,42 @@ def unknown_labels(values: Mapping[str, str]) -> list[str]:
 
 
 def _template_context(
-    items: list[ContextItem], values: Mapping[str, str], trims: list[Trim], unknowns: list[str]
+    items: list[ContextItem],
+    values: Mapping[str, str],
+    trims: list[Trim],
+    unknowns: list[str],
+    mask: Callable[[str, str], str],
 ) -> dict[str, Any]:
+    """Everything a template can see, as plain data (str, list, dict): nothing it can change or
+    call. Every value a user typed passes through `mask`, the same redactor as the fields."""
     severity = values.get("severity", "")
+    if is_unknown(FIELDS_BY_KEY["severity"], severity):
+        severity = ""
+    context = [
+        {
+            "key": i.key,
+            "label": i.label,
+            "value": i.value,
+            "unknown": i.unknown,
+            "formatted": i.formatted,
+        }
+        for i in items
+    ]
     return {
-        "context": items,
+        "context": context,
         "values": {item.key: item.value for item in items},
-        "severity": "" if is_unknown(FIELDS_BY_KEY["severity"], severity) else severity,
-        "started_at": strip_controls(values.get("started_at", "")).strip(),
-        "title": strip_controls(values.get("title", "")).strip(),
-        "unknowns": unknowns,
-        "trims": trims,
+        "severity": mask(_one_line(severity), "severity"),
+        "started_at": mask(_one_line(values.get("started_at", "")), "started_at"),
+        "title": mask(_one_line(values.get("title", "")), "title"),
+        "unknowns": list(unknowns),
+        "trims": [
+            {"key": t.key, "label": t.label, "lines": t.lines, "bytes": t.bytes} for t in trims
+        ],
     }
+
+
+def _one_line(value: str) -> str:
+    return strip_controls(value).strip()
 
 
 # The last cleaned text per field. The preview re-renders after every pause in typing, and a 5 MB
@@ -276,6 +227,22 @@ def _template_context(
 # the same string object then, so the identity check makes a hit free. One entry per field keeps
 # memory bounded.
 _CLEAN_CACHE: dict[str, tuple[str, str]] = {}
+
+
+_TOTALS_CACHE: dict[str, tuple[str, tuple[int, int]]] = {}
+
+
+def _totals(key: str, value: str) -> tuple[int, int] | None:
+    """(newlines, UTF-8 bytes) of a large value, counted once per value, not once per fitting
+    attempt; None for a small one (cheap to count where it is trimmed)."""
+    if len(value) <= 65_536:
+        return None
+    hit = _TOTALS_CACHE.get(key)
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    found = (value.count("\n"), utf8_len(value))
+    _TOTALS_CACHE[key] = (value, found)
+    return found
 
 
 def _cleaned(key: str, raw: str) -> str:
@@ -290,7 +257,7 @@ def _cleaned(key: str, raw: str) -> str:
 
 def render_prompt(
     values: Mapping[str, str],
-    template: jinja2.Template,
+    template: LoadedTemplate,
     *,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     redact: RedactOptions | None = None,
@@ -301,35 +268,44 @@ def render_prompt(
     5 MB log costs what its kept head and tail cost), and the findings are exactly what leaves.
     """
     cleaned = {f.key: _cleaned(f.key, values.get(f.key, "")) for f in CONTEXT_FIELDS}
+    totals = {key: _totals(key, value) for key, value in cleaned.items()}
     # Once per render, not once per fitting attempt: each strip() of a 5 MB value copies it.
     unknowns = unknown_labels(values)
 
     def build(keep: Mapping[str, int] | None) -> _Built:
         redactor = _redactor(redact)
+
+        def mask(value: str, where: str) -> str:
+            return redactor.redact(value, where) if redactor is not None and value else value
+
         items: list[ContextItem] = []
         trims: list[Trim] = []
         for f in CONTEXT_FIELDS:
             value = cleaned[f.key]
             if keep is not None and f.key in keep:
-                value, lines, size = trim_value(value, keep[f.key], max_tokens)
+                value, lines, size = trim_value(value, keep[f.key], max_tokens, totals[f.key])
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
-            if redactor is not None and value:
-                value = redactor.redact(value, f.key)
+            value = mask(value, f.key)
             unknown = is_unknown(f, value)
             items.append(
                 ContextItem(f.key, f.label, value, unknown, "" if unknown else format_value(value))
             )
-        text = template.render(_template_context(items, values, trims, unknowns))
+        context = _template_context(items, values, trims, unknowns, mask)
+        # Whatever the template itself writes is cleaned like every value.
+        text = strip_controls(template.render(context))
         findings = tuple(redactor.findings) if redactor is not None else ()
         return _Built(text, estimate_tokens(text), trims, findings)
 
     sizes = {k: len(v) for k, v in cleaned.items() if v}
     built: _Built | None = None
+    # Values that are surely within budget are rendered whole at once (logs are the densest
+    # common text, about BYTES_PER_TOKEN bytes a token); the others are fitted.
     if math.ceil(sum(sizes.values()) / BYTES_PER_TOKEN) <= max_tokens:
         built = build(None)
+    min_tokens = None
     if built is None or built.tokens > max_tokens:
-        built = _fit(build, sizes, max_tokens)
+        built, min_tokens = _fit(build, sizes, max_tokens)
     return RenderedPrompt(
         built.text,
         built.tokens,
@@ -337,6 +313,7 @@ def render_prompt(
         tuple(built.trims),
         tuple(unknowns),
         built.findings,
+        min_tokens=min_tokens if built.tokens > max_tokens else None,
     )
 
 
@@ -358,19 +335,37 @@ class _Built:
 
 def _fit(
     build: Callable[[Mapping[str, int] | None], _Built], sizes: Mapping[str, int], max_tokens: int
-) -> _Built:
-    """Share the budget left after the fixed text among the values, largest ones trimmed first."""
+) -> tuple[_Built, int]:
+    """Share the budget left after the fixed text among the values, largest ones trimmed first.
+
+    Also returns the size of the smallest prompt trimming can make (every value cut to its
+    stub): the smallest budget that can fit.
+    """
     # What the prompt costs around the values: build it with every value cut to a stub.
     stub = {k: min(n, _MIN_KEEP) for k, n in sizes.items()}
-    overhead = int(build(stub).tokens * BYTES_PER_TOKEN) - sum(stub.values())
-    allowance = int(max_tokens * BYTES_PER_TOKEN) - overhead
+    smallest = build(stub)
+    if smallest.tokens > max_tokens:
+        # Each cut's marker names the budget, so a larger budget writes a few more digits.
+        need = smallest.tokens + 4 * len(smallest.trims)
+        return smallest, -(-need // 10) * 10
+    # A first guess of the bytes the values may take, then corrections by the measured ratio:
+    # logs take about 2.5 bytes a token, prose nearer 4.5.
+    room = max_tokens - smallest.tokens
+    allowance = sum(stub.values()) + int(room * BYTES_PER_TOKEN)
+    best: _Built | None = None
     for _ in range(4):
         built = build(_share(sizes, max(allowance, 0)))
-        if built.tokens <= max_tokens:
+        fits = built.tokens <= max_tokens
+        if fits and (best is None or built.tokens > best.tokens):
+            best = built
+        used = built.tokens - smallest.tokens
+        # Close enough below the budget, or nothing left to trim: done.
+        if fits and (built.tokens >= max_tokens * 0.9 or not built.trims):
             break
-        # Markers, fences, labels and multi-byte characters took more room than estimated.
-        allowance -= int((built.tokens - max_tokens) * BYTES_PER_TOKEN) + 200
-    return built
+        scale = room * (0.97 if fits else 0.95) / max(used, 1)
+        allowance = int(sum(stub.values()) + (allowance - sum(stub.values())) * scale)
+    built = best if best is not None else smallest  # the stubs fit (checked above)
+    return built, smallest.tokens
 
 
 def _share(sizes: Mapping[str, int], allowance: int) -> dict[str, int]:
@@ -408,19 +403,23 @@ def prompt_for(
 ) -> RenderedPrompt:
     """The prompt exactly as copy, export and `render` produce it. The one entry point for them.
 
-    Secrets are masked unless `redact` is None: safe by default. A user template that is missing
-    or broken does not leave the user without a prompt: with `fallback`, the built-in template
-    renders instead and `template_problem` says why (file and line).
+    Secrets are masked unless `redact` is None: safe by default. A user template that is missing,
+    broken, too slow or too big does not leave the user without a prompt: with `fallback`, the
+    built-in template renders instead and `template_problem` says why (file and line).
     """
     try:
-        return _render_named(values, library, template_name, max_tokens, redact)
+        rendered = _render_named(values, library, template_name, max_tokens, redact)
     except TemplateProblem as problem:
         builtin = library.builtin_dir / f"{FALLBACK_TEMPLATE}{TEMPLATE_SUFFIX}"
         if not fallback or not builtin.is_file():
             raise
         rescue = TemplateLibrary(None, library.builtin_dir, library.cache_dir)
         rendered = _render_named(values, rescue, FALLBACK_TEMPLATE, max_tokens, redact)
-        return dataclasses.replace(rendered, template_problem=str(problem))
+        rendered = dataclasses.replace(rendered, template_problem=str(problem))
+        library.problems.extend(p for p in rescue.problems if p not in library.problems)
+    if library.problems:
+        rendered = dataclasses.replace(rendered, notes=tuple(library.problems))
+    return rendered
 
 
 def _render_named(
@@ -430,22 +429,10 @@ def _render_named(
     max_tokens: int,
     redact: RedactOptions | None,
 ) -> RenderedPrompt:
-    import jinja2
-
     template = library.load(template_name)
     try:
         return render_prompt(values, template, max_tokens=max_tokens, redact=redact)
-    except jinja2.TemplateError as exc:
-        # A user's template that fails while rendering (an unknown variable, a sandbox refusal).
-        where = template.filename or template_name
-        raise TemplateProblem(f"{where}:{_template_line(exc, where)}: {exc}") from None
-
-
-def _template_line(exc: BaseException, filename: str) -> int | str:
-    tb = exc.__traceback__
-    line: int | str = "?"
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+    except TemplateProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of a template is one line, then fallback
+        raise TemplateProblem(f"{template.filename}: {type(exc).__name__}: {exc}") from None

@@ -2,6 +2,12 @@
 
 Logs carry ANSI colours, and a hostile log can carry OSC 52 (set the clipboard) or OSC 2 (set the
 window title). The prompt drops them; what the app displays shows them as visible symbols.
+
+Invisible format characters get the same treatment ("Trojan Source"): bidi overrides, embeddings
+and isolates make text read differently from what it holds, and zero-width characters hide text
+or split a word the agent would otherwise match. The prompt drops them (line and paragraph
+separators become newlines); what the app displays shows each as "\ufffd" (separators as "␤").
+The session file keeps them: only what leaves the app is cleaned.
 """
 
 from __future__ import annotations
@@ -18,8 +24,15 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 controls except TAB and LF, DEL, and C1 controls (a lone ESC included).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible format characters: Arabic letter mark, Mongolian vowel separator, zero-width space /
+# non-joiner / joiner, LRM/RLM, the bidi embeddings and overrides, word joiner and invisible
+# operators, the bidi isolates, the deprecated format controls, the byte-order mark, and the
+# interlinear annotation marks.
+_INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_SEPARATORS = "\u2028\u2029"  # line and paragraph separators
+# C0 controls except TAB and LF, DEL, and C1 controls (a lone ESC included), and the above.
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_SEPARATORS}]")
+_DROP = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")  # one pass, not two
 
 
 def normalize_newlines(text: str) -> str:
@@ -27,11 +40,14 @@ def normalize_newlines(text: str) -> str:
 
 
 def strip_controls(text: str) -> str:
-    """Text fit for a prompt: escape sequences removed, controls other than \\n and \\t dropped."""
+    """Text fit for a prompt: escape sequences removed, controls other than \\n and \\t and
+    invisible format characters dropped, line and paragraph separators made newlines."""
     text = normalize_newlines(text)
     if not _needs_work(text):
         return text
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _DROP.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -41,19 +57,22 @@ def _visible(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # Unicode "control pictures": NUL -> ␀, ESC -> ␛
     if code == 0x7F:
         return "\u2421"  # ␡
-    return "\ufffd"  # C1 controls have no picture
+    if code in (0x2028, 0x2029):
+        return "\u2424"  # ␤: a line break the terminal would not show
+    return "\ufffd"  # C1 controls and invisible format characters have no picture
 
 
 def visible_controls(text: str) -> str:
-    """Text safe to display: every control character but \\n and \\t becomes a visible symbol.
+    """Text safe to display: every control character but \\n and \\t, and every invisible format
+    character, becomes a visible symbol.
 
     The bytes after an ESC stay, so the user can see what the log held, but without their ESC no
     terminal will act on them.
     """
     if not _needs_work(text):
         return text
-    return _CONTROL.sub(_visible, text)
+    return _UNSAFE.sub(_visible, text)
 
 
 def _needs_work(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    return _UNSAFE.search(text) is not None

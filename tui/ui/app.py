@@ -19,16 +19,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.screen import Screen
 
 from tui.core.sanitize import visible_controls
 from tui.core.session import Session, SessionError, SessionStore, now_utc
+from tui.ui.actions import bindings
+from tui.ui.commands import ActionCommands
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
 from tui.ui.screens.picker import PickerScreen
 from tui.ui.screens.wizard import WizardScreen
+from tui.ui.settings import AppSettings
+from tui.ui.textual_compat import (
+    CrashReportingApp,
+    give_default_screen_a_result_callback,
+    install_paste_parser,
+    release_style_caches,
+)
+from tui.ui.widgets.field_editor import FieldEditor
 
 if TYPE_CHECKING:
     from tui.core.prompt import TemplateLibrary
@@ -37,13 +48,16 @@ if TYPE_CHECKING:
 HANGUP_GRACE_SECONDS = 2.0
 
 
-class IncidentApp(App[int]):
+class IncidentApp(CrashReportingApp[int]):
     CSS_PATH = "app.tcss"
     TITLE = "incident-tui"
 
+    # The palette lists tui.ui.actions (and the Textual commands of get_system_commands).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Save and quit", priority=True),
-        Binding("f1", "help", "Help", tooltip="Show every key", priority=True),
+        # Quit, Help and the palette key: declared in tui.ui.actions.
+        *bindings("app"),
         # Priority, so focus moves before the next key is dispatched: otherwise a Tab bubbles up
         # through the form while keys typed right after it (a fast typist, a tmux send-keys)
         # still land in the field it was leaving.
@@ -65,6 +79,9 @@ class IncidentApp(App[int]):
     ) -> None:
         super().__init__()
         self.store = store
+        self.crash_home = store.home
+        #: Run once after the first frame (run_tui's interpreter-wide settings; tests: None).
+        self.after_first_frame: Callable[[], None] | None = None
         self.start = start
         self.start_path = path
         self.start_session = session
@@ -77,16 +94,18 @@ class IncidentApp(App[int]):
         self.blink = blink
         #: why the session asked for could not be opened (shown once the picker is up)
         self._start_problem = ""
+        #: config.toml: its [keymap] (action id → keys) and theme, applied before the first frame.
+        self.settings = AppSettings(store.home)
+        self.keymap = self.settings.keymap
+        self.settings.apply(self)
 
     def get_default_screen(self) -> Screen[None]:
         # The first screen is the app's default screen rather than one pushed over a blank
-        # default: one screen and one full frame less before the wizard shows (about 35 ms of
-        # a 300 ms start, measured in tmux).
+        # default: one screen and one full frame less before the wizard shows.
         screen = self._first_screen()
         # switch_screen (see _show) drops the result callback that push_screen gives a screen;
-        # Textual gives the default screen none. (Private, but Textual is pinned to one version
-        # and the picker tests leave and open screens this way.)
-        screen._push_result_callback(self, None)
+        # Textual gives the default screen none.
+        give_default_screen_a_result_callback(self, screen)
         return screen
 
     def _first_screen(self) -> Screen[None]:
@@ -107,12 +126,10 @@ class IncidentApp(App[int]):
         return self._wizard(self.store.create(self.start_title), fresh=True)
 
     def on_mount(self) -> None:
-        # The UI thread shares the GIL with the save and render workers; Python's default 5 ms
-        # switch interval let an autosave of a 5 MB log hold the screen for ~20 ms (measured by
-        # the benchmark). At 1 ms, a worker gives way four to five times sooner.
-        sys.setswitchinterval(0.001)
-        self.call_after_refresh(settle_garbage_collector)
+        if self.after_first_frame is not None:
+            self.call_after_refresh(self.after_first_frame)
         self._catch_hangup()
+        self.settings.start(self)
         if self._start_problem:
             self.notify(visible_controls(self._start_problem), severity="error", markup=False)
 
@@ -149,6 +166,7 @@ class IncidentApp(App[int]):
     def on_hangup(self) -> None:
         wizard = self.wizard
         if wizard is not None:
+            apply_pending_edits(wizard)
             wizard.save_before_exit()
         # With the terminal gone, Textual's shutdown can block for ever writing to it (seen: a
         # process left behind after a dropped connection). The incident is saved; if the orderly
@@ -164,6 +182,7 @@ class IncidentApp(App[int]):
     def _show(self, screen: Screen[None]) -> None:
         # The picker or the wizard is always the bottom screen (see get_default_screen).
         self.switch_screen(screen)
+        release_style_caches()
 
     def _picker(self) -> PickerScreen:
         return PickerScreen(self.store, self.clock)
@@ -211,7 +230,10 @@ class IncidentApp(App[int]):
     async def action_quit(self) -> None:
         """Save (synchronously: the app is leaving) and quit. Never drops edits silently."""
         wizard = self.wizard
-        error = wizard.save_before_exit() if wizard is not None else None
+        error = None
+        if wizard is not None:
+            apply_pending_edits(wizard)
+            error = wizard.save_before_exit()
         if error is None:
             self.exit(0)
             return
@@ -235,52 +257,64 @@ class IncidentApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.key_sections()))
+        self.push_screen(HelpScreen(self.key_sections(), self.keymap))
 
     def key_sections(self) -> list[Section]:
+        """F1: tui.ui.actions' keys, as this run's keymap has them."""
         rows = partial(binding_rows, display=self.get_key_display)
         return [
-            (
-                "Everywhere",
-                [*rows(self._app_bindings()), ("^p", "Command palette: every action by name")],
-            ),
-            ("Wizard", rows(b for b in WizardScreen.BINDINGS if isinstance(b, Binding))),
+            ("Everywhere", rows(bindings("app", self.keymap))),
+            ("Wizard", rows(bindings("wizard", self.keymap))),
             ("In a field", list(TEXT_KEYS)),
-            (
-                "Saved incidents list",
-                rows(b for b in PickerScreen.BINDINGS if isinstance(b, Binding)),
-            ),
+            ("Saved incidents list", rows(bindings("picker", self.keymap))),
         ]
 
-    def _app_bindings(self) -> Iterable[Binding]:
-        return (b for b in self.BINDINGS if isinstance(b, Binding))
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        if isinstance(screen, WizardScreen):
-            for entry in screen.PALETTE:
-                yield SystemCommand(
-                    entry.title, entry.help, partial(screen.run_action, entry.action)
-                )
-        if isinstance(screen, PickerScreen):
-            yield SystemCommand("New incident", "Start a new incident", screen.action_new_incident)
+        """The Textual commands the palette keeps (tui.ui.commands adds the app's actions).
+
+        Not Quit and Keys (Save and quit, F1 do that here), nor Screenshot (it would write the
+        incident, secrets unmasked, to a world-readable file in Downloads).
+        """
+        yield SystemCommand("Theme", "Change the current theme", self.action_change_theme)
+        if screen.maximized is not None:
             yield SystemCommand(
-                "Delete incident", "Delete the highlighted incident", screen.action_delete
+                "Minimize", "Minimize the widget and restore to normal size", screen.action_minimize
             )
-        yield SystemCommand("Help: keys", "Every key, on one screen (F1)", self.action_help)
-        yield SystemCommand(
-            "Save and quit", "Save the incident and leave (ctrl+q)", self.action_quit
-        )
-        for command in super().get_system_commands(screen):
-            if command.title not in ("Quit", "Keys"):
-                yield command
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand("Maximize", "Maximize the focused widget", screen.action_maximize)
+
+
+def apply_pending_edits(wizard: WizardScreen) -> None:
+    """Take into the session what the fields show but the wizard has not heard of yet.
+
+    A key changes its field at once, and the news reaches the wizard as messages, a moment
+    later. A hang-up or a quit in that moment would save without the edit already on screen.
+    """
+    from textual.widgets import Input, Select, TextArea  # TextArea: see FieldEditor._make_input
+
+    session = wizard.session
+    for editor in wizard.query(FieldEditor):
+        key = editor.field.key
+        value = editor.value
+        widget = editor.input_widget
+        shown: object = None
+        if isinstance(widget, TextArea):
+            shown = widget.text
+        elif isinstance(widget, Input | Select):
+            shown = widget.value
+        # The field shows control characters as symbols: unchanged text is not an edit.
+        if isinstance(shown, str) and shown != visible_controls(value):
+            value = shown
+        if value != session.get(key):
+            wizard.apply_change(key, value)
 
 
 def settle_garbage_collector() -> None:
     """After the first frame: what exists now stays for the app's life.
 
     The collector is off while the app starts (see cli.cmd_tui): start-up allocates much and
-    frees little, and full passes over it cost about 45 ms. Frozen objects are also kept out of
-    later full passes, which took 60-80 ms, on a keystroke, in the benchmark.
+    frees little, and full passes over it are wasted. Frozen objects are also kept out of later
+    full passes, which otherwise land on a keystroke (see README, Performance).
     """
     gc.freeze()
     gc.enable()
@@ -300,10 +334,20 @@ def run_tui(
     """
     app = IncidentApp(store, start=start, path=path, title=title, session=session)
     app.hard_exit_on_hangup = True
+    app.after_first_frame = settle_garbage_collector
+    install_paste_parser()
+    # Interpreter-wide, so here and not in the App (tests create apps in one process): the UI
+    # thread shares the GIL with the save and render workers, and at Python's default switch
+    # interval an autosave of a big log held the screen visibly; a shorter one lets it go sooner.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
     try:
         result = app.run()
     finally:
+        sys.setswitchinterval(switch_interval)
         gc.enable()
+    if app.crash_report is not None:
+        print(app.crash_report, file=sys.stderr)
     if isinstance(result, int):
         return result
     return app.return_code or 0

@@ -2,9 +2,8 @@
 its undo).
 
 WizardScreen inherits them; it keeps layout, navigation, the preview and saving. The keys and
-palette entries that run them are declared with the wizard's others, in WizardScreen.BINDINGS
-and WizardScreen.PALETTE. Slow work (rendering, writing, reading) runs in thread workers, on
-data taken on the UI thread.
+palette entries that run them are declared with every other action, in tui.ui.actions. Slow
+work (rendering, writing, reading) runs in thread workers, on data taken on the UI thread.
 """
 
 from __future__ import annotations
@@ -86,8 +85,7 @@ class FieldCommands(Screen[None]):
     @work(thread=True, exclusive=True, group="copy", exit_on_error=False, description="copy")
     def _copy_job(self, request: RenderRequest) -> None:
         try:
-            rendered = request.render()
-            report = copy_prompt(rendered.text, self._osc52)
+            rendered, report = copy_prompt(request, self._osc52)
         except Exception as exc:  # noqa: BLE001 - a failed copy is a notification
             self.notify(
                 f"Copy failed: {visible_controls(str(exc))}", severity="error", markup=False
@@ -97,8 +95,8 @@ class FieldCommands(Screen[None]):
         if report.ok and report.problems:
             # Which routes did not take it, and why ("OSC 52 skipped: … use Export").
             message += "\n" + "\n".join(report.problems)
-        if rendered.trims:
-            message += "\nTrimmed to fit: " + ", ".join(t.label for t in rendered.trims) + "."
+        if rendered.budget_note:
+            message += f"\nPrompt {rendered.budget_note}."
         self.notify(
             visible_controls(message),
             title="Copy prompt",
@@ -281,8 +279,21 @@ def exports_dir(store: SessionStore) -> tuple[Path, str | None]:
     return path, None
 
 
-def copy_prompt(text: str, osc52: Callable[[str], None]) -> CopyReport:
-    """Copy through tui.core.clipboard: every safe route, and a report that says which took it."""
-    from tui.core.clipboard import copy_text
+def copy_prompt(
+    request: RenderRequest, osc52: Callable[[str], None]
+) -> tuple[RenderedPrompt, CopyReport]:
+    """Copy through tui.core.clipboard: every safe route, a prompt that fits the terminal's
+    clipboard when that is the only one, and a report that says which took what."""
+    from tui.core.clipboard import copy_prompt as copy
+    from tui.core.prompt import DEFAULT_MAX_TOKENS, prompt_for
 
-    return copy_text(text, osc52=osc52)
+    def render(budget: int) -> RenderedPrompt:
+        return prompt_for(
+            request.values,
+            request.library,
+            request.template,
+            max_tokens=budget,
+            redact=request.redact,
+        )
+
+    return copy(render, DEFAULT_MAX_TOKENS, osc52=osc52)

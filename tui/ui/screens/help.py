@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.ui.actions import ACTIONS_BY_ID, keys_of
 
 #: (keys, what they do) rows, in a titled section.
 Section = tuple[str, Sequence[tuple[str, str]]]
@@ -32,9 +34,16 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss(None)", "Close"),
     ]
 
-    def __init__(self, sections: Sequence[Section]) -> None:
+    def __init__(
+        self, sections: Sequence[Section], keymap: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self._sections = sections
+        #: config.toml's [keymap], for the keys the notes name.
+        self._keymap = keymap or {}
+
+    def _key(self, action_id: str) -> str:
+        return keys_of(ACTIONS_BY_ID[action_id], self._keymap).replace(",", " or ")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
@@ -50,15 +59,16 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(Content("\n").join(lines), classes="help-rows")
                 yield Static(
                     Content(
-                        "Every action is also in the command palette (ctrl+p): type a few "
-                        "letters of its name."
+                        f"Every action is also in the command palette "
+                        f"({self._key('command_palette')}): type a few letters of its name."
                     ),
                     classes="help-note",
                 )
                 yield Static(
                     Content(
                         "Logs with colour codes or other escape sequences: load them from a "
-                        "file (ctrl+f) or paste them in $EDITOR (f4). A terminal paste of such "
+                        f"file ({self._key('load_from_file')}) or paste them in $EDITOR "
+                        f"({self._key('edit_in_editor')}). A terminal paste of such "
                         "text can arrive mangled, and escape sequences are dropped from pastes."
                     ),
                     classes="help-note",

@@ -19,7 +19,14 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.core.sanitize import visible_controls
-from tui.core.session import BrokenSession, SessionStore, SessionSummary, age_text
+from tui.core.session import (
+    BrokenSession,
+    SessionError,
+    SessionStore,
+    SessionSummary,
+    age_text,
+)
+from tui.ui.actions import bindings
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.widgets.key_bar import KeyBar
 
@@ -43,10 +50,8 @@ class PickerScreen(Screen[None]):
     class New(Message):
         """Start a new incident (handled by the app)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_incident", "New", tooltip="New incident"),
-        Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted incident"),
-    ]
+    # Declared in tui.ui.actions.
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("picker")]
 
     def __init__(self, store: SessionStore, clock: Callable[[], datetime]) -> None:
         super().__init__()
@@ -81,9 +86,15 @@ class PickerScreen(Screen[None]):
         self._read(highlight)
 
     # Named: without a description, Textual builds one from repr() of the arguments.
-    @work(thread=True, exclusive=True, group="picker", description="read incidents")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="picker",
+        description="read incidents",
+        exit_on_error=False,
+    )
     def _read(self, highlight: int) -> None:
-        found = self.store.list()
+        found = read_incidents(self.store)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, found, highlight)
 
@@ -92,10 +103,18 @@ class PickerScreen(Screen[None]):
     ) -> None:
         if not self.is_attached:
             return  # left (a new incident was started) while the files were read
-        self.summaries, self.broken = found
+        summaries, self.broken = found
         now = self.clock()
         options = [Option(Content.assemble(("+ New incident", "bold $text-accent")), id=NEW)]
-        options += [Option(self._row(s, now), id=f"s{i}") for i, s in enumerate(self.summaries)]
+        self.summaries = []
+        for summary in summaries:
+            try:
+                row = self._row(summary, now)
+            except Exception as exc:  # noqa: BLE001 - one odd file never hides the others
+                self.broken.append(BrokenSession(summary.id, summary.path, _reason(exc)))
+                continue
+            options.append(Option(row, id=f"s{len(self.summaries)}"))
+            self.summaries.append(summary)
         sessions = self.query_one("#sessions", SessionList)
         sessions.set_options(options)
         sessions.highlighted = min(highlight + 1 if self.summaries else 0, len(options) - 1)
@@ -173,3 +192,47 @@ class PickerScreen(Screen[None]):
             ),
             done,
         )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SessionError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    return f"cannot be read ({type(exc).__name__})"
+
+
+def read_incidents(
+    store: SessionStore,
+) -> tuple[list[SessionSummary], list[BrokenSession]]:
+    """The store's listing; should one file still make it fail, each file on its own, so the
+    good ones are shown and each bad one is named (never a traceback)."""
+    try:
+        return store.list()
+    except Exception:  # noqa: BLE001 - see below
+        pass
+    good: list[SessionSummary] = []
+    broken: list[BrokenSession] = []
+    try:
+        paths = sorted(store.iter_paths())
+    except OSError as exc:
+        return [], [BrokenSession(store.sessions_dir.name, store.sessions_dir, _reason(exc))]
+    for path in paths:
+        try:
+            session = store.load(path)
+            good.append(
+                SessionSummary(
+                    id=session.id,
+                    path=path,
+                    title=session.display_title,
+                    severity=session.severity,
+                    updated_at=session.updated_at,
+                    unknowns=len(session.unknowns()),
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError included
+            broken.append(BrokenSession(path.stem, path, _reason(exc)))
+    good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+    return good, broken

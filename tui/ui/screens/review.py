@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.sanitize import visible_controls
 from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
+from tui.ui.actions import ACTIONS_BY_ID, buttons
 from tui.ui.widgets.preview import secret_counts
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class ReviewPanel(VerticalScroll, can_focus=False):
             self.unmask = unmask
 
     class Action(Message):
-        """A button: "copy", "export" or "save"."""
+        """A button: the Textual action of its tui.ui.actions entry ("copy", "export", …)."""
 
         def __init__(self, action: str) -> None:
             super().__init__()
@@ -56,9 +57,14 @@ class ReviewPanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Review", "bold")), classes="review-title")
         with Horizontal(classes="review-actions"):
-            yield Button(Content("Copy prompt"), id="review-copy", variant="primary", compact=True)
-            yield Button(Content("Export to file"), id="review-export", compact=True)
-            yield Button(Content("Save"), id="review-save", compact=True)
+            # The actions declared with a button in tui.ui.actions; the first is the primary one.
+            for index, action in enumerate(buttons()):
+                yield Button(
+                    Content(action.button),
+                    id=f"review-{action.id}",
+                    variant="primary" if index == 0 else "default",
+                    compact=True,
+                )
         yield Static("", id="review-summary")
         yield OptionList(id="review-unknowns")
         yield Static("", id="review-secrets")
@@ -155,5 +161,6 @@ class ReviewPanel(VerticalScroll, can_focus=False):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        action = (event.button.id or "").removeprefix("review-")
-        self.post_message(self.Action(action))
+        action = ACTIONS_BY_ID.get((event.button.id or "").removeprefix("review-"))
+        if action is not None:
+            self.post_message(self.Action(action.action))

@@ -26,13 +26,12 @@ from tui.core.sanitize import visible_controls
 from tui.core.schema import FIELDS, FIELDS_BY_KEY, STEPS, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
 from tui.core.textfile import human_size
+from tui.ui.actions import bindings
 from tui.ui.screens.field_commands import FieldCommands, RenderRequest
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
     REVIEW,
     STEP_KEYS,
-    WIZARD_BINDINGS,
-    WIZARD_PALETTE,
     WIZARD_STEPS,
 )
 from tui.ui.widgets.big_value import BigValueView
@@ -61,8 +60,8 @@ class WizardScreen(FieldCommands):
     #: could reach them.
     FIRST_FRAME_FIELDS = 1
 
-    BINDINGS: ClassVar[list[BindingType]] = WIZARD_BINDINGS
-    PALETTE = WIZARD_PALETTE
+    # Declared in tui.ui.actions (keys, palette titles, F1 rows, Review buttons).
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("wizard")]
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ Input's text as is: an OSC 52 or OSC 2 in a pasted log would reach the user's te
 therefore loses its escape sequences and control characters (the prompt drops them anyway), and a
 paste too large to edit comfortably is handed to the field as a whole instead of to the TextArea.
 
-The multi-line editor is in text_area.py: TextArea takes ~5 ms to import, and the first frame has
+The multi-line editor is in text_area.py: TextArea is slow to import, and the first frame has
 none (see WizardScreen.FIRST_FRAME_FIELDS).
 """
 
@@ -38,7 +38,8 @@ class FieldInput(Input):
         super().__init__(value, id=id, select_on_focus=False)
         self.cursor_blink = blink
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        # prevent_default: Input's own paste handler (a base class's) does not run.
         event.prevent_default()
         event.stop()
         lines = strip_controls(event.text).split("\n")

@@ -15,8 +15,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.ui.actions import key_bar_order
+
 KEY_STYLE = "bold $footer-key-foreground"
 DESCRIPTION_STYLE = "$footer-description-foreground"
+PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
 
 
 def key_line(
@@ -66,10 +69,15 @@ class KeyBar(Widget):
     def render(self) -> Content:
         app = self.app
         active = self.screen.active_bindings
-        palette_key = app.COMMAND_PALETTE_BINDING
+        # By its action, not by ctrl+p: the keymap of config.toml may have moved it.
+        palette_key = next(
+            (key for key, (_, b, _, _) in active.items() if b.action in PALETTE_ACTIONS), None
+        )
         palette = None
-        if app.ENABLE_COMMAND_PALETTE and palette_key in active:
+        if app.ENABLE_COMMAND_PALETTE and palette_key is not None:
             _, binding, enabled, _ = active[palette_key]
             palette = (binding, enabled)
-        shown = ((b, enabled) for key, (_, b, enabled, _) in active.items() if key != palette_key)
+        shown = [(b, enabled) for key, (_, b, enabled, _) in active.items() if key != palette_key]
+        # A keymap moves a rebound key to the end of its screen's bindings; keep the declared order.
+        shown.sort(key=lambda item: key_bar_order(item[0]))
         return key_line(shown, app.get_key_display, palette=palette, width=self.size.width)

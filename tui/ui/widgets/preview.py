@@ -45,9 +45,8 @@ def prompt_summary(rendered: RenderedPrompt) -> Content:
     masked, _, places = secret_counts(rendered.findings)
     if masked:
         parts.append((f" · {secrets_phrase(masked, places)}", "$text-success"))
-    if rendered.trims:
-        labels = ", ".join(t.label for t in rendered.trims)
-        parts.append((f" · trimmed to fit {rendered.max_tokens:,}: {labels}", "$text-warning"))
+    if note := rendered.budget_note:
+        parts.append((f" · {note}", "$text-warning" if rendered.fits else "$text-error"))
     if rendered.template_problem:
         problem = visible_controls(rendered.template_problem)
         parts.append((f" · built-in template used: {problem}", "$text-error"))

@@ -9,6 +9,7 @@ from textual.widgets import TextArea
 
 from tui.core.sanitize import strip_controls
 from tui.core.textfile import BIG_VALUE_CHARS
+from tui.ui.textual_compat import forget_watchers_of
 from tui.ui.widgets.inputs import BigPaste
 
 
@@ -26,7 +27,8 @@ class FieldTextArea(TextArea):
         )
         self.cursor_blink = blink
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        # prevent_default: TextArea's own paste handler (a base class's) does not run.
         event.prevent_default()
         event.stop()
         if self.read_only or not event.text:
@@ -35,8 +37,13 @@ class FieldTextArea(TextArea):
         if len(text) + len(self.text) > BIG_VALUE_CHARS:
             self.post_message(BigPaste(self, text))
             return
-        if result := self._replace_via_keyboard(text, *self.selection):
-            self.move_cursor(result.end_location)
+        start, end = self.selection
+        result = self.replace(text, start, end, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
+
+    def on_unmount(self) -> None:
+        # TextArea watches the app's theme; without this the app keeps every field ever shown.
+        forget_watchers_of(self, self.app)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Textual can paint a widget once more after removing it (which drops its component

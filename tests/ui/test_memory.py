@@ -1,0 +1,50 @@
+"""Opening and closing incidents from the picker does not grow memory."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+
+from incident_demo import add_picker_sessions
+from ui_helpers import settle
+
+from tui.core.session import SessionStore
+from tui.ui.app import IncidentApp
+from tui.ui.screens.picker import PickerScreen
+from tui.ui.screens.wizard import WizardScreen
+from tui.ui.widgets.text_area import FieldTextArea
+
+MakeApp = Callable[..., IncidentApp]
+
+
+def live(kind: type) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+
+async def test_opening_and_closing_30_incidents_levels_off(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    add_picker_sessions(store)
+    app = make_app("picker")
+    counts: list[tuple[int, int, int]] = []
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        for cycle in range(30):
+            await pilot.press("enter")  # open the highlighted incident
+            await settle(pilot)
+            assert isinstance(app.screen, WizardScreen)
+            await pilot.press("ctrl+n")  # the Evidence step: its text areas are mounted
+            await settle(pilot)
+            app.open_picker()
+            await settle(pilot)
+            assert isinstance(app.screen, PickerScreen)
+            if cycle in (9, 29):
+                counts.append((live(FieldTextArea), live(WizardScreen), len(gc.get_objects())))
+    (_, _, objects_10), (text_areas_30, wizards_30, objects_30) = counts
+    # Back on the picker, no editor of a closed incident is alive.
+    assert text_areas_30 == 0, f"{text_areas_30} text areas still alive after 30 incidents"
+    assert wizards_30 == 0
+    # And the rest levels off: each incident used to leave about 10,000 objects behind (the
+    # rendered lines of its widgets, kept by a style cache).
+    assert objects_30 - objects_10 < 20 * 2500, (objects_10, objects_30)

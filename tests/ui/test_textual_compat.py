@@ -1,0 +1,175 @@
+"""What tui/ui/textual_compat.py relies on in Textual's internals: these fail if an upgrade of
+Textual takes it away or changes it, so the one module can be reviewed then."""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import time
+from collections.abc import Callable
+
+import textual
+from textual import constants, events
+from textual.app import App
+from textual.drivers import linux_driver, linux_inline_driver
+from textual.screen import Screen
+from ui_helpers import settle
+
+from tui.ui import textual_compat
+from tui.ui.app import IncidentApp
+from tui.ui.textual_compat import PasteParser, forget_watchers_of
+
+MakeApp = Callable[..., IncidentApp]
+
+
+def test_textual_is_the_version_the_compat_module_was_written_for() -> None:
+    assert textual.__version__ == textual_compat.TEXTUAL_VERSION
+
+
+def test_screens_take_result_callbacks_as_push_screen_gives_them() -> None:
+    assert "requester" in inspect.signature(Screen._push_result_callback).parameters
+    assert "_push_result_callback" in inspect.getsource(App.switch_screen)
+    assert "_pop_result_callback" in inspect.getsource(App.switch_screen)
+
+
+async def test_notifications_are_readable(make_app: MakeApp) -> None:
+    app = make_app("new")
+    async with app.run_test() as pilot:
+        app.notify("hello there")
+        await settle(pilot)
+        assert textual_compat.notification_messages(app) == ["hello there"]
+
+
+def test_errors_go_through_handle_exception_fatal_error_and_panic() -> None:
+    source = inspect.getsource(App._handle_exception)
+    assert "self._fatal_error()" in source and "self.panic(" in source
+    assert "self._exception = error" in source
+    assert "show_locals=True" in inspect.getsource(App._fatal_error)
+    # The input thread's errors reach panic with a Traceback.
+    thread = inspect.getsource(linux_driver.LinuxDriver._run_input_thread)
+    assert "self._app.panic" in thread and "Traceback()" in thread
+
+
+def test_the_drivers_build_their_parser_from_their_module_namespace() -> None:
+    for module, driver in (
+        (linux_driver, linux_driver.LinuxDriver),
+        (linux_inline_driver, linux_inline_driver.LinuxInlineDriver),
+    ):
+        assert "XTermParser(" in inspect.getsource(driver.run_input_thread)
+        assert hasattr(module, "XTermParser")
+
+
+def test_watchers_are_kept_on_the_watched_object_as_node_callback_pairs() -> None:
+    from textual import reactive
+
+    source = inspect.getsource(reactive._watch)
+    assert '"__watchers"' in source and "watcher_list.append((node, callback))" in source
+    from textual.widgets import TextArea
+
+    assert 'self.watch(self.app, "theme"' in inspect.getsource(TextArea._on_mount)
+
+
+async def test_a_removed_text_area_is_no_longer_watched_by_the_app(make_app: MakeApp) -> None:
+    from tui.ui.widgets.text_area import FieldTextArea
+
+    app = make_app("new")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        area = app.screen.query(FieldTextArea).first()
+        watchers = getattr(app, "__watchers")["theme"]
+        assert any(node is area for node, _ in watchers)
+        forget_watchers_of(area, app)
+        assert not any(node is area for node, _ in getattr(app, "__watchers")["theme"])
+
+
+def test_the_style_cache_is_an_lru_cache_on_a_method() -> None:
+    from textual._styles_cache import StylesCache
+
+    assert hasattr(StylesCache.get_inner_outer, "cache_clear")
+    textual_compat.release_style_caches()
+    assert StylesCache.get_inner_outer.cache_info().currsize == 0
+
+
+# --- the paste parser ----------------------------------------------------------------------------
+
+COLOUR_LOG = (
+    "orchestrator: \x1b[1mrecovery\x1b[0m promoted=mysql1-db-57\r\n"
+    "\x1b[31mERROR\x1b[0m replica lag 412s\n\ttail \x1b]2;title\x07done"
+)
+CLEAN_LOG = "orchestrator: recovery promoted=mysql1-db-57\nERROR replica lag 412s\n\ttail done"
+
+
+def feed_all(parser: PasteParser, *chunks: str) -> list[object]:
+    out: list[object] = []
+    for chunk in chunks:
+        out += list(parser.feed(chunk))
+    return out
+
+
+def test_a_paste_with_escape_sequences_arrives_whole_and_clean() -> None:
+    data = "a\x1b[200~" + COLOUR_LOG + "\x1b[201~b"
+    got = feed_all(parser := PasteParser(), data)
+    keys = [e.key for e in got if isinstance(e, events.Key)]
+    pastes = [e.text for e in got if isinstance(e, events.Paste)]
+    assert pastes == [CLEAN_LOG]
+    assert keys == ["a", "b"]
+    assert not list(parser.tick())
+
+
+def test_a_paste_split_across_reads_anywhere_arrives_whole() -> None:
+    data = "\x1b[200~" + COLOUR_LOG + "\x1b[201~"
+    for cut in range(1, len(data)):
+        for second in {min(cut + 1, len(data)), max(cut, len(data) - 3)}:
+            parser = PasteParser()
+            parts = [data[:cut], data[cut:second], data[second:]]
+            got = feed_all(parser, *[p for p in parts if p])
+            pastes = [e.text for e in got if isinstance(e, events.Paste)]
+            assert pastes == [CLEAN_LOG], (cut, second)
+            assert not [e for e in got if isinstance(e, events.Key)], (cut, second)
+
+
+def test_textual_alone_still_scrambles_such_a_paste() -> None:
+    """Why PasteParser exists: remove it when this fails (Textual fixed the parser)."""
+    from textual._xterm_parser import XTermParser
+
+    data = "\x1b[200~" + COLOUR_LOG + "\x1b[201~"
+    got = list(XTermParser().feed(data))
+    pastes = [e.text for e in got if isinstance(e, events.Paste)]
+    assert pastes != [COLOUR_LOG]
+
+
+def test_keys_outside_a_paste_parse_as_textual_parses_them() -> None:
+    from textual._xterm_parser import XTermParser
+
+    data = "ab\x1b[A\x1b[1;5C\r\x7f\x1b[2~z\t"
+    ours = [(e.key, e.character) for e in PasteParser().feed(data) if isinstance(e, events.Key)]
+    theirs = [(e.key, e.character) for e in XTermParser().feed(data) if isinstance(e, events.Key)]
+    assert ours == theirs and len(ours) == 9
+    # A key whose sequence begins like the paste marker, split across two reads.
+    parser = PasteParser()
+    got = feed_all(parser, "\x1b[2", "~")
+    assert [e.key for e in got if isinstance(e, events.Key)] == ["insert"]
+    # A lone ESC (the Escape key) is handed on once nothing follows it.
+    parser = PasteParser()
+    assert feed_all(parser, "\x1b") == []
+    time.sleep(constants.ESCAPE_DELAY * 2)
+    got = list(parser.tick())
+    got += list(parser.tick()) if not got else []
+    time.sleep(constants.ESCAPE_DELAY * 2)
+    got += list(parser.tick())
+    assert [e.key for e in got if isinstance(e, events.Key)] == ["escape"]
+
+
+def test_install_paste_parser_replaces_the_drivers_parser(monkeypatch: object) -> None:
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)
+        mp.setattr(linux_inline_driver, "XTermParser", linux_inline_driver.XTermParser)
+        textual_compat.install_paste_parser()
+        assert linux_driver.XTermParser is PasteParser
+        assert linux_inline_driver.XTermParser is PasteParser
+    finally:
+        mp.undo()
+    gc.collect()

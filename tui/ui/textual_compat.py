@@ -1,0 +1,221 @@
+"""Every use of Textual's private API, in one place.
+
+Textual is pinned (8.2.8, see pyproject.toml). Each item below names what it relies on, and
+tests/ui/test_textual_compat.py fails if an upgrade takes it away or changes its behaviour, so an
+upgrade is one module to review rather than a hunt through the UI.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual import constants, events
+from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
+from textual.app import App
+
+from tui.core.crashlog import crash_line, write_crash_file
+from tui.core.sanitize import strip_controls
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.dom import DOMNode
+    from textual.message import Message
+    from textual.screen import Screen
+
+TEXTUAL_VERSION = "8.2.8"
+
+ReturnType = TypeVar("ReturnType")
+
+
+# --- screens -------------------------------------------------------------------------------------
+
+
+def give_default_screen_a_result_callback(app: App[Any], screen: Screen[Any]) -> None:
+    """Textual 8.2.8: `App.switch_screen` pops the current screen's result callback, and the
+    default screen (App.get_default_screen) is given none, so switching away from it fails.
+    Screen._push_result_callback is what push_screen itself uses."""
+    screen._push_result_callback(app, None)
+
+
+# --- notifications (tests read them) -------------------------------------------------------------
+
+
+def notification_messages(app: App[Any]) -> list[str]:
+    """Textual 8.2.8 keeps the live notifications in App._notifications (no public reader)."""
+    return [notification.message for notification in app._notifications]
+
+
+# --- reactive watchers that outlive their widget -------------------------------------------------
+
+
+def forget_watchers_of(node: DOMNode, watched: DOMNode) -> None:
+    """Drop what `node.watch(watched, ...)` registered.
+
+    Textual 8.2.8 keeps such watchers in a list on the watched object (the "__watchers"
+    attribute, see textual.reactive._watch) and prunes a closed widget only when the attribute
+    next changes. TextArea watches `app.theme` on mount, so every TextArea ever mounted stayed
+    alive, with its document, until the theme changed: memory grew with every incident opened.
+    """
+    watchers: dict[str, list[tuple[object, object]]] = getattr(watched, "__watchers", {})
+    for name, entries in watchers.items():
+        watchers[name] = [entry for entry in entries if entry[0] is not node]
+
+
+def release_style_caches() -> None:
+    """Textual 8.2.8 memoises StylesCache.get_inner_outer with functools.lru_cache(1024) on a
+    method, so the cache's keys hold up to 1024 StylesCache objects, each with the rendered
+    lines of a widget long gone (about 10,000 objects per incident opened and closed). Emptied
+    whenever a screen is replaced; it refills at once with what is on screen."""
+    from textual._styles_cache import StylesCache
+
+    StylesCache.get_inner_outer.cache_clear()
+
+
+# --- errors: one line and a crash file, never a traceback with locals ----------------------------
+
+
+class CrashReportingApp(App[ReturnType]):
+    """An App whose unexpected errors end as one line plus a private crash file.
+
+    Textual 8.2.8 handles an error from a handler in App._handle_exception, which renders a
+    rich Traceback with show_locals=True (App._fatal_error) and prints it on exit: the locals
+    hold incident text, secrets included. The input thread's errors reach App.panic with a
+    Traceback too. Both become one line (crash_report) and a crash file here; the exception
+    is still kept for Pilot tests.
+    """
+
+    #: The directory under which crash files go (None: the default home).
+    crash_home: Path | None = None
+    _crash_line: str | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self._crash_line is None:
+            details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            self._crash_line = crash_line(
+                type(error).__name__, write_crash_file(self.crash_home, details)
+            )
+        # The rest of Textual's handling (return code, the exception kept for Pilot) is wanted;
+        # its rendering is replaced by _fatal_error and panic below.
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        self.bell()
+        self.panic(self._crash_line or crash_line("error", None))
+
+    def panic(self, *renderables: RenderableType) -> None:
+        from rich.traceback import Traceback
+
+        if self._crash_line is None:
+            for renderable in renderables:
+                if isinstance(renderable, Traceback):
+                    path = write_crash_file(self.crash_home, _plain_text(renderable))
+                    stacks = renderable.trace.stacks
+                    kind = stacks[-1].exc_type if stacks else "error"
+                    self._crash_line = crash_line(kind, path)
+        # The line is printed by whoever ran the app (tui.ui.app.run_tui), after the terminal
+        # is restored: printed through Textual, a long path would be cropped to its width.
+        super().panic(*(() if self._crash_line is not None else renderables))
+
+    @property
+    def crash_report(self) -> str | None:
+        """The one line for the user if the app ended on an unexpected error."""
+        return self._crash_line
+
+
+def _plain_text(renderable: RenderableType) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    out = StringIO()
+    Console(file=out, width=100, color_system=None, force_terminal=False).print(renderable)
+    return out.getvalue()
+
+
+# --- bracketed paste ----------------------------------------------------------------------------
+
+
+def _partial_marker(data: str, marker: str) -> int:
+    """How many characters at the end of data could begin marker (0 if none)."""
+    for size in range(min(len(marker) - 1, len(data)), 0, -1):
+        if marker.startswith(data[-size:]):
+            return size
+    return 0
+
+
+class PasteParser(XTermParser):
+    """Textual's input parser, with bracketed pastes taken out before it sees them.
+
+    Textual 8.2.8's XTermParser reads a paste one character at a time and, on an ESC inside it,
+    starts reading an escape sequence: a pasted log with colour codes came out scrambled, its
+    sequences turned into key presses. Here the paste's end marker is found with a string
+    search, whatever lies between the markers becomes one Paste event, and its escape sequences
+    and control characters are dropped in one pass (every widget then gets clean text).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._paste: list[str] | None = None
+        self._held = ""
+        self._held_since = 0.0
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:  # end of input
+            held, self._held = self._held, ""
+            return [*self._feed_keys(held), *super().feed("")]
+        data, self._held = self._held + data, ""
+        out: list[Message] = []
+        while data:
+            if self._paste is not None:
+                end = data.find(BRACKETED_PASTE_END)
+                if end < 0:
+                    keep = _partial_marker(data, BRACKETED_PASTE_END)
+                    self._paste.append(data[: len(data) - keep])
+                    self._held = data[len(data) - keep :]
+                    break
+                self._paste.append(data[:end])
+                text = "".join(self._paste)
+                self._paste = None
+                out.append(events.Paste(strip_controls(text)))
+                data = data[end + len(BRACKETED_PASTE_END) :]
+                continue
+            start = data.find(BRACKETED_PASTE_START)
+            if start < 0:
+                # A start marker split across two reads: hold its beginning back; tick() hands
+                # it on as keys if nothing follows (as Textual waits after a lone ESC).
+                keep = _partial_marker(data, BRACKETED_PASTE_START)
+                out.extend(self._feed_keys(data[: len(data) - keep]))
+                self._held = data[len(data) - keep :]
+                self._held_since = time.monotonic()
+                break
+            out.extend(self._feed_keys(data[:start]))
+            self._paste = []
+            data = data[start + len(BRACKETED_PASTE_START) :]
+        return out
+
+    def _feed_keys(self, data: str) -> list[Message]:
+        return list(super().feed(data)) if data else []
+
+    def tick(self) -> Iterable[Message]:
+        waited = time.monotonic() - self._held_since
+        if self._held and self._paste is None and waited >= constants.ESCAPE_DELAY:
+            held, self._held = self._held, ""
+            yield from self._feed_keys(held)
+        yield from super().tick()
+
+
+def install_paste_parser() -> None:
+    """Make Textual's terminal drivers read input with PasteParser.
+
+    Textual 8.2.8's LinuxDriver (and its inline variant) create their parser as
+    `XTermParser(...)` from their module's namespace in run_input_thread; there is no public way
+    to choose it. Called by the program that runs the UI, never at import.
+    """
+    from textual.drivers import linux_driver, linux_inline_driver
+
+    linux_driver.XTermParser = PasteParser  # type: ignore[attr-defined]
+    linux_inline_driver.XTermParser = PasteParser  # type: ignore[attr-defined]
