@@ -372,7 +372,8 @@ def test_the_readme_example_is_a_version_2_file_that_loads_with_every_list(
     store: SessionStore,
 ) -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    example = readme.split("```toml\nschema_version", 1)[1].split("```", 1)[0]
+    example = "schema_version" + example
     session = store.load(in_store(store, "readme.toml", example))
     assert session.status == "mitigated"
     assert [e["kind"] for e in session.items("timeline")] == ["detected", "action"]
@@ -391,3 +392,30 @@ def test_the_timeline_is_put_in_time_order_and_free_text_times_keep_their_place(
         {"at": "2026-11-29 14:20 UTC", "text": "b"},
     ]
     assert [e["text"] for e in in_time_order(entries)] == ["a", "free", "b", "c"]
+
+
+def test_render_on_the_command_line_shows_the_story(
+    store: SessionStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = store.save(story_session(store))
+    assert main(["note", str(path), "db2 caught up", "--at", "2026-11-29 15:00"]) == 0
+    assert main(["render", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Status: mitigated" in out
+    assert "- 2026-11-29 15:00 [note] db2 caught up" in out
+    assert "Is it safe to wipe the replica's data dir?" in out
+
+
+def test_the_wizard_render_request_carries_the_lists(store: SessionStore) -> None:
+    from tui.core.prompt import TemplateLibrary
+    from tui.ui.screens.field_commands import RenderRequest
+
+    session = story_session(store)
+    request = RenderRequest(
+        session.values(),
+        TemplateLibrary(store.templates_dir),
+        session.template,
+        session.redact_options(),
+        session.tables,
+    )
+    assert "raised max_wal_senders" in request.render().text

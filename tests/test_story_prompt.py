@@ -81,7 +81,7 @@ def test_a_story_renders_everything_the_agent_needs_and_the_seed_in_order(
             "As of: 2026-11-29 16:45 UTC",
             "Severity: SEV2",
             "SEV1 is a full outage or data loss",
-            "Question to answer first:",
+            "Question to answer first",
             "Is it safe to wipe db2's data dir and re-clone it?",
             "Project context:",
         ],

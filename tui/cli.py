@@ -223,6 +223,7 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
         redact=None if args.no_redact else session.redact_options(),
         # A template named on the command line must be the one used; the session's may fall back.
         fallback=args.template is None,
+        tables=session.tables,
     )
     if rendered.template_problem:
         print(

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tui.core.schema import FIELDS_BY_KEY, TABLES, TABLES_BY_KEY, TIME_FORMAT
 
 #: (field or list key, value) -> the value as a template may see it.
 Cleaner = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """What the prompt needs beside the field values: the session's lists and the render time."""
+
+    tables: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
+
 
 _STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
 
@@ -53,9 +63,17 @@ def _clean_items(
         row = {}
         for column in columns:
             raw = item.get(column.key, column.default)
-            row[column.key] = clean(f"{table}.{column.key}", raw if isinstance(raw, str) else "")
+            text = clean(f"{table}.{column.key}", raw if isinstance(raw, str) else "")
+            # Items print as bullets: a continuation line is indented under its bullet.
+            row[column.key] = text.replace("\n", "\n  ")
         out.append(row)
     return out
+
+
+def _severity_scale() -> str:
+    """The severity field's help, less the sentence addressed to the person filling it in."""
+    sentences = re.split(r"(?<=\.) ", FIELDS_BY_KEY["severity"].help)
+    return " ".join(s for s in sentences if "'unknown'" not in s)
 
 
 def story_context(
@@ -84,7 +102,7 @@ def story_context(
     return {
         "status": clean("status", values.get("status", "")).strip(),
         "as_of": as_of.strftime(TIME_FORMAT) + " UTC",
-        "severity_scale": FIELDS_BY_KEY["severity"].help,
+        "severity_scale": _severity_scale(),
         "question": clean("question", values.get("question", "")).strip(),
         "agent_scope": clean("agent_scope", values.get("agent_scope", "")).strip(),
         "timeline": lists["timeline"],

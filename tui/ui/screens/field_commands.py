@@ -41,12 +41,16 @@ class RenderRequest(NamedTuple):
     library: TemplateLibrary
     template: str
     redact: RedactOptions
+    #: The session's lists (timeline, changes, hypotheses), copied on the UI thread.
+    tables: dict[str, list[dict[str, Any]]] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
     def render(self) -> RenderedPrompt:
         """The prompt exactly as copy, export and `incident-tui render` produce it."""
         from tui.core.prompt import prompt_for
 
-        return prompt_for(self.values, self.library, self.template, redact=self.redact)
+        return prompt_for(
+            self.values, self.library, self.template, redact=self.redact, tables=self.tables
+        )
 
 
 class FieldCommands(Screen[None]):

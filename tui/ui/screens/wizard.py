@@ -380,7 +380,11 @@ class WizardScreen(FieldCommands):
     def render_request(self) -> RenderRequest:
         session = self.session
         return RenderRequest(
-            session.values(), self.library, session.template, session.redact_options()
+            session.values(),
+            self.library,
+            session.template,
+            session.redact_options(),
+            {k: [dict(i) for i in v] for k, v in session.tables.items()},
         )
 
     def _schedule_preview(self) -> None:
