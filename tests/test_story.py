@@ -419,3 +419,10 @@ def test_the_wizard_render_request_carries_the_lists(store: SessionStore) -> Non
         session.tables,
     )
     assert "raised max_wal_senders" in request.render().text
+
+
+def test_fields_lists_the_new_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fields"]) == 0
+    keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert keys[-3:] == ["status", "question", "agent_scope"]
+    assert len(keys) == 21
