@@ -426,3 +426,27 @@ def test_fields_lists_the_new_keys(capsys: pytest.CaptureFixture[str]) -> None:
     keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert keys[-3:] == ["status", "question", "agent_scope"]
     assert len(keys) == 21
+
+
+def test_a_note_written_while_a_big_save_is_being_serialised_is_not_overwritten(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = story_session(store)
+    path = store.save(session)
+    real = Session.to_toml
+
+    def slow_to_toml(self: Session) -> str:
+        text = real(self)
+        # Meanwhile, a second terminal: `note` (its own store) writes the file.
+        other = SessionStore(store.home)
+        theirs = other.load(path)
+        theirs.add_item("timeline", text="from the second terminal")
+        monkeypatch.setattr(Session, "to_toml", real)
+        other.save(theirs)
+        return text
+
+    monkeypatch.setattr(Session, "to_toml", slow_to_toml)
+    session.set("environment", "prod")
+    with pytest.raises(SessionError, match="changed on disk"):
+        store.save(session)
+    assert store.load(path).items("timeline")[-1]["text"] == "from the second terminal"

@@ -196,12 +196,15 @@ class SessionStore:
         path = session.path
         if path.parent == self.sessions_dir:
             self.ensure_dirs()
+        if touch:
+            session.updated_at = now_utc()
+        # Serialised before the check, so that a big log's conversion does not widen the moment
+        # between the check and the write, when another writer (`note`) could slip in.
+        data = session.to_toml().encode("utf-8")
         if not force:
             self.check_unchanged(path)
         self._check_owner(path)
-        if touch:
-            session.updated_at = now_utc()
-        atomic_write(path, session.to_toml().encode("utf-8"))
+        atomic_write(path, data)
         self._provisional.discard(path)
         self._seen[path] = _stamp(path)
         self._base[path] = session.copy()
