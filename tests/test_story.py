@@ -450,3 +450,18 @@ def test_a_note_written_while_a_big_save_is_being_serialised_is_not_overwritten(
     with pytest.raises(SessionError, match="changed on disk"):
         store.save(session)
     assert store.load(path).items("timeline")[-1]["text"] == "from the second terminal"
+
+
+def test_note_refuses_a_planted_lock_symlink_and_leaves_the_file_alone(
+    store: SessionStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = store.save(story_session(store))
+    before = path.read_bytes()
+    target = tmp_path / "victim"
+    target.write_text("keep me", encoding="utf-8")
+    (path.parent / f".{path.name}.lock").symlink_to(target)
+    assert main(["note", str(path), "x"]) == 1
+    err = capsys.readouterr().err
+    assert "symlink" in err and "Traceback" not in err
+    assert path.read_bytes() == before
+    assert target.read_text(encoding="utf-8") == "keep me"
