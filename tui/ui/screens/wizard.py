@@ -385,6 +385,7 @@ class WizardScreen(FieldCommands):
             session.template,
             session.redact_options(),
             {k: [dict(i) for i in v] for k, v in session.tables.items()},
+            self.app.clock(),  # type: ignore[attr-defined]
         )
 
     def _schedule_preview(self) -> None:
