@@ -260,6 +260,7 @@ def test_note_appends_a_timeline_entry_stamped_now_in_utc(
     assert main(["note", str(path), "rolled back 4.2.1", "--kind", "Action", "--at", "~15:02"]) == 2
     assert "invalid choice" in capsys.readouterr().err  # kinds are spelled as documented
     assert main(["note", str(path), "rolled back 4.2.1", "--kind", "action", "--at", "~15:02"]) == 0
+    assert "added a timeline entry (action, ~15:02)" in capsys.readouterr().err
     entries = store.load(path).items("timeline")
     assert entries[-2]["text"] == "failed over to us-west"
     assert entries[-2]["kind"] == "note"

@@ -205,7 +205,8 @@ def cmd_note(store: SessionStore, args: argparse.Namespace) -> int:
             lock.release()
     entries = len(session.items("timeline"))
     print(
-        f"{PROG}: added a {args.kind} at {_shown(at)} to {_shown(path)} ({entries} entries)",
+        f"{PROG}: added a timeline entry ({args.kind}, {_shown(at)}) to {_shown(path)}; "
+        f"it has {entries} entries",
         file=sys.stderr,
     )
     return 0
