@@ -306,6 +306,8 @@ def copy_prompt(
             request.template,
             max_tokens=budget,
             redact=request.redact,
+            tables=request.tables,
+            as_of=request.as_of,
         )
 
     return copy(render, DEFAULT_MAX_TOKENS, osc52=osc52)
