@@ -343,10 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), 1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        if isinstance(exc, OSError):
-            return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), 1)
-        return _fail(f"unexpected {type(exc).__name__}: {exc}", 1)
+        return _crashed(exc)
 
 
 def _fail(message: str, status: int) -> int:
@@ -362,11 +362,16 @@ def run() -> NoReturn:
     except (SystemExit, KeyboardInterrupt):
         raise
     except BaseException as exc:  # noqa: BLE001 - the very last line of defence
-        import traceback
-
-        from tui.core.crashlog import crash_line, write_crash_file
-
-        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        print(crash_line(type(exc).__name__, write_crash_file(None, details)), file=sys.stderr)
-        status = 1
+        status = _crashed(exc)
     sys.exit(status)
+
+
+def _crashed(exc: BaseException) -> int:
+    """One line on stderr naming the error's type and a private crash file with the details."""
+    import traceback
+
+    from tui.core.crashlog import crash_line, write_crash_file
+
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    print(crash_line(type(exc).__name__, write_crash_file(None, details)), file=sys.stderr)
+    return 1

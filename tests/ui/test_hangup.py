@@ -31,8 +31,8 @@ async def test_an_edit_whose_news_has_not_reached_the_wizard_is_saved_on_hangup(
         # queues, as when the hang-up arrives within milliseconds of the keystroke.
         summary.query_one(TextArea).insert(" dropped")
         title.query_one(Input).value = "Checkout 500s"
-        path = screen.session.path
         app.on_hangup()
+        path = screen.session.path  # named at the first save, from the title
     assert app.return_code == 1
     assert path is not None
     saved = store.load(path)
@@ -52,8 +52,8 @@ async def test_an_edit_not_yet_applied_is_saved_on_quit(
         editor = screen.editor("incident_summary")
         assert editor is not None
         editor.query_one(TextArea).insert("typed then ctrl+q")
-        path = screen.session.path
         await app.action_quit()
+        path = screen.session.path  # named at the first save, from the summary
     assert app.return_code == 0
     assert path is not None and store.load(path).get("incident_summary") == "typed then ctrl+q"
 

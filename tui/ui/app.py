@@ -158,6 +158,7 @@ class IncidentApp(CrashReportingApp[int]):
             self.action_focus_next()
 
     def on_unmount(self) -> None:
+        stop_template_renders()
         with contextlib.suppress(RuntimeError):
             loop = asyncio.get_running_loop()
             for number in (signal.SIGHUP, signal.SIGTERM):
@@ -168,6 +169,7 @@ class IncidentApp(CrashReportingApp[int]):
         if wizard is not None:
             apply_pending_edits(wizard)
             wizard.save_before_exit()
+        stop_template_renders()
         # With the terminal gone, Textual's shutdown can block for ever writing to it (seen: a
         # process left behind after a dropped connection). The incident is saved; if the orderly
         # exit has not finished in a moment, leave without it.
@@ -235,6 +237,7 @@ class IncidentApp(CrashReportingApp[int]):
             apply_pending_edits(wizard)
             error = wizard.save_before_exit()
         if error is None:
+            stop_template_renders()
             self.exit(0)
             return
 
@@ -307,6 +310,14 @@ def apply_pending_edits(wizard: WizardScreen) -> None:
             value = shown
         if value != session.get(key):
             wizard.apply_change(key, value)
+
+
+def stop_template_renders() -> None:
+    """End a user template's render under way, so that it cannot hold the exit up (Textual
+    waits for its thread workers). Nothing to do when no template was ever rendered."""
+    templates = sys.modules.get("tui.core.templates")
+    if templates is not None:
+        templates.stop_rendering()
 
 
 def settle_garbage_collector() -> None:
