@@ -101,8 +101,8 @@ def test_list_shows_saved_incidents(
     result = run(installed_command, "list", env=cli_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     header, row = result.stdout.splitlines()
-    assert header.split() == ["ID", "SEV", "UPDATED", "UNKNOWN", "TITLE"]
-    assert row.startswith("20261129-1412-checkout  SEV1")
+    assert header.split() == ["ID", "SEV", "STATUS", "UPDATED", "UNKNOWN", "TITLE"]
+    assert row.startswith("20261129-1412-checkout  SEV1     investigating")
     assert row.endswith("Checkout returns 500 after the 14:05 deploy")
     assert " 13  " in row  # 15 prompt fields and the start time, less the three filled in
 
@@ -438,11 +438,12 @@ def test_list_fits_the_terminal_width(
         "Checkout returns 500 after the 14:05 deploy", "A very long title " * 8
     )
     saved.write_text(long_title, encoding="utf-8")
-    result = run(installed_command, "list", env={**cli_env, "COLUMNS": "80"}, cwd=tmp_path)
+    # 100 columns: the status column leaves an 80-column terminal only a few for the title.
+    result = run(installed_command, "list", env={**cli_env, "COLUMNS": "100"}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 2
-    assert all(len(line) <= 80 for line in lines), lines
+    assert all(len(line) <= 100 for line in lines), lines
     assert lines[1].endswith("…") and "A very long title" in lines[1]
     piped = run(installed_command, "list", env=cli_env, cwd=tmp_path)
     assert ("A very long title " * 8).strip() in piped.stdout  # a pipe gets the whole title

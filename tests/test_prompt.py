@@ -62,16 +62,18 @@ def test_every_part_of_the_seed_is_there_in_order() -> None:
     assert len(seed.tasks) == 10 and len(seed.headings) == 11
 
 
-def test_values_appear_next_to_their_labels_with_severity_and_start_beside_the_summary() -> None:
+def test_values_appear_next_to_their_labels_with_severity_and_start_at_the_top() -> None:
     text = render(full_values()).text
     for field in CONTEXT_FIELDS:
         assert f"\n{field.label}: value of {field.key}\n" in text
     assert_in_order(
         text,
         [
-            "Incident summary: value of incident_summary\n",
+            "Context:\n",
             "Severity: SEV1\n",
             "Started at: 14:07 UTC, maybe earlier\n",
+            "Project context: value of project_context\n",
+            "Incident summary: value of incident_summary\n",
         ],
     )
     assert "Unknowns: none" in text

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.masking import RedactOptions
 from tui.core.schema import FIELDS
 from tui.core.session import (
     SCHEMA_VERSION,
@@ -117,7 +118,7 @@ def test_files_are_private(store: SessionStore) -> None:
         ('schema_version = 1\nseverity = "critical"\n', "severity must be one of"),
         ("schema_version = 1\ntitle = 3\n", "title must be a string"),
         ('schema_version = 1\nupdated_at = "yesterday"\n', "updated_at must be a date-time"),
-        ("schema_version = 2\n", "newer incident-tui"),
+        ("schema_version = 3\n", "newer incident-tui"),
         ('schema_version = "1"\n', "schema_version must be a whole number"),
         (b"schema_version = 1\ntitle = '\xff'\n", "not UTF-8"),
     ],
@@ -216,9 +217,9 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(
 def test_masking_choices_round_trip_without_storing_secrets(store: SessionStore) -> None:
     session = store.create()
     session.set("error_logs", "password=hunter2-prod")
-    session.mask_emails = False
-    session.mask_ips = True
-    session.unmasked = ["sha256:0123456789abcdef"]
+    session.masking = RedactOptions(
+        emails=False, ips=True, allow=frozenset({"sha256:0123456789abcdef"})
+    )
     path = store.save(session)
     loaded = store.load(path)
     options = loaded.redact_options()

@@ -21,7 +21,7 @@ from tui.core.errors import IncidentTuiError
 from tui.core.fsio import UnsafeDirectory
 from tui.core.model import SessionError
 from tui.core.sanitize import strip_controls, visible_controls
-from tui.core.schema import FIELDS, STEPS_BY_KEY
+from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
 from tui.core.store import SessionStore
 
 if TYPE_CHECKING:
@@ -55,7 +55,23 @@ def build_parser() -> argparse.ArgumentParser:
     resume = sub.add_parser("resume", help="reopen a saved incident (the latest by default)")
     resume.add_argument("session", nargs="?", metavar="SESSION", help="an id or a .toml path")
 
-    sub.add_parser("list", help="saved incidents: id, severity, updated, unknowns, title")
+    sub.add_parser("list", help="saved incidents: id, severity, status, updated, unknowns, title")
+
+    note = sub.add_parser(
+        "note", help="append a timeline entry to a saved incident, without the wizard"
+    )
+    note.add_argument("session", metavar="SESSION", help="an id or a .toml path")
+    note.add_argument("text", metavar="TEXT", help="what happened, was done or was seen")
+    note.add_argument(
+        "--kind",
+        default=TIMELINE_KINDS[0],
+        choices=TIMELINE_KINDS,
+        metavar="KIND",
+        help=f"one of {', '.join(TIMELINE_KINDS)} (default: %(default)s)",
+    )
+    note.add_argument(
+        "--at", metavar="TIME", help='when: "YYYY-MM-DD HH:MM" UTC or free text (default: now, UTC)'
+    )
 
     render = sub.add_parser("render", help="print the prompt for a saved incident")
     render.add_argument("session", metavar="SESSION", help="an id or a .toml path")
@@ -132,18 +148,67 @@ def cmd_list(store: SessionStore) -> int:
         return 0
     ids = [_shown(s.id) for s in good]
     width = max(len(i) for i in ids)
-    lines = [f"{'ID':<{width}}  {'SEV':<7}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
+    lines = [f"{'ID':<{width}}  {'SEV':<7}  {'STATUS':<13}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
     columns = _list_width()
     for shown_id, s in zip(ids, good, strict=True):
         updated = _local_time(s.updated_at)
         title = strip_controls(s.title).replace("\n", " ")
-        line = f"{shown_id:<{width}}  {s.severity:<7}  {updated:<16}  {s.unknowns:>7}  "
+        line = (
+            f"{shown_id:<{width}}  {s.severity:<7}  {s.status:<13}  {updated:<16}  "
+            f"{s.unknowns:>7}  "
+        )
         if columns is not None:
             room = columns - len(line)
             if len(title) > room:
                 title = title[: max(room - 1, 0)] + "…" if room > 1 else ""
         lines.append(line + title)
     _out("\n".join(lines) + "\n")
+    return 0
+
+
+#: How many times `note` reads the file again when it changed between its read and its write.
+NOTE_ATTEMPTS = 5
+
+
+def cmd_note(store: SessionStore, args: argparse.Namespace) -> int:
+    """Append one timeline entry, atomically. The wizard may have the incident open: its next
+    save finds the file changed, takes the new entry in and keeps its own edits too."""
+    from tui.core.lock import SessionLock
+    from tui.core.model import SessionConflict, now_utc
+
+    if not args.text.strip():
+        raise UsageError("the note's TEXT is empty")
+    at = args.at.strip() if args.at and args.at.strip() else now_utc().strftime(TIME_FORMAT)
+    path = store.resolve(args.session)
+    lock = SessionLock(path)
+    # The lock is taken when free, so that a wizard opened meanwhile opens read-only rather than
+    # racing us; when a wizard holds it we write anyway, and its next save merges our entry.
+    # A lock file that cannot be made ours (a planted symlink, another user's) is refused, as
+    # the wizard refuses it: LockUnavailable is one line. A file changed between our read and
+    # our write (another `note`) is read again.
+    locked = lock.acquire()
+    try:
+        for attempt in range(NOTE_ATTEMPTS):
+            session = store.load(path)
+            try:
+                session.add_item("timeline", at=at, kind=args.kind, text=args.text)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            try:
+                store.save(session)
+                break
+            except SessionConflict:
+                if attempt == NOTE_ATTEMPTS - 1:
+                    raise
+    finally:
+        if locked:
+            lock.release()
+    entries = len(session.items("timeline"))
+    print(
+        f"{PROG}: added a timeline entry ({args.kind}, {_shown(at)}) to {_shown(path)}; "
+        f"it has {entries} entries",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -159,6 +224,7 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
         redact=None if args.no_redact else session.redact_options(),
         # A template named on the command line must be the one used; the session's may fall back.
         fallback=args.template is None,
+        tables=session.tables,
     )
     if rendered.template_problem:
         print(
@@ -212,7 +278,7 @@ def cmd_templates(store: SessionStore) -> int:
 
 
 def cmd_fields() -> int:
-    for f in FIELDS:
+    for f in ALL_FIELDS:
         _out(f"{f.key:<22} {STEPS_BY_KEY[f.step].title:<16} {f.label}: {f.help}\n")
     return 0
 
@@ -259,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_list(store)
         if args.command == "render":
             return cmd_render(store, args)
+        if args.command == "note":
+            return cmd_note(store, args)
         if args.command == "templates":
             return cmd_templates(store)
         if args.command == "fields":

@@ -12,27 +12,19 @@ later save follows them there.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import IncidentTuiError
 from tui.core.lock import LockUnavailable, SessionLock
-from tui.core.model import Session, SessionConflict
+from tui.core.model import Item, Session, SessionConflict, add_missing
 from tui.core.store import SessionStore
 
 
 def snapshot(session: Session) -> Session:
     """A copy that the UI thread can keep editing the original of while a worker writes this one."""
-    return dataclasses.replace(
-        session,
-        fields=dict(session.fields),
-        extra=dict(session.extra),
-        extra_fields=dict(session.extra_fields),
-        extra_masking=dict(session.extra_masking),
-        unmasked=list(session.unmasked),
-    )
+    return session.copy()
 
 
 @dataclass(frozen=True)
@@ -53,6 +45,8 @@ class Saver:
         self._store_problem: str | None = None
         # Where a conflict sent the edits: original path -> (new id, new path).
         self._moved: dict[Path, tuple[str, Path]] = {}
+        # List items another writer appended to the file, merged into our saves (take_merged).
+        self._merged: dict[str, list[Item]] = {}
 
     @property
     def written_generation(self) -> int:
@@ -147,7 +141,7 @@ class Saver:
                     raise SessionConflict(
                         original or "", f"open in another incident-tui ({self._held_by_other})"
                     )
-                path = self.store.save(session)
+                path = self._save_merging(session)
                 if original is not None and path != original:
                     # The first save chose the id: later snapshots of the old path follow it.
                     self._moved[original] = (session.id, path)
@@ -162,3 +156,32 @@ class Saver:
                 self._take_lock(path)
             self._written = generation
             return Saved(path, moved_because)
+
+    #: How many times a save re-reads a file that keeps gaining items under it before giving up
+    #: and saving a copy.
+    MERGE_ATTEMPTS = 5
+
+    def _save_merging(self, session: Session) -> Path:
+        """store.save, but when another writer only appended list items to the file (a
+        `note` from a second terminal), those items are merged in and the file is saved with both
+        sides' data. Any other change is a SessionConflict, as before."""
+        for table, items in self._merged.items():
+            add_missing(session, table, items)
+        for _ in range(self.MERGE_ATTEMPTS):
+            try:
+                return self.store.save(session)
+            except SessionConflict:
+                added = self.store.merge_from_disk(session)
+                if added is None:
+                    raise
+                for table, items in added.items():
+                    self._merged.setdefault(table, []).extend(items)
+        return self.store.save(session)
+
+    def take_merged(self) -> dict[str, list[Item]]:
+        """The items merged in from the file since the last call, for the UI to add to the
+        session it edits. Until it takes them, every save adds them to its snapshot itself, so
+        a snapshot taken before the merge never drops them."""
+        with self._lock:
+            merged, self._merged = self._merged, {}
+            return merged

@@ -5,7 +5,7 @@ The file format lives in tui.core.sessionfile, the store of files in tui.core.st
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,13 +14,14 @@ from tui.core.errors import IncidentTuiError
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import normalize_newlines
 from tui.core.schema import (
+    ALL_FIELDS,
     FIELD_TABLE_KEYS,
-    FIELDS,
+    FIELDS_BY_KEY,
     META_KEYS,
-    SEVERITIES,
+    TABLES_BY_KEY,
     UNKNOWN_SEVERITY,
     Field,
-    is_unknown,
+    unknowns,
 )
 
 DEFAULT_TEMPLATE = "incident-response"
@@ -56,41 +57,55 @@ def age_text(when: datetime, now: datetime | None = None) -> str:
 
 
 def normalize_severity(value: str) -> str:
-    cleaned = value.strip()
-    for severity in SEVERITIES:
-        if cleaned.lower() == severity.lower():
-            return severity
-    if not cleaned:
-        return UNKNOWN_SEVERITY
-    raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, not {value!r}")
+    return FIELDS_BY_KEY["severity"].normalize(value)
+
+
+#: One item of a list ([[timeline]], [[changes]], [[hypotheses]]): its known keys hold strings;
+#: keys this version does not know are kept as they were read.
+Item = dict[str, Any]
 
 
 @dataclass
 class Session:
     id: str
+    # The meta fields (schema.META_FIELDS): the top of the session file.
     title: str = ""
     severity: str = UNKNOWN_SEVERITY
     started_at: str = ""
+    status: str = FIELDS_BY_KEY["status"].default
     template: str = DEFAULT_TEMPLATE
     created_at: datetime = field(default_factory=now_utc)
     updated_at: datetime = field(default_factory=now_utc)
     fields: dict[str, str] = field(default_factory=dict)
+    #: The lists of schema.TABLES, by table key, in file order.
+    tables: dict[str, list[Item]] = field(default_factory=dict)
     #: Top-level keys and [fields] keys this version does not know: kept so a newer tool's data
     #: survives a save by an older one.
     extra: dict[str, Any] = field(default_factory=dict)
     extra_fields: dict[str, Any] = field(default_factory=dict)
     extra_masking: dict[str, Any] = field(default_factory=dict)
-    #: How the prompt is masked on the way out; stored as the file's [masking] table.
-    mask_emails: bool = True
-    mask_ips: bool = False
-    #: Fingerprints (never the values) of what the user un-masked as false positives.
-    unmasked: list[str] = field(default_factory=list)
+    #: How the prompt is masked on the way out (the file's [masking] table); `allow` holds the
+    #: fingerprints (never the values) of what the user un-masked as false positives.
+    masking: RedactOptions = field(default_factory=RedactOptions)
     path: Path | None = None
 
     def redact_options(self) -> RedactOptions:
-        return RedactOptions(
-            emails=self.mask_emails, ips=self.mask_ips, allow=frozenset(self.unmasked)
+        return self.masking
+
+    @property
+    def unmasked(self) -> list[str]:
+        """The un-masked fingerprints, sorted (as the file stores them)."""
+        return sorted(self.masking.allow)
+
+    def set_unmasked(self, fingerprint: str, unmasked: bool) -> bool:
+        """Un-mask (or mask again) one finding; False when that changes nothing."""
+        allow = (
+            self.masking.allow | {fingerprint} if unmasked else self.masking.allow - {fingerprint}
         )
+        if allow == self.masking.allow:
+            return False
+        self.masking = replace(self.masking, allow=allow)
+        return True
 
     def get(self, key: str) -> str:
         if key in META_KEYS:
@@ -100,21 +115,47 @@ class Session:
         return self.fields.get(key, "")
 
     def set(self, key: str, value: str) -> None:
-        value = normalize_newlines(value)
-        if key == "severity":
-            value = normalize_severity(value)
+        """Raises KeyError for a key the schema does not know, ValueError for a bad choice."""
+        value = FIELDS_BY_KEY[key].normalize(normalize_newlines(value))
         if key in META_KEYS:
             setattr(self, key, value)
-        elif key in FIELD_TABLE_KEYS:
-            self.fields[key] = value
         else:
-            raise KeyError(key)
+            self.fields[key] = value
 
     def values(self) -> dict[str, str]:
-        return {f.key: self.get(f.key) for f in FIELDS}
+        return {f.key: self.get(f.key) for f in ALL_FIELDS}
 
     def unknowns(self) -> list[Field]:
-        return [f for f in FIELDS if is_unknown(f, self.get(f.key))]
+        return unknowns(self.values())
+
+    def items(self, table: str) -> list[Item]:
+        """The items of one list (a KeyError for a list the schema does not declare)."""
+        return self.tables.setdefault(TABLES_BY_KEY[table].key, [])
+
+    def add_item(self, table: str, **values: str) -> Item:
+        """Append an item; choices are checked (ValueError) and blanks take their default."""
+        columns = TABLES_BY_KEY[table].columns
+        unknown = set(values) - {c.key for c in columns}
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        item: Item = {}
+        for column in columns:
+            value = column.normalize(normalize_newlines(values.get(column.key, "")))
+            if value or column.choices:
+                item[column.key] = value
+        self.items(table).append(item)
+        return item
+
+    def copy(self) -> Session:
+        """A copy that one thread can keep editing the original of while another writes this."""
+        return replace(
+            self,
+            fields=dict(self.fields),
+            tables={k: [dict(i) for i in v] for k, v in self.tables.items()},
+            extra=dict(self.extra),
+            extra_fields=dict(self.extra_fields),
+            extra_masking=dict(self.extra_masking),
+        )
 
     @property
     def display_title(self) -> str:
@@ -130,3 +171,51 @@ class Session:
         from tui.core.sessionfile import session_to_toml
 
         return session_to_toml(self)
+
+
+def _identity(table: str, item: Item) -> tuple[object, ...]:
+    return tuple(item.get(k, "") for k in TABLES_BY_KEY[table].identity)
+
+
+def merge_items(ours: Session, base: Session, theirs: Session) -> dict[str, list[Item]] | None:
+    """Three-way merge of another writer's list additions into `ours`.
+
+    `base` is the file as we last read or wrote it, `theirs` the file now. When `theirs` differs
+    from `base` only by items appended to its lists, those items (unless `ours` has one with the
+    same identity, e.g. a timeline entry's at, kind and text) are appended to `ours`, and they
+    are returned by table. Otherwise `ours` is left alone and the answer is None."""
+    added = added_items(base, theirs)
+    if added is None:
+        return None
+    for table, items in added.items():
+        add_missing(ours, table, items)
+    return added
+
+
+def added_items(base: Session, theirs: Session) -> dict[str, list[Item]] | None:
+    """The list items `theirs` appended to `base`, by table; None when it differs otherwise."""
+
+    def rest(s: Session) -> tuple[object, ...]:
+        return (s.values(), s.template, s.masking, s.extra, s.extra_fields, s.extra_masking)
+
+    if rest(theirs) != rest(base):
+        return None
+    added: dict[str, list[Item]] = {}
+    for table in TABLES_BY_KEY:
+        before, now = base.tables.get(table, []), theirs.tables.get(table, [])
+        if any(item not in now for item in before):
+            return None  # edited or removed there: not an addition
+        added[table] = [item for item in now if item not in before]
+    return added
+
+
+def add_missing(session: Session, table: str, items: list[Item]) -> list[Item]:
+    """Append the items whose identity the session's list does not have yet; returns them."""
+    have = {_identity(table, item) for item in session.tables.get(table, [])}
+    appended = []
+    for item in items:
+        if _identity(table, item) not in have:
+            session.items(table).append(dict(item))
+            have.add(_identity(table, item))
+            appended.append(item)
+    return appended

@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
-from tui.core.schema import CONTEXT_FIELDS, FIELDS, FIELDS_BY_KEY, is_unknown
+from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, is_unknown, unknowns
+from tui.core.story import StoryInput, move_evidence, story_context
 from tui.core.templates import (
     TEMPLATE_SUFFIX,
     LoadedTemplate,
@@ -180,7 +182,7 @@ def _separator_after(value: str, index: int) -> int:
 
 
 def unknown_labels(values: Mapping[str, str]) -> list[str]:
-    return [f.label for f in FIELDS if is_unknown(f, values.get(f.key, ""))]
+    return [f.label for f in unknowns(values)]
 
 
 def _template_context(
@@ -189,6 +191,7 @@ def _template_context(
     trims: list[Trim],
     unknowns: list[str],
     mask: Callable[[str, str], str],
+    story: StoryInput,
 ) -> dict[str, Any]:
     """Everything a template can see, as plain data (str, list, dict): nothing it can change or
     call. Every value a user typed passes through `mask`, the same redactor as the fields."""
@@ -205,16 +208,26 @@ def _template_context(
         }
         for i in items
     ]
+    trim_rows = [
+        {"key": t.key, "label": t.label, "lines": t.lines, "bytes": t.bytes} for t in trims
+    ]
     return {
+        # The story (status, as_of, timeline, changes, hypotheses, question, agent_scope, ...),
+        # every value through the same cleaning and masking as the fields.
+        **story_context(
+            values,
+            story.tables,
+            lambda key, text: mask(strip_controls(text).strip(), key),
+            story.as_of,
+        ),
+        "evidence": move_evidence(context, trim_rows),
         "context": context,
         "values": {item.key: item.value for item in items},
         "severity": mask(_one_line(severity), "severity"),
         "started_at": mask(_one_line(values.get("started_at", "")), "started_at"),
         "title": mask(_one_line(values.get("title", "")), "title"),
         "unknowns": list(unknowns),
-        "trims": [
-            {"key": t.key, "label": t.label, "lines": t.lines, "bytes": t.bytes} for t in trims
-        ],
+        "trims": trim_rows,
     }
 
 
@@ -261,6 +274,7 @@ def render_prompt(
     *,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     redact: RedactOptions | None = None,
+    story: StoryInput | None = None,
 ) -> RenderedPrompt:
     """The prompt for these field values, fitted to max_tokens where the values allow it.
 
@@ -271,6 +285,7 @@ def render_prompt(
     totals = {key: _totals(key, value) for key, value in cleaned.items()}
     # Once per render, not once per fitting attempt: each strip() of a 5 MB value copies it.
     unknowns = unknown_labels(values)
+    story = story if story is not None else StoryInput()
 
     def build(keep: Mapping[str, int] | None) -> _Built:
         redactor = _redactor(redact)
@@ -291,7 +306,7 @@ def render_prompt(
             items.append(
                 ContextItem(f.key, f.label, value, unknown, "" if unknown else format_value(value))
             )
-        context = _template_context(items, values, trims, unknowns, mask)
+        context = _template_context(items, values, trims, unknowns, mask, story)
         # Whatever the template itself writes is cleaned like every value.
         text = strip_controls(template.render(context))
         findings = tuple(redactor.findings) if redactor is not None else ()
@@ -400,21 +415,25 @@ def prompt_for(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     redact: RedactOptions | None = DEFAULT_REDACTION,
     fallback: bool = True,
+    tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    as_of: datetime | None = None,
 ) -> RenderedPrompt:
     """The prompt exactly as copy, export and `render` produce it. The one entry point for them.
 
     Secrets are masked unless `redact` is None: safe by default. A user template that is missing,
     broken, too slow or too big does not leave the user without a prompt: with `fallback`, the
     built-in template renders instead and `template_problem` says why (file and line).
+    `tables` are the session's lists (timeline, changes, hypotheses); `as_of` is now by default.
     """
+    story = StoryInput(tables or {}, as_of or datetime.now(UTC))
     try:
-        rendered = _render_named(values, library, template_name, max_tokens, redact)
+        rendered = _render_named(values, library, template_name, max_tokens, redact, story)
     except TemplateProblem as problem:
         builtin = library.builtin_dir / f"{FALLBACK_TEMPLATE}{TEMPLATE_SUFFIX}"
         if not fallback or not builtin.is_file():
             raise
         rescue = TemplateLibrary(None, library.builtin_dir, library.cache_dir)
-        rendered = _render_named(values, rescue, FALLBACK_TEMPLATE, max_tokens, redact)
+        rendered = _render_named(values, rescue, FALLBACK_TEMPLATE, max_tokens, redact, story)
         rendered = dataclasses.replace(rendered, template_problem=str(problem))
         library.problems.extend(p for p in rescue.problems if p not in library.problems)
     if library.problems:
@@ -428,10 +447,11 @@ def _render_named(
     template_name: str,
     max_tokens: int,
     redact: RedactOptions | None,
+    story: StoryInput,
 ) -> RenderedPrompt:
     template = library.load(template_name)
     try:
-        return render_prompt(values, template, max_tokens=max_tokens, redact=redact)
+        return render_prompt(values, template, max_tokens=max_tokens, redact=redact, story=story)
     except TemplateProblem:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of a template is one line, then fallback

@@ -6,11 +6,18 @@ wizard they belong to and where they live in the session file. Nothing else list
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+#: "line" is a single line, "text" and "large" are multi-line ("large" may hold a pasted log),
+#: "choice" is one of the field's `choices`.
 Kind = Literal["line", "text", "large", "choice"]
 Place = Literal["meta", "fields"]
+
+#: What a blank value says about most fields: nothing, so they count as unknown.
+BLANK_IS_UNKNOWN: frozenset[str] = frozenset({""})
+NEVER_UNKNOWN: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -32,11 +39,33 @@ class Field:
     place: Place = "fields"
     #: Position in the prompt's context list (the seed's order), or None when not a context line.
     seed_position: int | None = None
-    #: Rendered into the prompt (and so counted as an unknown when blank).
+    #: Rendered into the prompt's context list (the preview follows it there).
     in_prompt: bool = True
+    #: For a "choice" field, the values it may take, in the order the form offers them.
+    choices: tuple[str, ...] = ()
+    #: The value of a new incident (a choice field's blank value too).
+    default: str = ""
+    #: The stripped values that say nothing about the incident: the field is then an unknown.
+    unknown_values: frozenset[str] = BLANK_IS_UNKNOWN
     #: Long lines wrap in the editor. Logs scroll sideways instead: at 80×24 a wrapped log line
     #: takes 3–5 rows and the log cannot be read.
     wrap: bool = True
+
+    def normalize(self, value: str) -> str:
+        """The value as stored: a choice in its declared spelling, a blank choice its default.
+
+        Raises ValueError for a choice it does not offer."""
+        if self.kind != "choice":
+            return value
+        cleaned = value.strip()
+        if not cleaned:
+            return self.default
+        for choice in self.choices:
+            if cleaned.lower() == choice.lower():
+                return choice
+        raise ValueError(
+            f"{self.key.replace('_', ' ')} must be one of {', '.join(self.choices)}, not {value!r}"
+        )
 
 
 STEPS: tuple[Step, ...] = (
@@ -46,8 +75,8 @@ STEPS: tuple[Step, ...] = (
     Step("recovery", "Rollback & done"),
 )
 
-SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4", "unknown")
 UNKNOWN_SEVERITY = "unknown"
+STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "mitigated", "resolved")
 
 # Wizard order. `seed_position` gives the prompt order, which the seed fixes differently.
 FIELDS: tuple[Field, ...] = (
@@ -59,6 +88,7 @@ FIELDS: tuple[Field, ...] = (
         "A short name for lists; left blank, the first line of the summary is used.",
         place="meta",
         in_prompt=False,
+        unknown_values=NEVER_UNKNOWN,
     ),
     Field(
         "severity",
@@ -67,6 +97,9 @@ FIELDS: tuple[Field, ...] = (
         "choice",
         "SEV1 is a full outage or data loss; SEV4 a minor annoyance. 'unknown' is fine.",
         place="meta",
+        choices=("SEV1", "SEV2", "SEV3", "SEV4", UNKNOWN_SEVERITY),
+        default=UNKNOWN_SEVERITY,
+        unknown_values=frozenset({"", UNKNOWN_SEVERITY}),
     ),
     Field(
         "started_at",
@@ -200,7 +233,44 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
-FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+#: Fields of the incident's story that the wizard does not show yet: in the file, the template
+#: context and the CLI. None is a seed variable, and none counts as an unknown when blank.
+STORY_FIELDS: tuple[Field, ...] = (
+    Field(
+        "status",
+        "Status",
+        "context",
+        "choice",
+        "Where the response is: " + ", ".join(STATUSES) + ".",
+        place="meta",
+        in_prompt=False,
+        choices=STATUSES,
+        default=STATUSES[0],
+        unknown_values=NEVER_UNKNOWN,
+    ),
+    Field(
+        "question",
+        "Question for the agent",
+        "context",
+        "text",
+        'The decision you need now: "is it safe to wipe the replica\'s data dir?"',
+        in_prompt=False,
+        unknown_values=NEVER_UNKNOWN,
+    ),
+    Field(
+        "agent_scope",
+        "Agent scope",
+        "context",
+        "text",
+        "What the agent may read, run and change: the checkout repo, read only; never production.",
+        in_prompt=False,
+        unknown_values=NEVER_UNKNOWN,
+    ),
+)
+
+#: Every field a session holds: the wizard's, then the story's.
+ALL_FIELDS: tuple[Field, ...] = FIELDS + STORY_FIELDS
+FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in ALL_FIELDS}
 STEPS_BY_KEY: dict[str, Step] = {s.key: s for s in STEPS}
 
 #: The seed prompt's 15 variables, in the seed's order.
@@ -208,9 +278,12 @@ CONTEXT_FIELDS: tuple[Field, ...] = tuple(
     sorted((f for f in FIELDS if f.seed_position is not None), key=lambda f: f.seed_position or 0)
 )
 #: Keys stored in the session file's [fields] table.
-FIELD_TABLE_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS if f.place == "fields")
-#: Keys stored at the top of the session file.
-META_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS if f.place == "meta")
+FIELD_TABLE_KEYS: frozenset[str] = frozenset(f.key for f in ALL_FIELDS if f.place == "fields")
+#: Fields stored at the top of the session file, and their keys.
+META_FIELDS: tuple[Field, ...] = tuple(f for f in ALL_FIELDS if f.place == "meta")
+META_KEYS: frozenset[str] = frozenset(f.key for f in META_FIELDS)
+#: The severity field's choices, for the forms.
+SEVERITIES: tuple[str, ...] = FIELDS_BY_KEY["severity"].choices
 
 
 def fields_of_step(step: str) -> tuple[Field, ...]:
@@ -218,9 +291,108 @@ def fields_of_step(step: str) -> tuple[Field, ...]:
 
 
 def is_unknown(field: Field, value: str) -> bool:
-    """A field counts as unknown when it is in the prompt and its value says nothing."""
-    if not field.in_prompt:
-        return False
-    if field.kind == "choice":
-        return value.strip() in ("", UNKNOWN_SEVERITY)
-    return not value.strip()
+    """A field counts as unknown when its value says nothing (see Field.unknown_values)."""
+    return value.strip() in field.unknown_values
+
+
+def unknowns(values: Mapping[str, str]) -> list[Field]:
+    """The fields these values leave unknown, in wizard order: the one place they are counted."""
+    return [f for f in ALL_FIELDS if is_unknown(f, values.get(f.key, ""))]
+
+
+# --- the story's lists: [[timeline]], [[changes]], [[hypotheses]] --------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One key of a list item, e.g. a timeline entry's `kind`."""
+
+    key: str
+    label: str
+    #: The values it may take (the first is the default), or () for free text.
+    choices: tuple[str, ...] = ()
+
+    @property
+    def default(self) -> str:
+        return self.choices[0] if self.choices else ""
+
+    def normalize(self, value: str) -> str:
+        """A choice in its declared spelling (blank: the default). Raises ValueError."""
+        if not self.choices:
+            return value
+        cleaned = value.strip()
+        if not cleaned:
+            return self.default
+        for choice in self.choices:
+            if cleaned.lower() == choice.lower():
+                return choice
+        raise ValueError(f"{self.key} must be one of {', '.join(self.choices)}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """An array of tables in the session file: its TOML name and the keys of each item."""
+
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    #: The keys that say which item it is: a merge of two copies of the list matches on them.
+    identity: tuple[str, ...]
+
+    @property
+    def columns_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+
+TIMELINE_KINDS: tuple[str, ...] = (
+    "note",
+    "detected",
+    "acknowledged",
+    "action",
+    "observation",
+    "mitigated",
+    "resolved",
+)
+RELATIONS: tuple[str, ...] = ("unknown", "suspect", "caused", "unrelated", "dismissed")
+HYPOTHESIS_STATUSES: tuple[str, ...] = ("open", "ruled-out", "confirmed")
+#: The UTC stamp `incident-tui note` and the wizard write; `at` may also be free text ("~14:05").
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+#: More items than this in one list is not an incident someone typed: the file is refused.
+MAX_ITEMS = 5000
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "timeline",
+        "Timeline",
+        (
+            Column("at", "At"),
+            Column("kind", "Kind", TIMELINE_KINDS),
+            Column("text", "Text"),
+            Column("outcome", "Outcome"),
+        ),
+        identity=("at", "kind", "text"),
+    ),
+    Table(
+        "changes",
+        "Changes",
+        (
+            Column("when", "When"),
+            Column("what", "What"),
+            Column("ref", "Ref"),
+            Column("relation", "Relation", RELATIONS),
+            Column("why", "Why"),
+        ),
+        identity=("when", "what", "ref"),
+    ),
+    Table(
+        "hypotheses",
+        "Hypotheses",
+        (
+            Column("text", "Text"),
+            Column("status", "Status", HYPOTHESIS_STATUSES),
+            Column("evidence", "Evidence"),
+        ),
+        identity=("text",),
+    ),
+)
+TABLES_BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}

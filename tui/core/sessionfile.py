@@ -1,4 +1,4 @@
-"""The session file format: TOML, schema_version 1, and the migrations of older versions.
+"""The session file format: TOML, schema_version 2, and the migrations of older versions.
 
 The file keeps exactly what the user typed; masking happens on the way out.
 """
@@ -11,46 +11,75 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.core.model import DEFAULT_TEMPLATE, Session, SessionError, normalize_severity
+from tui.core.masking import RedactOptions
+from tui.core.model import DEFAULT_TEMPLATE, Item, Session, SessionError
 from tui.core.sanitize import normalize_newlines
-from tui.core.schema import FIELD_TABLE_KEYS, FIELDS, META_KEYS
+from tui.core.schema import ALL_FIELDS, FIELD_TABLE_KEYS, MAX_ITEMS, META_FIELDS, TABLES, Table
 
-SCHEMA_VERSION = 1
-_KNOWN_TOP_KEYS = META_KEYS | {
-    "schema_version",
-    "template",
-    "created_at",
-    "updated_at",
-    "fields",
-    "masking",
-}
+SCHEMA_VERSION = 2
+_KNOWN_TOP_KEYS = (
+    {f.key for f in META_FIELDS}
+    | {t.key for t in TABLES}
+    | {
+        "schema_version",
+        "template",
+        "created_at",
+        "updated_at",
+        "fields",
+        "masking",
+    }
+)
 
 
 def session_to_toml(session: Session) -> str:
     import tomli_w  # only saving needs it; `list` and `render` start faster without
 
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    data["title"] = session.title
-    data["severity"] = session.severity
-    data["started_at"] = session.started_at
+    for meta in META_FIELDS:
+        data[meta.key] = session.get(meta.key)
     data["template"] = session.template
     data["created_at"] = session.created_at
     data["updated_at"] = session.updated_at
     data.update(session.extra)
     data["masking"] = {
         **session.extra_masking,
-        "emails": session.mask_emails,
-        "ips": session.mask_ips,
-        "unmasked": sorted(set(session.unmasked)),
+        "emails": session.masking.emails,
+        "ips": session.masking.ips,
+        "unmasked": session.unmasked,
     }
     head = tomli_w.dumps(data, multiline_strings=True)
     # [fields] in schema order, so that two saves of one incident diff cleanly.
     lines = [
-        _toml_assignment(f.key, session.fields[f.key]) for f in FIELDS if session.fields.get(f.key)
+        _toml_assignment(f.key, session.fields[f.key])
+        for f in ALL_FIELDS
+        if f.place == "fields" and session.fields.get(f.key)
     ]
     extra = tomli_w.dumps({"fields": session.extra_fields}, multiline_strings=True)
     extra = extra.removeprefix("[fields]\n")
-    return f"{head}\n[fields]\n" + "".join(lines) + extra
+    # The lists last, as arrays of tables: after [fields], a `[[timeline]]` header is needed
+    # anyway, and a hand-written file reads best that way.
+    lists = "".join(_item_toml(t, item) for t in TABLES for item in session.tables.get(t.key, ()))
+    return f"{head}\n[fields]\n" + "".join(lines) + extra + lists
+
+
+def _item_toml(table: Table, item: Item) -> str:
+    """One `[[table]]` item: its known keys in the schema's order, then those kept from a newer
+    tool (a nested table among them becomes a `[table.key]` section of this item)."""
+    import tomli_w
+
+    ordered = _item_out(table, item)
+    text = "".join(_toml_assignment(k, v) for k, v in ordered.items() if isinstance(v, str))
+    rest = {k: v for k, v in ordered.items() if not isinstance(v, str)}
+    if rest:
+        more = tomli_w.dumps({table.key: rest}, multiline_strings=True)
+        text += more.removeprefix(f"[{table.key}]\n")
+    return f"\n[[{table.key}]]\n{text}"
+
+
+def _item_out(table: Table, item: Item) -> Item:
+    """An item with its known keys in the schema's order, then the keys kept from a newer tool."""
+    known = {c.key: item[c.key] for c in table.columns if c.key in item}
+    return {**known, **{k: v for k, v in item.items() if k not in known}}
 
 
 # Control characters a TOML literal string cannot hold (tab and newline it can).
@@ -99,8 +128,18 @@ def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
     return migrated
 
 
+def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds `status`, the lists and two [fields] keys; a version-1 file has none of
+    them, so every value it holds keeps its place and the new ones take their defaults. Keys
+    that a version-1 tool kept as unknown under the new names are read as the new data."""
+    return {**data, "schema_version": 2}
+
+
 #: MIGRATIONS[n] turns a version-n document into a version-(n+1) one.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+}
 
 
 def migrate(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -161,16 +200,19 @@ def session_from_text(
             session.fields[key] = normalize_newlines(_expect_str(path, f"fields.{key}", value))
         else:
             session.extra_fields[key] = value
-    for key in ("title", "started_at", "template"):
-        if key in data:
-            setattr(session, key, _expect_str(path, key, data[key]))
+    for meta in META_FIELDS:
+        if meta.key in data:
+            try:
+                session.set(meta.key, _expect_str(path, meta.key, data[meta.key]))
+            except ValueError as exc:
+                raise SessionError(path, str(exc)) from None
+    if "template" in data:
+        session.template = _expect_str(path, "template", data["template"])
     if not session.template.strip():
         session.template = DEFAULT_TEMPLATE
-    if "severity" in data:
-        try:
-            session.severity = normalize_severity(_expect_str(path, "severity", data["severity"]))
-        except ValueError as exc:
-            raise SessionError(path, str(exc)) from None
+    for table in TABLES:
+        if table.key in data:
+            session.tables[table.key] = _read_items(table, data[table.key], path)
     for key in ("created_at", "updated_at"):
         if key in data:
             setattr(session, key, _expect_datetime(path, key, data[key]))
@@ -184,15 +226,47 @@ def session_from_text(
 def _read_masking(session: Session, table: Any, path: Path) -> None:
     if not isinstance(table, dict):
         raise SessionError(path, "[masking] must be a table")
-    for key, attribute in (("emails", "mask_emails"), ("ips", "mask_ips")):
+    flags = {}
+    for key in ("emails", "ips"):
         if key in table:
             if not isinstance(table[key], bool):
                 raise SessionError(path, f"masking.{key} must be true or false")
-            setattr(session, attribute, table[key])
+            flags[key] = table[key]
     unmasked = table.get("unmasked", [])
     if not isinstance(unmasked, list) or not all(isinstance(u, str) for u in unmasked):
         raise SessionError(path, "masking.unmasked must be a list of strings")
-    session.unmasked = list(unmasked)
+    session.masking = RedactOptions(**flags, allow=frozenset(unmasked))
     session.extra_masking = {
         k: v for k, v in table.items() if k not in ("emails", "ips", "unmasked")
     }
+
+
+def _read_items(table: Table, value: Any, path: Path) -> list[Item]:
+    """One [[list]] of the file: each item a table whose known keys are strings (choices among
+    the declared ones); keys this version does not know are kept as they are."""
+    if not isinstance(value, list):
+        raise SessionError(path, f"{table.key} must be a list of tables ([[{table.key}]])")
+    if len(value) > MAX_ITEMS:
+        raise SessionError(path, f"{table.key} has {len(value):,} items; at most {MAX_ITEMS:,}")
+    columns = table.columns_by_key
+    items: list[Item] = []
+    for n, raw in enumerate(value, 1):
+        where = f"{table.key} item {n}"
+        if not isinstance(raw, dict):
+            raise SessionError(path, f"{where} must be a table, not {type(raw).__name__}")
+        item: Item = {}
+        for key, cell in raw.items():
+            column = columns.get(key)
+            if column is None:
+                item[key] = cell
+                continue
+            text = normalize_newlines(_expect_str(path, f"{where}: {key}", cell))
+            try:
+                item[key] = column.normalize(text)
+            except ValueError as exc:
+                raise SessionError(path, f"{where}: {exc}") from None
+        for column in table.columns:
+            if column.choices and column.key not in item:
+                item[column.key] = column.default
+        items.append(item)
+    return items

@@ -25,7 +25,7 @@ from tui.core.fsio import (
     write_output,
 )
 from tui.core.lock import lock_path
-from tui.core.model import Session, SessionConflict, SessionError, now_utc
+from tui.core.model import Item, Session, SessionConflict, SessionError, merge_items, now_utc
 from tui.core.sessionfile import session_from_text
 
 
@@ -70,6 +70,7 @@ class SessionSummary:
     severity: str
     updated_at: datetime
     unknowns: int
+    status: str = "investigating"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,9 @@ class SessionStore:
         # Paths create() gave that no save has used yet: their id is chosen again at the first
         # save, from the title typed meanwhile.
         self._provisional: set[Path] = set()
+        # Per path, the session as this store last read or wrote it: what a merge compares the
+        # file on disk and the edits with (see merge_from_disk).
+        self._base: dict[Path, Session] = {}
 
     def ensure_dirs(self) -> None:
         """The home and sessions/, created 0700 or verified private. Raises UnsafeDirectory."""
@@ -172,6 +176,7 @@ class SessionStore:
         file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
         session = session_from_text(text, path, path.stem, file_time)
         self._seen[path] = stamp
+        self._base[path] = session.copy()
         return session
 
     def save(self, session: Session, *, touch: bool = True, force: bool = False) -> Path:
@@ -191,15 +196,46 @@ class SessionStore:
         path = session.path
         if path.parent == self.sessions_dir:
             self.ensure_dirs()
+        if touch:
+            session.updated_at = now_utc()
+        # Serialised before the check, so that a big log's conversion does not widen the moment
+        # between the check and the write, when another writer (`note`) could slip in.
+        data = session.to_toml().encode("utf-8")
         if not force:
             self.check_unchanged(path)
         self._check_owner(path)
-        if touch:
-            session.updated_at = now_utc()
-        atomic_write(path, session.to_toml().encode("utf-8"))
+        atomic_write(path, data)
         self._provisional.discard(path)
         self._seen[path] = _stamp(path)
+        self._base[path] = session.copy()
         return path
+
+    def merge_from_disk(self, session: Session) -> dict[str, list[Item]] | None:
+        """Take into `session` the list items another writer added to its file since this store
+        last read or wrote it (`incident-tui note` from a second terminal), and return them by
+        list: the next save may then replace the file, and neither side has lost anything.
+
+        None, with `session` untouched, when the file changed in any other way (its fields,
+        meta data or masking, or a list item edited or removed there), or cannot be read: that
+        is a real conflict, which the caller resolves without replacing the file."""
+        path = session.path
+        base = self._base.get(path) if path is not None else None
+        if path is None or base is None:
+            return None
+        had_seen, seen = path in self._seen, self._seen.get(path)
+        try:
+            disk: Session | None = self.load(path)
+        except SessionError:
+            disk = None
+        added = merge_items(session, base, disk) if disk is not None else None
+        if added is None:
+            # Nothing taken: the file still counts as changed, and the next save says so.
+            if had_seen:
+                self._seen[path] = seen
+            else:
+                self._seen.pop(path, None)
+            self._base[path] = base
+        return added
 
     def check_unchanged(self, path: Path) -> None:
         """Raise SessionConflict if the file on disk is not the one this store last saw."""
@@ -289,6 +325,7 @@ class SessionStore:
                     severity=session.severity,
                     updated_at=session.updated_at,
                     unknowns=len(session.unknowns()),
+                    status=session.status,
                 )
             except SessionError as exc:
                 broken.append(BrokenSession(path.stem, path, exc.reason))

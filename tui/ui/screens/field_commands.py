@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -41,12 +42,23 @@ class RenderRequest(NamedTuple):
     library: TemplateLibrary
     template: str
     redact: RedactOptions
+    #: The session's lists (timeline, changes, hypotheses), copied on the UI thread.
+    tables: dict[str, list[dict[str, Any]]] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    #: The prompt's "As of" time: the app's clock (fixed in snapshot tests); None is now.
+    as_of: datetime | None = None
 
     def render(self) -> RenderedPrompt:
         """The prompt exactly as copy, export and `incident-tui render` produce it."""
         from tui.core.prompt import prompt_for
 
-        return prompt_for(self.values, self.library, self.template, redact=self.redact)
+        return prompt_for(
+            self.values,
+            self.library,
+            self.template,
+            redact=self.redact,
+            tables=self.tables,
+            as_of=self.as_of,
+        )
 
 
 class FieldCommands(Screen[None]):
@@ -294,6 +306,8 @@ def copy_prompt(
             request.template,
             max_tokens=budget,
             redact=request.redact,
+            tables=request.tables,
+            as_of=request.as_of,
         )
 
     return copy(render, DEFAULT_MAX_TOKENS, osc52=osc52)

@@ -240,12 +240,7 @@ class WizardScreen(FieldCommands):
 
     @on(ReviewPanel.ToggleMask)
     def _toggle_mask(self, event: ReviewPanel.ToggleMask) -> None:
-        unmasked = self.session.unmasked
-        if event.unmask and event.fingerprint not in unmasked:
-            unmasked.append(event.fingerprint)
-        elif not event.unmask and event.fingerprint in unmasked:
-            unmasked.remove(event.fingerprint)
-        else:
+        if not self.session.set_unmasked(event.fingerprint, event.unmask):
             return
         self._generation += 1
         self._refresh_status()
@@ -385,7 +380,12 @@ class WizardScreen(FieldCommands):
     def render_request(self) -> RenderRequest:
         session = self.session
         return RenderRequest(
-            session.values(), self.library, session.template, session.redact_options()
+            session.values(),
+            self.library,
+            session.template,
+            session.redact_options(),
+            {k: [dict(i) for i in v] for k, v in session.tables.items()},
+            self.app.clock(),  # type: ignore[attr-defined]
         )
 
     def _schedule_preview(self) -> None:
