@@ -224,6 +224,7 @@ def cmd_completion(shell: str) -> int:
     import shtab
 
     parser = build_parser()
+    # Options that take a file name complete file names (`render S -o <Tab>`).
     for action in _all_actions(parser):
         if action.metavar == "FILE":
             action.complete = shtab.FILE  # type: ignore[attr-defined]
