@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("templates", help="the templates it can render")
     sub.add_parser("fields", help="the field keys of a session file, with their help")
+    completion = sub.add_parser("completion", help="print a shell completion script")
+    completion.add_argument("shell", choices=["bash", "zsh"], help="the shell to complete in")
     return parser
 
 
@@ -283,6 +285,28 @@ def cmd_fields() -> int:
     return 0
 
 
+def cmd_completion(shell: str) -> int:
+    # shtab is imported here only: the other commands do not pay for it.
+    import shtab
+
+    parser = build_parser()
+    # Options that take a file name complete file names (`render S -o <Tab>`).
+    for action in _all_actions(parser):
+        if action.metavar == "FILE":
+            action.complete = shtab.FILE  # type: ignore[attr-defined]
+    _out(shtab.complete(parser, shell))
+    return 0
+
+
+def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    found = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found += _all_actions(child)
+    return found
+
+
 def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
@@ -331,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_templates(store)
         if args.command == "fields":
             return cmd_fields()
+        if args.command == "completion":
+            return cmd_completion(args.shell)
         return cmd_tui(store, args)
     except UsageError as exc:
         return _fail(str(exc), 2)
