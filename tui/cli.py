@@ -1,6 +1,6 @@
 """The `incident-tui` command.
 
-Commands that draw no terminal UI (render, list, templates, fields, --version) never import
+Commands that draw no terminal UI (render, list, note, templates, fields, completion, --version)
 Textual: they must start fast and work in a pipe. The UI is imported only when it is drawn.
 """
 
