@@ -1,7 +1,8 @@
 """The `incident-tui` command.
 
-Commands that draw no terminal UI (render, list, note, templates, fields, completion, --version)
-never import Textual: they must start fast and work in a pipe. The UI is imported only when it is drawn.
+Commands that draw no terminal UI (render, list, note, templates, fields, completion,
+--version) never import Textual: they must start fast and work in a pipe. The UI is imported
+only when it is drawn.
 """
 
 from __future__ import annotations
