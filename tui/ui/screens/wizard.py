@@ -120,10 +120,10 @@ class WizardScreen(FieldCommands):
         self._refresh_title()
         self._refresh_status()
         await self.go_to_step(STEP_KEYS[0])
-        # After the first frame: the rest of the first step, then the preview (its render
-        # imports jinja2 and the masking rules). The wizard is on screen before that work starts.
+        # After the first frame: the rest of the first step; once that is laid out, the preview
+        # (its render imports jinja2 and the masking rules, in a thread that would otherwise
+        # hold the GIL while the step is being completed). See complete_forms.
         self.call_after_refresh(self.complete_forms)
-        self.call_after_refresh(self._preview.render_now)
         if self.saving.dirty:
             self._schedule_save(self.AUTOSAVE_DELAY)
 
@@ -152,7 +152,9 @@ class WizardScreen(FieldCommands):
             self.call_after_refresh(self._settled)
 
     def _settled(self) -> None:
-        self.forms_settled = True
+        if not self.forms_settled:
+            self.forms_settled = True
+            self._preview.render_now()
 
     async def _complete_form(self, step: str) -> None:
         form = await self._ensure_form(step)
