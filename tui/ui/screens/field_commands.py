@@ -1,7 +1,7 @@
 """The wizard's field and prompt commands: copy, export, load from a file, $EDITOR, clear (and
-its undo).
+its undo), a paste too large to edit, and the prompt's render request and templates.
 
-WizardScreen inherits them; it keeps layout, navigation, the preview and saving. The keys and
+WizardScreen inherits them; it keeps layout and navigation. The keys and
 palette entries that run them are declared with every other action, in tui.ui.actions. Slow
 work (rendering, writing, reading) runs in thread workers, on data taken on the UI thread.
 """
