@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = {
+    "start_new_whole",
     "start_new",
     "start_new_filled",
     "start_resume_log",

@@ -76,6 +76,8 @@ class Settings:
     #: discarded runs of each program before the measured ones (bytecode, page cache)
     warmup: int = 1
     quick: bool = False
+    #: only the start-up rows (tmux), not the commands, the in-app rows or memory
+    startup_only: bool = False
 
 
 @dataclass
@@ -241,6 +243,8 @@ class Program:
     sources: tuple[Path, ...] = ()
     #: what the screen shows once everything after the first usable frame is there too
     filled: Callable[[str], bool] | None = None
+    #: what the screen shows once the whole first step is there
+    whole: Callable[[str], bool] | None = None
 
 
 def app_ready(screen: str) -> bool:
@@ -251,6 +255,55 @@ def app_ready(screen: str) -> bool:
 def app_filled(screen: str) -> bool:
     """The first step's later fields and the rendered prompt (its size) are on screen too."""
     return app_ready(screen) and "Incident summary" in screen and "tokens" in screen
+
+
+def form_text(screen: str) -> str:
+    """The wizard's form column: what each line holds between the form's borders (▕ … ▏)."""
+    lines = []
+    for line in screen.splitlines():
+        start = line.find("▕")
+        end = line.find("▏", start + 1)
+        if start >= 0 and end > start:
+            lines.append(line[start + 1 : end])
+    return "\n".join(lines)
+
+
+def first_step_labels(screen: str) -> tuple[str, ...]:
+    """The first step's field labels that a settled screen of this size shows in the form."""
+    from tui.core.schema import STEPS, fields_of_step
+
+    form = form_text(screen)
+    return tuple(f.label for f in fields_of_step(STEPS[0].key) if f.label in form)
+
+
+def app_whole(labels: tuple[str, ...]) -> Callable[[str], bool]:
+    """The whole first step is on screen: every field label that fits at this size (`labels`,
+    from a settled screen, see calibrate_whole) in the form, with the ready UI around it."""
+
+    def whole(screen: str) -> bool:
+        if not app_ready(screen):
+            return False
+        form = form_text(screen)
+        return all(label in form for label in labels)
+
+    return whole
+
+
+def calibrate_whole(command: str, settings: Settings, scratch: Path) -> tuple[str, ...]:
+    """One start, not measured: which first-step labels a settled wizard shows at this size."""
+    width, height = (int(n) for n in settings.size.split("x"))
+    home = fresh_home(scratch)
+    try:
+        with ControlTmux(child_env(home), width, height) as tmux:
+            started = tmux.start_and_wait([command, "new"], app_filled)
+            wait_idle(started.pid)
+            screen = tmux.capture(started.pid)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    labels = first_step_labels(screen)
+    if len(labels) < 2:
+        raise TmuxError(f"the first step's fields were not found on the screen:\n{screen}")
+    return labels
 
 
 def bare_ready(screen: str) -> bool:
@@ -266,7 +319,8 @@ def measure_starts(
     order so that no program always runs first."""
     width, height = (int(n) for n in settings.size.split("x"))
     results: dict[str, dict[str, list[float]]] = {
-        p.name: {"ready": [], "filled": [], "seen": [], "captures": [], "rss": []} for p in programs
+        p.name: {"ready": [], "filled": [], "whole": [], "seen": [], "captures": [], "rss": []}
+        for p in programs
     }
     for rep in range(settings.warmup + settings.repeat):
         shift = rep % len(programs)
@@ -274,7 +328,9 @@ def measure_starts(
             home = fresh_home(scratch, *program.sources)
             env = child_env(home)
             with ControlTmux(env, width, height) as tmux:
-                started = tmux.start_and_wait(program.argv, program.ready, filled=program.filled)
+                started = tmux.start_and_wait(
+                    program.argv, program.ready, filled=program.filled, whole=program.whole
+                )
                 wait_idle(started.pid)
                 tmux.send_keys(started.pid, "C-n")
                 time.sleep(0.1)
@@ -286,6 +342,7 @@ def measure_starts(
             found = results[program.name]
             found["ready"].append(started.ready)
             found["filled"].append(started.filled)
+            found["whole"].append(started.whole)
             found["seen"].append(started.seen)
             found["captures"].append(started.captures)
             found["rss"].append(rss)
@@ -432,16 +489,29 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
 
         # Start-up and memory, in a real terminal.
         log("start-up in tmux …")
+        labels = calibrate_whole(command, settings, scratch)
+        log(f"  the whole first step at {settings.size}: {', '.join(labels)}")
         bare = [sys.executable, str(HERE / "bare_app.py")]
         programs = [
             Program("bare", bare, bare_ready),
-            Program("new", [command, "new"], app_ready, filled=app_filled),
+            Program("new", [command, "new"], app_ready, filled=app_filled, whole=app_whole(labels)),
             Program("resume", [command, "resume", big.stem], app_ready, (big,)),
         ]
         starts = measure_starts(programs, settings, scratch)
         bare_start = starts["bare"]["ready"]
         bare_app = {"baseline_what": "bare Textual app, one Input", "compare": "ratio"}
         rows += [
+            Row.from_samples(
+                "start_new_whole",
+                "`incident-tui new` until the whole first step is on screen (tmux)",
+                "ms",
+                starts["new"]["whole"],
+                bare_start,
+                scale=1000,
+                budget="≤ 1.5×",
+                limit=1.5,
+                **bare_app,
+            ),
             Row.from_samples(
                 "start_new",
                 "`incident-tui new` until the wizard is interactive (tmux)",
@@ -476,176 +546,181 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
             ),
         ]
 
-        # The commands that draw no UI.
-        log("render and list …")
-        render_env = child_env(scratch / "sources")
-        times = measure_commands(
-            {
-                "imports": ([sys.executable, "-c", "import jinja2, tomllib"], render_env),
-                "small": ([command, "render", str(small)], render_env),
-                "big": ([command, "render", str(big)], render_env),
-            },
-            settings,
-        )
-        rows += [
-            Row.from_samples(
-                "render_small",
-                "`incident-tui render` of a small session",
-                "ms",
-                times["small"],
-                times["imports"],
-                scale=1000,
-                baseline_what='`python -c "import jinja2, tomllib"`',
-                compare="ratio",
-                budget="≤ 1.5×",
-                limit=1.5,
-            ),
-            Row.from_samples(
-                "render_log",
-                f"`incident-tui render` of a session with a {log_size} log",
-                "ms",
-                times["big"],
-                times["small"],
-                scale=1000,
-                baseline_what="render of the small session",
-                compare="delta",
-                budget="≤ +300 ms",
-                limit=300.0,
-            ),
-        ]
-        listed = measure_commands(
-            {"list": ([command, "list"], child_env(scratch / "many"))}, settings
-        )["list"]
-        list_row = Row.from_samples(  # shown last
-            "list",
-            f"`incident-tui list` with {settings.sessions:,} sessions of "
-            f"~{settings.session_bytes // 1000} KB",
-            "ms",
-            listed,
-            scale=1000,
-            budget="≤ 1 s",
-            limit=1000.0,
-        )
-
-        # In the running app.
-        def child(measurement: str, source: Path, *extra: str) -> Any:
-            home = fresh_home(scratch, source)
-            try:
-                return inprocess(
-                    measurement, home, home / "sessions" / source.name, settings, *extra
-                )
-            finally:
-                shutil.rmtree(home, ignore_errors=True)
-
-        log("keystrokes …")
-        # Two rounds, interleaved and in turn first: a quiet or busy minute of the machine then
-        # weighs on both sides of the ratio instead of one.
-        typed: dict[str, list[dict[str, Any]]] = {"small": [], "big": []}
-        for rounds in range(1 if settings.quick else 2):
-            for name in ("small", "big") if rounds % 2 == 0 else ("big", "small"):
-                typed[name].append(child("keystrokes", small if name == "small" else big))
-        typed_small, typed_big = (
-            {
-                "samples": [x for run in runs for x in run["samples"]],
-                "gc_longest": max(run["gc_longest"] for run in runs),
-                "gc_full_collections": sum(run["gc_full_collections"] for run in runs),
-            }
-            for runs in (typed["small"], typed["big"])
-        )
-        keys_small, keys_big = typed_small["samples"], typed_big["samples"]
-        rows.append(
-            Row.from_samples(
-                "keystroke_cpu",
-                f"CPU per keystroke in a small field, {log_size} log in the session "
-                f"(median; p95 of {len(keys_big)} keys)",
-                "ms",
-                keys_big,
-                keys_small,
-                scale=1000,
-                baseline_what="the same with no log",
-                compare="ratio",
-                budget="≤ 1.2×, p95 ≤ 16 ms",
-                limit=1.2,
-                extra={"p95": p95(keys_big) * 1000, "baseline p95": p95(keys_small) * 1000},
-                extra_limit={"p95": 16.0},
-                note=(
-                    f"keys {settings.key_interval * 1000:g} ms apart into "
-                    f"{settings.field}; garbage collector: longest pause "
-                    f"{typed_big['gc_longest'] * 1000:.1f} ms, "
-                    f"{typed_big['gc_full_collections']} full collections "
-                    f"(no log: {typed_small['gc_longest'] * 1000:.1f} ms, "
-                    f"{typed_small['gc_full_collections']})"
+        if not settings.startup_only:
+            # The commands that draw no UI.
+            log("render and list …")
+            render_env = child_env(scratch / "sources")
+            times = measure_commands(
+                {
+                    "imports": ([sys.executable, "-c", "import jinja2, tomllib"], render_env),
+                    "small": ([command, "render", str(small)], render_env),
+                    "big": ([command, "render", str(big)], render_env),
+                },
+                settings,
+            )
+            rows += [
+                Row.from_samples(
+                    "render_small",
+                    "`incident-tui render` of a small session",
+                    "ms",
+                    times["small"],
+                    times["imports"],
+                    scale=1000,
+                    baseline_what='`python -c "import jinja2, tomllib"`',
+                    compare="ratio",
+                    budget="≤ 1.5×",
+                    limit=1.5,
                 ),
-            )
-        )
-
-        log("preview latency …")
-        for source, label in ((small, "small session"), (big, f"{log_size} log in the session")):
-            latency = child("preview-latency", source)["samples"]
-            rows.append(
                 Row.from_samples(
-                    f"preview_latency_{'small' if source is small else 'log'}",
-                    f"last keystroke → preview shows it ({label})",
+                    "render_log",
+                    f"`incident-tui render` of a session with a {log_size} log",
                     "ms",
-                    latency,
+                    times["big"],
+                    times["small"],
                     scale=1000,
-                    budget="≤ 250 ms",
-                    limit=250.0,
-                )
-            )
-
-        log("paste …")
-        for size in settings.paste_sizes:
-            runs = [
-                child("paste", small, "--paste-bytes", str(size)) for _ in range(settings.repeat)
+                    baseline_what="render of the small session",
+                    compare="delta",
+                    budget="≤ +300 ms",
+                    limit=300.0,
+                ),
             ]
+            listed = measure_commands(
+                {"list": ([command, "list"], child_env(scratch / "many"))}, settings
+            )["list"]
+            list_row = Row.from_samples(  # shown last
+                "list",
+                f"`incident-tui list` with {settings.sessions:,} sessions of "
+                f"~{settings.session_bytes // 1000} KB",
+                "ms",
+                listed,
+                scale=1000,
+                budget="≤ 1 s",
+                limit=1000.0,
+            )
+
+            # In the running app.
+            def child(measurement: str, source: Path, *extra: str) -> Any:
+                home = fresh_home(scratch, source)
+                try:
+                    return inprocess(
+                        measurement, home, home / "sessions" / source.name, settings, *extra
+                    )
+                finally:
+                    shutil.rmtree(home, ignore_errors=True)
+
+            log("keystrokes …")
+            # Two rounds, interleaved and in turn first: a quiet or busy minute of the machine then
+            # weighs on both sides of the ratio instead of one.
+            typed: dict[str, list[dict[str, Any]]] = {"small": [], "big": []}
+            for rounds in range(1 if settings.quick else 2):
+                for name in ("small", "big") if rounds % 2 == 0 else ("big", "small"):
+                    typed[name].append(child("keystrokes", small if name == "small" else big))
+            typed_small, typed_big = (
+                {
+                    "samples": [x for run in runs for x in run["samples"]],
+                    "gc_longest": max(run["gc_longest"] for run in runs),
+                    "gc_full_collections": sum(run["gc_full_collections"] for run in runs),
+                }
+                for runs in (typed["small"], typed["big"])
+            )
+            keys_small, keys_big = typed_small["samples"], typed_big["samples"]
             rows.append(
                 Row.from_samples(
-                    f"paste_{size}",
-                    f"paste of {human(size)} into the logs field → app responsive again",
+                    "keystroke_cpu",
+                    f"CPU per keystroke in a small field, {log_size} log in the session "
+                    f"(median; p95 of {len(keys_big)} keys)",
                     "ms",
-                    [r["value"] for r in runs],
+                    keys_big,
+                    keys_small,
                     scale=1000,
-                    budget="≤ 1 s",
-                    limit=1000.0,
-                    extra={"slowest key answer": max(r["slowest_answer"] for r in runs) * 1000},
-                    note="responsive: every key answered within 100 ms from then on",
+                    baseline_what="the same with no log",
+                    compare="ratio",
+                    budget="≤ 1.2×, p95 ≤ 16 ms",
+                    limit=1.2,
+                    extra={"p95": p95(keys_big) * 1000, "baseline p95": p95(keys_small) * 1000},
+                    extra_limit={"p95": 16.0},
+                    note=(
+                        f"keys {settings.key_interval * 1000:g} ms apart into "
+                        f"{settings.field}; garbage collector: longest pause "
+                        f"{typed_big['gc_longest'] * 1000:.1f} ms, "
+                        f"{typed_big['gc_full_collections']} full collections "
+                        f"(no log: {typed_small['gc_longest'] * 1000:.1f} ms, "
+                        f"{typed_small['gc_full_collections']})"
+                    ),
                 )
             )
 
-        log("autosave …")
-        stall_big = child("autosave-stall", big)["samples"]
-        stall_small = child("autosave-stall", small)["samples"]
-        rows.append(
-            Row.from_samples(
-                "autosave_stall",
-                f"longest UI stall during an autosave of a session with a {log_size} log",
-                "ms",
-                stall_big,
-                stall_small,
-                scale=1000,
-                baseline_what="the same, small session (for reference)",
-                budget="≤ 16 ms",
-                limit=16.0,
-            )
-        )
+            log("preview latency …")
+            for source, label in (
+                (small, "small session"),
+                (big, f"{log_size} log in the session"),
+            ):
+                latency = child("preview-latency", source)["samples"]
+                rows.append(
+                    Row.from_samples(
+                        f"preview_latency_{'small' if source is small else 'log'}",
+                        f"last keystroke → preview shows it ({label})",
+                        "ms",
+                        latency,
+                        scale=1000,
+                        budget="≤ 250 ms",
+                        limit=250.0,
+                    )
+                )
 
-        rss_bare = starts["bare"]["rss"]
-        rss_big = starts["resume"]["rss"]
-        rows.append(
-            Row.from_samples(
-                "peak_rss",
-                f"peak RSS, session with a {log_size} log (resumed, idle, Evidence shown)",
-                "MB",
-                rss_big,
-                rss_bare,
-                baseline_what="bare Textual app, one Input",
-                compare="delta",
-                budget="≤ +80 MB",
-                limit=80.0,
+            log("paste …")
+            for size in settings.paste_sizes:
+                runs = [
+                    child("paste", small, "--paste-bytes", str(size))
+                    for _ in range(settings.repeat)
+                ]
+                rows.append(
+                    Row.from_samples(
+                        f"paste_{size}",
+                        f"paste of {human(size)} into the logs field → app responsive again",
+                        "ms",
+                        [r["value"] for r in runs],
+                        scale=1000,
+                        budget="≤ 1 s",
+                        limit=1000.0,
+                        extra={"slowest key answer": max(r["slowest_answer"] for r in runs) * 1000},
+                        note="responsive: every key answered within 100 ms from then on",
+                    )
+                )
+
+            log("autosave …")
+            stall_big = child("autosave-stall", big)["samples"]
+            stall_small = child("autosave-stall", small)["samples"]
+            rows.append(
+                Row.from_samples(
+                    "autosave_stall",
+                    f"longest UI stall during an autosave of a session with a {log_size} log",
+                    "ms",
+                    stall_big,
+                    stall_small,
+                    scale=1000,
+                    baseline_what="the same, small session (for reference)",
+                    budget="≤ 16 ms",
+                    limit=16.0,
+                )
             )
-        )
-        rows.append(list_row)
+
+            rss_bare = starts["bare"]["rss"]
+            rss_big = starts["resume"]["rss"]
+            rows.append(
+                Row.from_samples(
+                    "peak_rss",
+                    f"peak RSS, session with a {log_size} log (resumed, idle, Evidence shown)",
+                    "MB",
+                    rss_big,
+                    rss_bare,
+                    baseline_what="bare Textual app, one Input",
+                    compare="delta",
+                    budget="≤ +80 MB",
+                    limit=80.0,
+                )
+            )
+            rows.append(list_row)
 
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
     if fingerprint(installed) != before:
@@ -740,6 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results here")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write the table here")
     parser.add_argument("--size", default="120x40", help="terminal size (default 120x40)")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up rows (tmux)")
     parser.add_argument(
         "--revision", help="what is measured, for the table (default: the checkout's git commit)"
     )
@@ -761,6 +837,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.repeat:
         settings.repeat = args.repeat
+    settings.startup_only = args.startup_only
     try:
         results = run(settings, args.revision)
     except TmuxError as exc:

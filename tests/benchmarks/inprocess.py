@@ -41,9 +41,10 @@ from textual.widgets import TextArea
 
 from tui.core.prompt import RenderedPrompt
 from tui.core.session import SessionStore
-from tui.ui.app import IncidentApp
+from tui.ui.app import IncidentApp, settle_garbage_collector
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.widgets.preview import PreviewPane
+from tui.ui.widgets.save_status import SaveStatus
 
 #: The key the probe thread presses; bound (with priority) to a no-op that records when it ran.
 PROBE_KEY = "f12"
@@ -134,8 +135,8 @@ class Harness:
             await self.app.workers.wait_for_complete()
             await self.pilot.pause()
             if (
-                wizard._preview_timer is None
-                and wizard._save_timer is None
+                not wizard.query_one(PreviewPane).pending
+                and not wizard.query_one(SaveStatus).pending
                 and not any(w.is_running for w in self.app.workers)
             ):
                 return
@@ -154,6 +155,9 @@ async def with_app(
     home: Path, session: Path, size: tuple[int, int], body: Callable[[Harness], Awaitable[Any]]
 ) -> Any:
     app = BenchApp(SessionStore(home), start="resume", path=session, blink=False)
+    # As the real program (cli.cmd_tui, run_tui): collector off during start-up, then frozen.
+    gc.disable()
+    app.after_first_frame = settle_garbage_collector
     async with app.run_test(size=size, headless=True) as pilot:
         harness = Harness(app, pilot)
         await harness.ready()
@@ -327,17 +331,19 @@ async def autosave_stall(h: Harness, args: argparse.Namespace) -> dict[str, Any]
     await h.settle()
     stalls: list[float] = []
     wizard = h.wizard
+    saving = wizard.saving
+    preview = wizard.query_one(PreviewPane)
     for _ in range(args.repeat):
-        before = wizard._generation
+        before, renders = saving.generation, preview.requested
         h.send(key_event("y"))
-        await h.until(lambda: wizard._generation > before)  # noqa: B023
-        generation = wizard._generation
-        await h.until(lambda: wizard._shown_generation >= generation)  # noqa: B023
+        await h.until(lambda: saving.generation > before)  # noqa: B023
+        generation = saving.generation
+        await h.until(lambda: preview.shown_request > renders)  # noqa: B023
         await h.app.workers.wait_for_complete()
-        assert wizard.saver.written_generation < generation, "saved before the monitor started"
+        assert saving.saver.written_generation < generation, "saved before the monitor started"
         monitor = LagMonitor()
         monitor.start()
-        await h.until(lambda: wizard._saved_generation >= generation, timeout=30)  # noqa: B023
+        await h.until(lambda: saving.saved_generation >= generation, timeout=30)  # noqa: B023
         await asyncio.sleep(0.05)
         await monitor.stop()
         stalls.append(monitor.longest)

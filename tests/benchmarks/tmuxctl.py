@@ -49,6 +49,8 @@ class StartResult:
     screen: str
     #: Seconds until the output that made `filled` true arrived (`ready` when there is none).
     filled: float = 0.0
+    #: Seconds until the output that made `whole` true arrived (`ready` when there is none).
+    whole: float = 0.0
 
 
 def tmux_path() -> str | None:
@@ -190,11 +192,13 @@ class ControlTmux:
         ready: Callable[[str], bool],
         *,
         filled: Callable[[str], bool] | None = None,
+        whole: Callable[[str], bool] | None = None,
         env: Mapping[str, str] | None = None,
         timeout: float = 30.0,
     ) -> StartResult:
         """Spawn argv in a new window (pane size as configured) and wait for `ready(screen)`,
-        then, if given, for `filled(screen)` (what shows up after the first usable screen).
+        then, if given, for `filled(screen)` and `whole(screen)` (what shows up after the first
+        usable screen), each timed when it first holds.
 
         The clock starts just before `new-window` is sent, so it includes tmux creating the pty,
         the exec, the interpreter's start and every import.
@@ -244,14 +248,24 @@ class ControlTmux:
                     pid=int(pid_text),
                     screen=screen,
                     filled=upto - t0,
+                    whole=upto - t0,
                 )
-            if result is not None and (filled is None or filled(screen)):
-                result.filled = upto - t0
+            if result is None:
+                continue
+            if whole is not None and whole(screen):
+                result.whole, whole = upto - t0, None
+            if filled is not None and filled(screen):
+                result.filled, filled = upto - t0, None
+            if whole is None and filled is None:
                 return result
 
     def send_keys(self, target_pid: int, *keys: str) -> None:
         pane = self._pane_of(target_pid)
         self.command("send-keys", "-t", pane, *keys)
+
+    def capture(self, pid: int) -> str:
+        """The screen of the pane that runs pid, as text."""
+        return "\n".join(self.command("capture-pane", "-p", "-t", self._pane_of(pid)))
 
     def _pane_of(self, pid: int) -> str:
         for row in self.command("list-panes", "-a", "-F", "#{pane_id} #{pane_pid}"):

@@ -1,7 +1,7 @@
 """The wizard's field and prompt commands: copy, export, load from a file, $EDITOR, clear (and
-its undo).
+its undo), a paste too large to edit, and the prompt's render request and templates.
 
-WizardScreen inherits them; it keeps layout, navigation, the preview and saving. The keys and
+WizardScreen inherits them; it keeps layout and navigation. The keys and
 palette entries that run them are declared with every other action, in tui.ui.actions. Slow
 work (rendering, writing, reading) runs in thread workers, on data taken on the UI thread.
 """
@@ -11,54 +11,27 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.app import SuspendNotSupported
 from textual.screen import Screen
 
 from tui.core.fsio import FileRefused, private_dir
-from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import FIELDS_BY_KEY, Field
 from tui.core.session import Session, SessionStore
 from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
 from tui.ui.screens.dialogs import PathDialog
+from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.preview import RenderRequest
 
 if TYPE_CHECKING:
     from tui.core.clipboard import CopyReport
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
-    from tui.ui.widgets.field_editor import FieldEditor
 
 TEXT_KINDS = ("text", "large")
-
-
-class RenderRequest(NamedTuple):
-    """Everything the prompt is made of, taken on the UI thread; rendered in a worker."""
-
-    values: dict[str, str]
-    library: TemplateLibrary
-    template: str
-    redact: RedactOptions
-    #: The session's lists (timeline, changes, hypotheses), copied on the UI thread.
-    tables: dict[str, list[dict[str, Any]]] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
-    #: The prompt's "As of" time: the app's clock (fixed in snapshot tests); None is now.
-    as_of: datetime | None = None
-
-    def render(self) -> RenderedPrompt:
-        """The prompt exactly as copy, export and `incident-tui render` produce it."""
-        from tui.core.prompt import prompt_for
-
-        return prompt_for(
-            self.values,
-            self.library,
-            self.template,
-            redact=self.redact,
-            tables=self.tables,
-            as_of=self.as_of,
-        )
 
 
 class FieldCommands(Screen[None]):
@@ -69,14 +42,12 @@ class FieldCommands(Screen[None]):
     #: The field the commands act on: the focused one, or the last one focused.
     _current_key: str | None
 
-    def __init__(self) -> None:
+    def __init__(self, library: TemplateLibrary | None = None) -> None:
         super().__init__()
+        self._library = library
         self._export_path: str | None = None
         #: (field key, value) that 'Clear field' removed, until undone or the field is typed in.
         self._cleared: tuple[str, str] | None = None
-
-    def render_request(self) -> RenderRequest:
-        raise NotImplementedError
 
     async def set_field(self, key: str, value: str) -> None:
         raise NotImplementedError
@@ -84,10 +55,56 @@ class FieldCommands(Screen[None]):
     def editor(self, key: str) -> FieldEditor | None:
         raise NotImplementedError
 
+    @property
+    def library(self) -> TemplateLibrary:
+        """The templates: the store's and the built-in ones unless given. Made on first use,
+        after the first frame: tui.core.prompt is not imported before the wizard is on screen."""
+        if self._library is None:
+            from tui.core.prompt import TemplateLibrary
+
+            self._library = TemplateLibrary(
+                self.store.templates_dir, cache_dir=self.store.cache_dir
+            )
+        return self._library
+
+    def render_request(self) -> RenderRequest:
+        session = self.session
+        return RenderRequest(
+            session.values(),
+            self.library,
+            session.template,
+            session.redact_options(),
+            {k: [dict(i) for i in v] for k, v in session.tables.items()},
+            self.app.clock(),  # type: ignore[attr-defined]
+        )
+
     def _to_ui(self, callback: Callable[..., Any], *args: Any) -> None:
         """Run callback on the UI thread from a worker; nothing if the app has gone meanwhile."""
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(callback, *args)
+
+    @on(FieldEditor.Pasted)
+    async def _big_paste(self, event: FieldEditor.Pasted) -> None:
+        event.stop()
+        current = event.editor.value
+        joiner = "\n" if current and not current.endswith("\n") else ""
+        await self.set_field(event.key, current + joiner + event.text)
+        self.notify(
+            f"Pasted {human_size(len(event.text))} into {FIELDS_BY_KEY[event.key].label}: "
+            "too large to edit here, so it is shown read-only.",
+            markup=False,
+        )
+
+    @on(FieldEditor.Requested)
+    async def _big_value_action(self, event: FieldEditor.Requested) -> None:
+        event.stop()
+        self._current_key = event.key
+        if event.action == "load":
+            self.action_load_from_file()
+        elif event.action == "edit":
+            await self.action_edit_in_editor()
+        elif event.action == "clear":
+            await self.action_clear_field()
 
     # --- copy and export -------------------------------------------------------------------------
 

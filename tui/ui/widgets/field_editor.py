@@ -22,24 +22,48 @@ from tui.core.sanitize import visible_controls
 from tui.core.schema import SEVERITIES, Field, is_unknown
 from tui.core.textfile import is_big
 from tui.ui.widgets.big_value import BigValueView
-from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.inputs import BigPaste, FieldInput
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
 
+class FieldMessage(Message):
+    """About one field: the screen acts on `key`, without searching the widget tree for it."""
+
+    def __init__(self, editor: FieldEditor) -> None:
+        super().__init__()
+        self.editor = editor
+
+    @property
+    def key(self) -> str:
+        return self.editor.field.key
+
+
 class FieldEditor(Vertical):
-    class Changed(Message):
+    class Changed(FieldMessage):
         """The user changed the field's value (typed, pasted, chose)."""
 
         def __init__(self, editor: FieldEditor, value: str) -> None:
-            super().__init__()
-            self.editor = editor
+            super().__init__(editor)
             self.value = value
 
-        @property
-        def key(self) -> str:
-            return self.editor.field.key
+    class Focused(FieldMessage):
+        """Focus moved into the field's editor."""
+
+    class Pasted(FieldMessage):
+        """A paste too large to edit here: the field takes it as a read-only value."""
+
+        def __init__(self, editor: FieldEditor, text: str) -> None:
+            super().__init__(editor)
+            self.text = text
+
+    class Requested(FieldMessage):
+        """The read-only view asked to "load", "edit" or "clear" the field."""
+
+        def __init__(self, editor: FieldEditor, action: str) -> None:
+            super().__init__(editor)
+            self.action = action
 
     def __init__(self, field: Field, value: str, *, blink: bool = True) -> None:
         super().__init__(id=f"field-{field.key}", classes=f"field -kind-{field.kind}")
@@ -165,6 +189,19 @@ class FieldEditor(Vertical):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self._changed(event.text_area.text)
+
+    def on_descendant_focus(self) -> None:
+        self.post_message(self.Focused(self))
+
+    @on(BigPaste)
+    def _big_paste(self, event: BigPaste) -> None:
+        event.stop()
+        self.post_message(self.Pasted(self, event.text))
+
+    @on(BigValueView.Requested)
+    def _view_requested(self, event: BigValueView.Requested) -> None:
+        event.stop()
+        self.post_message(self.Requested(self, event.action))
 
     @on(Input.Blurred)
     def _input_blurred(self, event: Input.Blurred) -> None:

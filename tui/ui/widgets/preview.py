@@ -1,23 +1,62 @@
-"""The live prompt preview: a header with the prompt's size, and the prompt itself, read-only."""
+"""The live prompt preview: a header with the prompt's size, and the prompt itself, read-only.
+
+The pane renders the prompt itself: `schedule()` after each edit (debounced), in a thread worker,
+on a request its source takes on the UI thread; a result older than the one shown is dropped.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from tui.core.errors import IncidentTuiError
+from tui.core.masking import RedactOptions
 from tui.core.sanitize import visible_controls
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from textual.timer import Timer
     from textual.widgets import TextArea
 
-    from tui.core.prompt import RenderedPrompt
+    from tui.core.prompt import RenderedPrompt, TemplateLibrary
     from tui.core.redact import Finding
+
+
+class RenderRequest(NamedTuple):
+    """Everything the prompt is made of, taken on the UI thread; rendered in a worker."""
+
+    values: dict[str, str]
+    library: TemplateLibrary
+    template: str
+    redact: RedactOptions
+    #: The session's lists (timeline, changes, hypotheses), copied on the UI thread.
+    tables: dict[str, list[dict[str, Any]]] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    #: The prompt's "As of" time: the app's clock (fixed in snapshot tests); None is now.
+    as_of: datetime | None = None
+
+    def render(self) -> RenderedPrompt:
+        """The prompt exactly as copy, export and `incident-tui render` produce it."""
+        from tui.core.prompt import prompt_for
+
+        return prompt_for(
+            self.values,
+            self.library,
+            self.template,
+            redact=self.redact,
+            tables=self.tables,
+            as_of=self.as_of,
+        )
 
 
 def secret_counts(findings: Sequence[Finding]) -> tuple[int, int, int]:
@@ -86,11 +125,83 @@ def location_of(text: str, offset: int) -> tuple[int, int]:
 
 
 class PreviewPane(Vertical):
-    def __init__(self, *, id: str | None = None) -> None:
+    class Rendered(Message):
+        """A new prompt is shown (Review lists its findings)."""
+
+        def __init__(self, rendered: RenderedPrompt) -> None:
+            super().__init__()
+            self.rendered = rendered
+
+    def __init__(
+        self,
+        source: Callable[[], RenderRequest] | None = None,
+        *,
+        delay: float = 0.15,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self._source = source
+        #: Seconds after the last edit before the prompt is rendered.
+        self.delay = delay
         self._text = ""
         self._anchor: str | None = None
         self.rendered: RenderedPrompt | None = None
+        self._timer: Timer | None = None
+        #: Renders started and the newest one shown (older results that finish later are dropped).
+        self.requested = 0
+        self.shown_request = -1
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> bool:
+        """A render is scheduled and not started yet."""
+        return self._timer is not None
+
+    def schedule(self) -> None:
+        """Render after `delay`, restarted by every call (typing renders once it pauses)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.delay, self.render_now)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def render_now(self) -> None:
+        self._timer = None
+        if self._source is None:
+            return
+        self.requested += 1
+        self._job(self._source(), self.requested)
+
+    # Named: without a description, Textual builds one from repr() of the arguments, on the UI
+    # thread, and a request holding a big log is slow to repr.
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False, description="preview")
+    def _job(self, request: RenderRequest, number: int) -> None:
+        worker = get_current_worker()
+        try:
+            result: RenderedPrompt | str = request.render()
+        except IncidentTuiError as exc:
+            result = str(exc)
+        except Exception as exc:  # noqa: BLE001 - shown in the pane, never a traceback
+            result = f"unexpected {type(exc).__name__}: {exc}"
+        if not worker.is_cancelled:
+            with contextlib.suppress(RuntimeError):  # the app has gone meanwhile
+                self.app.call_from_thread(self._done, result, number)
+
+    def _done(self, result: RenderedPrompt | str, number: int) -> None:
+        if number < self.shown_request:
+            return
+        self.shown_request = number
+        if isinstance(result, str):
+            self.show_error(visible_controls(result))
+            return
+        self.show(result)
+        self.post_message(self.Rendered(result))
+
+    # --- showing ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Prompt", "bold"), " · rendering…"), id="preview-header")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from tui.core.schema import STEPS, fields_of_step
 
 
 class StepList(OptionList):
@@ -45,3 +49,12 @@ class StepList(OptionList):
         self._refresh_option(previous)
         self._refresh_option(key)
         self.highlighted = self.get_option_index(key)
+
+    def show_unknowns(self, unknown: Mapping[str, bool], total: str) -> None:
+        """Each step's count of unknown fields, and all of them on the step `total` (Review)."""
+        overall = 0
+        for step in STEPS:
+            count = sum(1 for f in fields_of_step(step.key) if unknown[f.key])
+            self.set_count(step.key, count)
+            overall += count
+        self.set_count(total, overall)

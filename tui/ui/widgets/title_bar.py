@@ -1,0 +1,29 @@
+"""The incident's title and severity, in the wizard's top bar."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.core.sanitize import visible_controls
+
+
+class IncidentTitle(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._shown: tuple[str, str] | None = None
+
+    def show(self, title: str, severity: str) -> None:
+        shown = (title, severity)
+        if shown == self._shown:
+            return  # typing in the summary calls this on every key
+        self._shown = shown
+        # A fixed-width bar: the new title needs a repaint, not a layout pass.
+        self.update(
+            Content.assemble(
+                (visible_controls(title), "bold"),
+                ("  ", ""),
+                (severity, "$text-warning" if severity == "unknown" else "$text-error bold"),
+            ),
+            layout=False,
+        )
