@@ -32,6 +32,9 @@ def test_review_at_80x24_unmasks_a_secret_by_keyboard(
         term.wait_for("Checkout returns 500")
         term.send_keys("F9")
         term.wait_for("▶ 5 Review")
+        # Review lists the secrets once the prompt is rendered (its header then counts them);
+        # a Tab before that has no list to go to.
+        term.wait_for("1 secret masked")
         # Review opens on its list of unknowns; Tab goes on to the secrets masking found.
         term.send_keys("Tab")
         # The secret's row scrolls into view: its state, kind and field, never its value.

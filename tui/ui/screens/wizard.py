@@ -103,7 +103,12 @@ class WizardScreen(FieldCommands):
                     yield StepForm(
                         first, self.session, blink=self._blink, first_frame=self.FIRST_FRAME_FIELDS
                     )
-                yield PreviewPane(self.render_request, delay=self.PREVIEW_DELAY, id="preview")
+                yield PreviewPane(
+                    self.render_request,
+                    on_rendered=self._list_findings,
+                    delay=self.PREVIEW_DELAY,
+                    id="preview",
+                )
         yield KeyBar()
 
     async def on_mount(self) -> None:
@@ -307,11 +312,10 @@ class WizardScreen(FieldCommands):
         """The prompt shown in the preview, once one is."""
         return self._preview.rendered
 
-    @on(PreviewPane.Rendered)
-    def _rendered(self, event: PreviewPane.Rendered) -> None:
+    def _list_findings(self, rendered: RenderedPrompt) -> None:
         review = self._form(REVIEW)
         if isinstance(review, ReviewPanel):
-            review.show_findings(event.rendered.findings)
+            review.show_findings(rendered.findings)
 
     def action_toggle_preview(self) -> None:
         if self.current_step == REVIEW:

@@ -15,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -125,22 +124,19 @@ def location_of(text: str, offset: int) -> tuple[int, int]:
 
 
 class PreviewPane(Vertical):
-    class Rendered(Message):
-        """A new prompt is shown (Review lists its findings)."""
-
-        def __init__(self, rendered: RenderedPrompt) -> None:
-            super().__init__()
-            self.rendered = rendered
-
     def __init__(
         self,
         source: Callable[[], RenderRequest] | None = None,
         *,
+        on_rendered: Callable[[RenderedPrompt], None] | None = None,
         delay: float = 0.15,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._source = source
+        #: Told of each new prompt in the same call that shows it (Review lists its findings),
+        #: so nothing on screen counts secrets that Review does not list yet.
+        self._on_rendered = on_rendered
         #: Seconds after the last edit before the prompt is rendered.
         self.delay = delay
         self._text = ""
@@ -198,8 +194,9 @@ class PreviewPane(Vertical):
         if isinstance(result, str):
             self.show_error(visible_controls(result))
             return
+        if self._on_rendered is not None:
+            self._on_rendered(result)
         self.show(result)
-        self.post_message(self.Rendered(result))
 
     # --- showing ---------------------------------------------------------------------------------
 
