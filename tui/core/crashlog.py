@@ -9,13 +9,13 @@ symlinks, refused when it belongs to someone else or others can write to it; a f
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import sys
 import time
 from pathlib import Path
 
+from tui.core.fsio import private_dir
 from tui.core.sanitize import strip_controls
 
 PROG = "incident-tui"
@@ -50,7 +50,7 @@ def write_crash_file(home: Path | None, details: str) -> Path | None:
 def _write(home: Path, details: str) -> Path:
     directory = home / CRASH_DIR
     for path in (home, directory):
-        _make_private_dir(path)
+        private_dir(path)  # created 0700 if missing; a symlink, others' or shared: refused
     dir_fd = os.open(directory, _DIR_FLAGS)
     try:
         _check_owned_private(os.fstat(dir_fd), directory)
@@ -74,20 +74,6 @@ def _write(home: Path, details: str) -> Path:
     finally:
         os.close(dir_fd)
     return directory / name
-
-
-def _make_private_dir(path: Path) -> None:
-    """Create path 0700 if missing (its missing parents too); refuse a symlink or a directory
-    that others can write to or that belongs to someone else."""
-    missing: list[Path] = []
-    probe = path
-    while not os.path.lexists(probe) and probe != probe.parent:
-        missing.append(probe)
-        probe = probe.parent
-    for directory in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(directory, 0o700)
-    _check_owned_private(os.lstat(path), path)
 
 
 def _check_owned_private(st: os.stat_result, path: Path) -> None:
