@@ -233,7 +233,7 @@ def test_hostile_lists_are_refused_with_the_file_and_the_reason_and_left_untouch
 
 
 def test_every_list_is_declared_once_in_the_schema() -> None:
-    assert [t.key for t in TABLES] == ["timeline", "changes", "hypotheses"]
+    assert [t.key for t in TABLES] == ["timeline", "changes", "hypotheses", "answers", "checklist"]
     timeline = TABLES_BY_KEY["timeline"].columns_by_key
     assert set(timeline["kind"].choices) == {
         "detected",

@@ -300,7 +300,7 @@ def unknowns(values: Mapping[str, str]) -> list[Field]:
     return [f for f in ALL_FIELDS if is_unknown(f, values.get(f.key, ""))]
 
 
-# --- the story's lists: [[timeline]], [[changes]], [[hypotheses]] --------------------------------
+# --- the story's lists -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -311,6 +311,8 @@ class Column:
     label: str
     #: The values it may take (the first is the default), or () for free text.
     choices: tuple[str, ...] = ()
+    #: A true/false key (TOML boolean, default false) instead of a string.
+    boolean: bool = False
 
     @property
     def default(self) -> str:
@@ -357,6 +359,7 @@ RELATIONS: tuple[str, ...] = ("unknown", "suspect", "caused", "unrelated", "dism
 HYPOTHESIS_STATUSES: tuple[str, ...] = ("open", "ruled-out", "confirmed")
 #: The UTC stamp `incident-tui note` and the wizard write; `at` may also be free text ("~14:05").
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+CHECKLIST_STATES: tuple[str, ...] = ("todo", "done", "failed", "skipped")
 #: More items than this in one list is not an incident someone typed: the file is refused.
 MAX_ITEMS = 5000
 
@@ -391,6 +394,33 @@ TABLES: tuple[Table, ...] = (
             Column("text", "Text"),
             Column("status", "Status", HYPOTHESIS_STATUSES),
             Column("evidence", "Evidence"),
+        ),
+        identity=("text",),
+    ),
+    # The agent's answers, as pasted, loaded or captured by `send` (escapes stripped on the way
+    # in, masked on the way out); `partial` when the agent was stopped before it finished.
+    Table(
+        "answers",
+        "Agent answers",
+        (
+            Column("at", "At"),
+            Column("template", "Template"),
+            Column("text", "Text"),
+            Column("partial", "Partial", boolean=True),
+        ),
+        identity=("at", "template", "text"),
+    ),
+    # The actions of the answers (tui.core.checklist): one item per text, whatever answer
+    # repeats it, so a ticked item stays ticked.
+    Table(
+        "checklist",
+        "Checklist",
+        (
+            Column("section", "Section"),
+            Column("text", "Text"),
+            Column("state", "State", CHECKLIST_STATES),
+            Column("at", "At"),
+            Column("note", "Note"),
         ),
         identity=("text",),
     ),

@@ -243,7 +243,8 @@ def _read_masking(session: Session, table: Any, path: Path) -> None:
 
 def _read_items(table: Table, value: Any, path: Path) -> list[Item]:
     """One [[list]] of the file: each item a table whose known keys are strings (choices among
-    the declared ones); keys this version does not know are kept as they are."""
+    the declared ones) or booleans (a boolean column); keys this version does not know are kept
+    as they are."""
     if not isinstance(value, list):
         raise SessionError(path, f"{table.key} must be a list of tables ([[{table.key}]])")
     if len(value) > MAX_ITEMS:
@@ -258,6 +259,11 @@ def _read_items(table: Table, value: Any, path: Path) -> list[Item]:
         for key, cell in raw.items():
             column = columns.get(key)
             if column is None:
+                item[key] = cell
+                continue
+            if column.boolean:
+                if not isinstance(cell, bool):
+                    raise SessionError(path, f"{where}: {key} must be true or false")
                 item[key] = cell
                 continue
             text = normalize_newlines(_expect_str(path, f"{where}: {key}", cell))
