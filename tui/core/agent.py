@@ -17,7 +17,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tui.core.answers import MAX_ANSWER_BYTES
@@ -91,6 +91,21 @@ def stop_group(process: subprocess.Popen[bytes], seconds: float = TERMINATE_SECO
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+@contextlib.contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt in here, whatever handler was installed (asyncio's, under
+    the app, would cancel the app's main task instead)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: signals are not ours to take
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_agent(
