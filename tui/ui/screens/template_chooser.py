@@ -58,6 +58,12 @@ class TemplateChooser(ModalScreen[str]):
             )
 
     def on_mount(self) -> None:
+        # At the left, not over the middle: the preview on the right must stay in sight while it
+        # follows the highlight. Inline styles: the app's .dialog rules would win over DEFAULT_CSS.
+        self.styles.align = ("left", "top")
+        dialog = self.query_one(".dialog", Vertical)
+        dialog.styles.width = "50%"
+        dialog.styles.min_width = 40
         options = self.query_one("#template-options", OptionList)
         names = [name for name, _ in self._templates]
         if self._current in names:
