@@ -17,7 +17,6 @@ from textual.app import SuspendNotSupported
 from tui.core.sanitize import visible_controls
 from tui.core.schema import TIME_FORMAT
 from tui.core.textfile import TextFileError, edit_in_editor
-from tui.ui.screens.answer_dialogs import AnswerDialog, ChecklistScreen
 from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.field_commands import FieldCommands, exports_dir
 from tui.ui.screens.template_chooser import TemplateChooser
@@ -99,6 +98,9 @@ class LoopCommands(FieldCommands):
         return True
 
     def action_add_answer(self) -> None:
+        # Here, not at the top: its TextArea is not needed for the wizard's first frame.
+        from tui.ui.screens.answer_dialogs import AnswerDialog
+
         def stored(text: str | None) -> None:
             if text:
                 self.store_answer(text)
@@ -169,6 +171,8 @@ class LoopCommands(FieldCommands):
     # --- the checklist ---------------------------------------------------------------------------
 
     def action_open_checklist(self) -> None:
+        from tui.ui.screens.answer_dialogs import ChecklistScreen
+
         self.app.push_screen(
             ChecklistScreen(self.session.items("checklist"), self._stamp, self.loop_changed)
         )
