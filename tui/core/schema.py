@@ -76,6 +76,8 @@ STEPS: tuple[Step, ...] = (
 )
 
 UNKNOWN_SEVERITY = "unknown"
+#: The template a new incident renders with.
+DEFAULT_TEMPLATE = "incident-response"
 STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "mitigated", "resolved")
 
 # Wizard order. `seed_position` gives the prompt order, which the seed fixes differently.
@@ -246,6 +248,17 @@ STORY_FIELDS: tuple[Field, ...] = (
         in_prompt=False,
         choices=STATUSES,
         default=STATUSES[0],
+        unknown_values=NEVER_UNKNOWN,
+    ),
+    Field(
+        "template",
+        "Template",
+        "context",
+        "line",
+        "The template the prompt is rendered with (incident-tui templates lists them).",
+        place="meta",
+        in_prompt=False,
+        default=DEFAULT_TEMPLATE,
         unknown_values=NEVER_UNKNOWN,
     ),
     Field(

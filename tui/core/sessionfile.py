@@ -22,7 +22,6 @@ _KNOWN_TOP_KEYS = (
     | {t.key for t in TABLES}
     | {
         "schema_version",
-        "template",
         "created_at",
         "updated_at",
         "fields",
@@ -37,7 +36,6 @@ def session_to_toml(session: Session) -> str:
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     for meta in META_FIELDS:
         data[meta.key] = session.get(meta.key)
-    data["template"] = session.template
     data["created_at"] = session.created_at
     data["updated_at"] = session.updated_at
     data.update(session.extra)
@@ -206,8 +204,6 @@ def session_from_text(
                 session.set(meta.key, _expect_str(path, meta.key, data[meta.key]))
             except ValueError as exc:
                 raise SessionError(path, str(exc)) from None
-    if "template" in data:
-        session.template = _expect_str(path, "template", data["template"])
     if not session.template.strip():
         session.template = DEFAULT_TEMPLATE
     for table in TABLES:
