@@ -53,6 +53,11 @@ elif mode == "hang":
     print("## Investigation Checklist\n- Check the first thing", flush=True)
     time.sleep(120)
     print("- never written", flush=True)
+elif mode == "stubborn":
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # only SIGKILL ends it
+    print("## Rollback Plan\n- Roll back to 4.2.0", flush=True)
+    time.sleep(120)
 elif mode == "flood":
     line = "- spam " + "x" * 1000 + "\n"
     while True:
@@ -365,3 +370,43 @@ def test_the_new_commands_do_not_import_textual(
         stdin=subprocess.DEVNULL,
     )
     assert "HEAVY []" in result.stderr
+
+
+def test_a_second_ctrl_c_while_the_agent_is_being_stopped_loses_nothing(
+    installed_command: str, cli_env: dict[str, str], saved: Path, agent: Path, tmp_path: Path
+) -> None:
+    set_mode(saved.parent.parent, "stubborn")
+    process = subprocess.Popen(
+        [installed_command, "send", str(saved)],
+        env=cli_env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        assert process.stdout.readline() == b"## Rollback Plan\n"
+        assert process.stdout.readline() == b"- Roll back to 4.2.0\n"
+        process.send_signal(signal.SIGINT)
+        time.sleep(1)  # it ignores SIGTERM: we are waiting to SIGKILL it
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    [answer] = stored(saved)["answers"]  # type: ignore[misc]
+    assert answer["partial"] is True and answer["text"] == "## Rollback Plan\n- Roll back to 4.2.0"
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((agent / "pid").read_text()), 0)
+
+
+def test_a_line_that_never_ends_is_shown_in_pieces_not_hoarded() -> None:
+    from tui.core.agent import MAX_PENDING_CHARS, _Shown
+
+    shown: list[str] = []
+    stream = _Shown(shown.append)
+    for _ in range(3):
+        stream.feed(b"x" * (MAX_PENDING_CHARS // 2 + 1))
+    assert shown and sum(map(len, shown)) >= MAX_PENDING_CHARS
+    assert "\x1b" not in "".join(shown)

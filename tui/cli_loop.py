@@ -7,10 +7,8 @@ command that needs them.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -110,26 +108,13 @@ def update_session(store: SessionStore, path: Path, change: Callable[[Session], 
             lock.release()
 
 
-@contextlib.contextmanager
-def _no_interrupt() -> Iterator[None]:
-    """Ctrl+C waits while the answer is written: a second press must not lose the first's."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread (tests): nothing to hold off
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _store_answer(
     store: SessionStore, path: Path, text: str, template: str, partial: bool
 ) -> Stored:
+    from tui.core.agent import sigint_ignored
     from tui.core.answers import add_answer, summary
 
-    with _no_interrupt():
+    with sigint_ignored():
         stored = update_session(
             store, path, lambda s: add_answer(s, text, template, partial=partial)
         )

@@ -28,6 +28,8 @@ from tui.core.sanitize import strip_controls
 TERMINATE_SECONDS = 3.0
 #: A line still unfinished after this long is shown anyway (an agent printing a progress bar).
 FLUSH_SECONDS = 0.3
+#: An unfinished line longer than this is shown at once (stderr has no size limit of its own).
+MAX_PENDING_CHARS = 64 * 1024
 
 
 class AgentError(IncidentTuiError):
@@ -58,8 +60,8 @@ class _Shown:
         text = self._decoder.decode(data, final)
         self._pending += text
         cut = self._pending.rfind("\n") + 1
-        if final:
-            cut = len(self._pending)
+        if final or len(self._pending) - cut > MAX_PENDING_CHARS:
+            cut = len(self._pending)  # a line that never ends is shown in pieces, not hoarded
         if cut:
             self._write(strip_controls(self._pending[:cut]))
             self._pending = self._pending[cut:]
@@ -91,6 +93,21 @@ def stop_group(process: subprocess.Popen[bytes], seconds: float = TERMINATE_SECO
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+@contextlib.contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """Ctrl+C waits while this runs (stopping the agent, writing its answer): a second press
+    must not lose what the first one kept."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to take
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -175,13 +192,14 @@ def run_agent(
     except KeyboardInterrupt:
         reason = "stopped with Ctrl+C"
     finally:
-        selector.close()
-        out.flush()
-        err.flush()
-        if reason:
-            stop_group(process)
-        process.stdout.close()
-        process.stderr.close()
+        with sigint_ignored():
+            selector.close()
+            out.flush()
+            err.flush()
+            if reason:
+                stop_group(process)
+            process.stdout.close()
+            process.stderr.close()
     try:
         returncode = process.wait(TERMINATE_SECONDS) if not reason else process.returncode
     except subprocess.TimeoutExpired:  # it closed its output but goes on: not ours to wait for
