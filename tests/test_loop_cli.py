@@ -410,3 +410,25 @@ def test_a_line_that_never_ends_is_shown_in_pieces_not_hoarded() -> None:
         stream.feed(b"x" * (MAX_PENDING_CHARS // 2 + 1))
     assert shown and sum(map(len, shown)) >= MAX_PENDING_CHARS
     assert "\x1b" not in "".join(shown)
+
+
+def test_an_answer_that_cannot_be_stored_is_kept_in_a_private_file(
+    installed_command: str, cli_env: dict[str, str], saved: Path, agent: Path, tmp_path: Path
+) -> None:
+    set_mode(saved.parent.parent, "fail")
+    # The agent deletes the incident file under us, as a `git checkout` might.
+    script = agent / "fake_agent.py"
+    script.write_text(
+        script.read_text().replace(
+            'elif mode == "fail":', 'elif mode == "fail":\n    os.remove(sys.argv[2])'
+        )
+    )
+    config = saved.parent.parent / "config.toml"
+    config.write_text(config.read_text().replace('"fail"]', f'"fail", "{saved}"]'))
+    result = run(installed_command, "send", str(saved), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the answer was not stored" in result.stderr
+    [kept] = (saved.parent.parent / "exports").glob("20261129-1412-checkout.answer-*.md")
+    assert kept.read_text() == "## Rollback Plan\n- Roll back half way\n"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert str(kept) in result.stderr

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from tui.core.errors import IncidentTuiError
 from tui.core.model import SessionError
 
 if TYPE_CHECKING:
@@ -161,6 +162,23 @@ def cmd_export(store: SessionStore, args: argparse.Namespace) -> int:
     return 0
 
 
+def _rescue(store: SessionStore, path: Path, text: str, problem: Exception) -> None:
+    """The agent's answer could not be stored (the file went away, or cannot be written): keep
+    it in a private file rather than lose minutes of the agent's work."""
+    from tui.core.fsio import atomic_write, private_dir
+    from tui.core.model import now_utc
+
+    _say(f"error: the answer was not stored: {problem}")
+    try:
+        directory = private_dir(store.home / "exports")
+        target = directory / f"{path.stem}.answer-{now_utc():%Y%m%d-%H%M%S}.md"
+        atomic_write(target, text.encode("utf-8"))
+    except (IncidentTuiError, OSError) as exc:
+        _say(f"error: nor kept in a file ({exc}); it is only in your terminal above")
+        return
+    _say(f"the answer is kept in {_shown(target)}; add it later: {PROG} answer SESSION {target}")
+
+
 def _write(stream: Any) -> Callable[[str], None]:
     def write(text: str) -> None:
         stream.write(text)
@@ -207,7 +225,11 @@ def cmd_send(store: SessionStore, args: argparse.Namespace) -> int:
     if not result.text.strip():
         _say("the agent wrote nothing; no answer stored")
         return 130 if result.reason == "stopped with Ctrl+C" else 1
-    _store_answer(store, path, result.text, template, partial=result.partial)
+    try:
+        _store_answer(store, path, result.text, template, partial=result.partial)
+    except IncidentTuiError as exc:
+        _rescue(store, path, result.text, exc)
+        return 1
     if result.reason == "stopped with Ctrl+C":
         return 130
     return 1 if result.returncode else 0
