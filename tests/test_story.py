@@ -425,7 +425,7 @@ def test_the_wizard_render_request_carries_the_lists(store: SessionStore) -> Non
 def test_fields_lists_the_new_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fields"]) == 0
     keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert keys[-4:] == ["status", "template", "question", "agent_scope"]
+    assert keys[-4:] == ["status", "question", "agent_scope", "template"]
     assert len(keys) == 22
 
 

@@ -251,17 +251,6 @@ STORY_FIELDS: tuple[Field, ...] = (
         unknown_values=NEVER_UNKNOWN,
     ),
     Field(
-        "template",
-        "Template",
-        "context",
-        "line",
-        "The template the prompt is rendered with (incident-tui templates lists them).",
-        place="meta",
-        in_prompt=False,
-        default=DEFAULT_TEMPLATE,
-        unknown_values=NEVER_UNKNOWN,
-    ),
-    Field(
         "question",
         "Question for the agent",
         "context",
@@ -281,8 +270,24 @@ STORY_FIELDS: tuple[Field, ...] = (
     ),
 )
 
-#: Every field a session holds: the wizard's, then the story's.
-ALL_FIELDS: tuple[Field, ...] = FIELDS + STORY_FIELDS
+#: Settings of the session rather than facts of the incident: in the file and the CLI, never
+#: a form field or a template variable, never unknown.
+SETTING_FIELDS: tuple[Field, ...] = (
+    Field(
+        "template",
+        "Template",
+        "context",
+        "line",
+        "The template the prompt is rendered with (incident-tui templates lists them).",
+        place="meta",
+        in_prompt=False,
+        default=DEFAULT_TEMPLATE,
+        unknown_values=NEVER_UNKNOWN,
+    ),
+)
+
+#: Every field a session holds: the wizard's, the story's, then the settings.
+ALL_FIELDS: tuple[Field, ...] = FIELDS + STORY_FIELDS + SETTING_FIELDS
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in ALL_FIELDS}
 STEPS_BY_KEY: dict[str, Step] = {s.key: s for s in STEPS}
 
