@@ -208,3 +208,37 @@ async def test_export_incident_as_markdown_writes_the_masked_record(
     assert "- [ ] Check the error rate — todo" in text
     assert "hunter2-prod-Zx81" not in text
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_an_answer_loaded_from_a_file_or_written_in_the_editor(
+    make_app: MakeApp, store: SessionStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = saved_session(store)
+    answer_file = tmp_path / "answer.md"
+    answer_file.write_text(ANSWER)
+    editor = tmp_path / "editor"
+    editor.write_text('#!/bin/sh\nprintf -- "- [ ] Page the DB team\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = make_app(start="resume", path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await settle(pilot, 0.2)
+        screen = wizard(app)
+        await screen.run_action("add_answer")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        dialog.query_one("#load").press()
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(answer_file)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dialog.text == ANSWER
+        dialog.query_one("#edit").press()
+        await settle(pilot)
+        assert dialog.text.endswith("- [ ] Page the DB team\n")
+        dialog.query_one("#store").press()
+        await settle(pilot)
+        texts = [c["text"] for c in screen.session.items("checklist")]
+        assert texts[-1] == "Page the DB team" and len(texts) == 4
