@@ -217,11 +217,14 @@ def test_an_agent_that_fails_leaves_a_partial_answer_and_a_non_zero_status(
     installed_command: str, cli_env: dict[str, str], saved: Path, agent: Path, tmp_path: Path
 ) -> None:
     set_mode(saved.parent.parent, "fail")
-    result = run(installed_command, "send", str(saved), env=cli_env, cwd=tmp_path)
+    result = run(
+        installed_command, "send", str(saved), "--template", "triage", env=cli_env, cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "the agent exited with status 3" in result.stderr
+    assert "## Check First" in (agent / "prompt.txt").read_text()  # the template asked for
     [answer] = stored(saved)["answers"]  # type: ignore[misc]
-    assert answer["partial"] is True
+    assert answer["partial"] is True and answer["template"] == "triage"
 
 
 def test_send_without_an_agent_command_says_how_to_set_one(
