@@ -55,8 +55,14 @@ class _Shown:
         self._pending = ""
         self._write = write
 
+    def decode(self, data: bytes) -> str:
+        """Take `data` in (shown at the next feed or flush) and return it as text."""
+        text = self._decoder.decode(data)
+        self._pending += text
+        return text
+
     def feed(self, data: bytes, *, final: bool = False) -> str:
-        """Show what is complete; returns the text decoded from `data`, cleaned."""
+        """Take `data` in and show what is complete; returns the text decoded from `data`."""
         text = self._decoder.decode(data, final)
         self._pending += text
         cut = self._pending.rfind("\n") + 1
@@ -93,6 +99,19 @@ def stop_group(process: subprocess.Popen[bytes], seconds: float = TERMINATE_SECO
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT waits until the block ends (then raises KeyboardInterrupt as usual)."""
+    blocked = threading.current_thread() is threading.main_thread()
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextlib.contextmanager
@@ -171,22 +190,25 @@ def run_agent(
                 err.flush()
             for key, _ in events:
                 fd = int(key.fd)
-                try:
-                    data = os.read(fd, 65536)
-                except BlockingIOError:
-                    continue
-                if not data:
-                    selector.unregister(fd)
-                    streams[fd].feed(b"", final=True)
-                    continue
-                last = time.monotonic()
-                text = streams[fd].feed(data)
-                if streams[fd] is out:
-                    kept.append(text)
-                    size += len(data)
-                    if size > limit:
-                        reason = f"its output passed the limit of {limit:,} bytes; it was stopped"
-                        break
+                # Ctrl+C lands in select(), never between showing a piece and keeping it: what
+                # the user saw on screen is what is stored.
+                with _sigint_held():
+                    try:
+                        data = os.read(fd, 65536)
+                    except BlockingIOError:
+                        continue
+                    if not data:
+                        selector.unregister(fd)
+                        streams[fd].feed(b"", final=True)
+                        continue
+                    last = time.monotonic()
+                    if streams[fd] is out:
+                        kept.append(out.decode(data))
+                        size += len(data)
+                    streams[fd].feed(data if streams[fd] is err else b"")
+                if size > limit:
+                    reason = f"its output passed the limit of {limit:,} bytes; it was stopped"
+                    break
             if reason:
                 break
     except KeyboardInterrupt:
