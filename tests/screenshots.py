@@ -1,4 +1,4 @@
-"""Regenerate the README's screenshots: the picker and each wizard step, at 120×40.
+"""Regenerate the README's screenshots: the picker, each wizard step and the Checklist, 120×40.
 
     python tests/screenshots.py [OUTPUT_DIR]        (default: screenshots/)
 
@@ -53,6 +53,17 @@ async def shoot(out: Path) -> list[Path]:
                 await wizard(app).go_to_step(step)
                 await settle(pilot)
                 written.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
+
+        # The Checklist (F12), on the demo incident with one answer half worked through.
+        from test_loop_snapshots import demo_with_checklist
+
+        session = demo_with_checklist(store)
+        app = IncidentApp(store, start="resume", path=session.path, clock=lambda: NOW, blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("f12")
+            await settle(pilot)
+            written.append(Path(app.save_screenshot("6-checklist.svg", str(out))))
     return written
 
 

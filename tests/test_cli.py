@@ -141,9 +141,17 @@ def test_templates_come_from_the_installed_package(
 ) -> None:
     result = run(installed_command, "templates", env=cli_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    name, origin, path = result.stdout.split()
-    assert (name, origin) == ("incident-response", "built-in")
-    assert Path(path).is_file()
+    rows = [line.split(maxsplit=2) for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows] == [
+        "follow-up",
+        "handoff",
+        "incident-response",
+        "postmortem",
+        "status-update",
+        "triage",
+    ]
+    assert all(row[1] == "built-in" and len(row[2]) > 40 for row in rows)
+    assert rows[2][2].startswith("The full planner: root causes")
 
 
 def test_version(installed_command: str, cli_env: dict[str, str], tmp_path: Path) -> None:

@@ -54,12 +54,12 @@ def test_theme_and_keymap_with_their_lines(tmp_path: Path) -> None:
 def test_wrong_values_are_reported_with_file_and_line(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        'theme = 3\nagent = "x"\n[keymap]\ncopy = 3\nsave = ""\nexport = "f2,"\n',
+        'theme = 3\nbudget = "x"\n[keymap]\ncopy = 3\nsave = ""\nexport = "f2,"\n',
     )
     config = load_config(tmp_path)
     assert [str(p) for p in config.problems] == [
         f"{path}:1: theme must be a theme name in quotes",
-        f"{path}:2: unknown setting 'agent' (keymap, theme)",
+        f"{path}:2: unknown setting 'budget' (agent, keymap, theme)",
         f'{path}:4: keymap: copy needs keys like "f3" or "f3,ctrl+y"',
         f"{path}:5: keymap: save has an empty key",
         f"{path}:6: keymap: export has an empty key",
@@ -151,3 +151,32 @@ def test_save_setting_never_writes_over_a_file_it_may_not_read(tmp_path: Path) -
 def test_parse_config_keeps_the_data_for_later_settings(tmp_path: Path) -> None:
     config = parse_config(b'theme = "nord"\n[keymap]\ncopy = "f3"\n', tmp_path / "c.toml")
     assert config.data == {"theme": "nord", "keymap": {"copy": "f3"}}
+
+
+def test_the_agent_command_is_an_argv_list(tmp_path: Path) -> None:
+    write(tmp_path, 'theme = "nord"\n\n[agent]\ncommand = ["codex", "exec", "-"]\n')
+    config = load_config(tmp_path)
+    assert config.problems == ()
+    assert config.agent_command == ("codex", "exec", "-")
+    assert load_config(tmp_path / "none").agent_command is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('[agent]\ncommand = "codex exec -"\n', 2, "agent: command must be a list of strings"),
+        ("[agent]\ncommand = []\n", 2, "agent: command must be a list of strings"),
+        ('[agent]\ncommand = ["", "x"]\n', 2, "agent: command must be a list of strings"),
+        ('[agent]\ncommand = ["codex", 3]\n', 2, "agent: command must be a list of strings"),
+        ('\n[agent]\ncmd = ["codex"]\n', 3, "agent: unknown setting 'cmd' (command)"),
+        ('agent = ["codex"]\n', 1, "agent must be an [agent] table"),
+    ],
+)
+def test_a_wrong_agent_command_is_reported_with_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = write(tmp_path, text)
+    config = load_config(tmp_path)
+    assert config.agent_command is None
+    [problem] = config.problems
+    assert str(problem).startswith(f"{path}:{line}: {message}")

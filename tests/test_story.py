@@ -94,7 +94,7 @@ def test_meta_fields_carry_their_kind_choices_and_unknowns() -> None:
         severity.normalize("critical")
     assert is_unknown(severity, "unknown") and not is_unknown(severity, "SEV3")
     assert not is_unknown(FIELDS_BY_KEY["title"], "")
-    assert [f.key for f in META_FIELDS] == ["title", "severity", "started_at", "status"]
+    assert [f.key for f in META_FIELDS] == ["title", "severity", "started_at", "status", "template"]
 
 
 def test_unknowns_are_counted_in_one_place_and_the_story_fields_never_count() -> None:
@@ -233,7 +233,7 @@ def test_hostile_lists_are_refused_with_the_file_and_the_reason_and_left_untouch
 
 
 def test_every_list_is_declared_once_in_the_schema() -> None:
-    assert [t.key for t in TABLES] == ["timeline", "changes", "hypotheses"]
+    assert [t.key for t in TABLES] == ["timeline", "changes", "hypotheses", "answers", "checklist"]
     timeline = TABLES_BY_KEY["timeline"].columns_by_key
     assert set(timeline["kind"].choices) == {
         "detected",
@@ -425,8 +425,8 @@ def test_the_wizard_render_request_carries_the_lists(store: SessionStore) -> Non
 def test_fields_lists_the_new_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fields"]) == 0
     keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert keys[-3:] == ["status", "question", "agent_scope"]
-    assert len(keys) == 21
+    assert keys[-4:] == ["status", "question", "agent_scope", "template"]
+    assert len(keys) == 22
 
 
 def test_a_note_written_while_a_big_save_is_being_serialised_is_not_overwritten(

@@ -1,8 +1,8 @@
 """The `incident-tui` command.
 
-Commands that draw no terminal UI (render, list, note, templates, fields, completion,
---version) never import Textual: they must start fast and work in a pipe. The UI is imported
-only when it is drawn.
+Commands that draw no terminal UI (render, list, note, send, answer, export, templates,
+fields, completion, --version) never import Textual: they must start fast and work in a pipe.
+The UI is imported only when it is drawn.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tui import __version__
+from tui import __version__, cli_loop
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import UnsafeDirectory
 from tui.core.model import SessionError
@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not mask secrets (the output then holds every credential the session holds)",
     )
 
-    sub.add_parser("templates", help="the templates it can render")
+    cli_loop.add_parsers(sub)
+    sub.add_parser("templates", help="the templates it can render, with their descriptions")
     sub.add_parser("fields", help="the field keys of a session file, with their help")
     completion = sub.add_parser("completion", help="print a shell completion script")
     completion.add_argument("shell", choices=["bash", "zsh"], help="the shell to complete in")
@@ -274,9 +275,11 @@ def masked_summary(findings: Sequence[Finding]) -> str:
 
 def cmd_templates(store: SessionStore) -> int:
     from tui.core.prompt import TemplateLibrary
+    from tui.core.templates import describe
 
     for info in TemplateLibrary(store.templates_dir).available():
-        _out(f"{_shown(info.name):<24} {info.origin:<9} {_shown(info.path)}\n")
+        where = f" [{_shown(info.path)}]" if info.origin != "built-in" else ""
+        _out(f"{_shown(info.name):<18} {info.origin:<9} {describe(info) or '-'}{where}\n")
     return 0
 
 
@@ -352,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_render(store, args)
         if args.command == "note":
             return cmd_note(store, args)
+        if args.command in cli_loop.COMMANDS:
+            return cli_loop.run(store, args)
         if args.command == "templates":
             return cmd_templates(store)
         if args.command == "fields":

@@ -50,6 +50,8 @@ class Config:
     theme: str | None = None
     theme_line: int | None = None
     keymap: tuple[KeymapEntry, ...] = ()
+    #: [agent] command: the argv `incident-tui send` pipes the prompt into (no shell), or None.
+    agent_command: tuple[str, ...] | None = None
     problems: tuple[ConfigProblem, ...] = ()
     #: The file is absent or was read and parsed: writing a setting back cannot lose anything.
     writable: bool = True
@@ -198,8 +200,40 @@ def _read_keymap(
     return {"keymap": tuple(entries)}, problems
 
 
+#: The longest agent command taken (arguments and their lengths): a command line, not a file.
+MAX_AGENT_ARGS = 64
+MAX_AGENT_ARG_CHARS = 4096
+
+
+def _read_agent(value: Any, lines: Lines, path: Path) -> tuple[dict[str, Any], list[ConfigProblem]]:
+    if not isinstance(value, dict):
+        return {}, [ConfigProblem(path, lines.of(None, "agent"), "agent must be an [agent] table")]
+    problems = [
+        ConfigProblem(path, lines.of("agent", key), f"agent: unknown setting {key!r} (command)")
+        for key in value
+        if key != "command"
+    ]
+    if "command" not in value:
+        return {}, problems
+    command = value["command"]
+    line = lines.of("agent", "command")
+    usage = 'agent: command must be a list of strings, e.g. ["codex", "exec", "-"] (no shell)'
+    if not (
+        isinstance(command, list)
+        and command
+        and all(isinstance(a, str) for a in command)
+        and command[0].strip()
+    ):
+        return {}, [*problems, ConfigProblem(path, line, usage)]
+    if len(command) > MAX_AGENT_ARGS or any(len(a) > MAX_AGENT_ARG_CHARS for a in command):
+        return {}, [*problems, ConfigProblem(path, line, "agent: command is too long")]
+    if any("\0" in a for a in command):
+        return {}, [*problems, ConfigProblem(path, line, "agent: command holds a NUL character")]
+    return {"agent_command": tuple(command)}, problems
+
+
 #: Top-level setting → its reader. A new setting is one reader here and one field on Config.
-_READERS: dict[str, Reader] = {"theme": _read_theme, "keymap": _read_keymap}
+_READERS: dict[str, Reader] = {"theme": _read_theme, "keymap": _read_keymap, "agent": _read_agent}
 
 
 _HEADER = re.compile(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")

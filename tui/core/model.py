@@ -24,7 +24,8 @@ from tui.core.schema import (
     unknowns,
 )
 
-DEFAULT_TEMPLATE = "incident-response"
+#: The template a new incident renders with (the schema's default for `template`).
+DEFAULT_TEMPLATE = FIELDS_BY_KEY["template"].default
 
 
 class SessionError(IncidentTuiError):

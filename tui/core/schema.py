@@ -76,6 +76,8 @@ STEPS: tuple[Step, ...] = (
 )
 
 UNKNOWN_SEVERITY = "unknown"
+#: The template a new incident renders with.
+DEFAULT_TEMPLATE = "incident-response"
 STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "mitigated", "resolved")
 
 # Wizard order. `seed_position` gives the prompt order, which the seed fixes differently.
@@ -268,8 +270,24 @@ STORY_FIELDS: tuple[Field, ...] = (
     ),
 )
 
-#: Every field a session holds: the wizard's, then the story's.
-ALL_FIELDS: tuple[Field, ...] = FIELDS + STORY_FIELDS
+#: Settings of the session rather than facts of the incident: in the file and the CLI, never
+#: a form field or a template variable, never unknown.
+SETTING_FIELDS: tuple[Field, ...] = (
+    Field(
+        "template",
+        "Template",
+        "context",
+        "line",
+        "The template the prompt is rendered with (incident-tui templates lists them).",
+        place="meta",
+        in_prompt=False,
+        default=DEFAULT_TEMPLATE,
+        unknown_values=NEVER_UNKNOWN,
+    ),
+)
+
+#: Every field a session holds: the wizard's, the story's, then the settings.
+ALL_FIELDS: tuple[Field, ...] = FIELDS + STORY_FIELDS + SETTING_FIELDS
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in ALL_FIELDS}
 STEPS_BY_KEY: dict[str, Step] = {s.key: s for s in STEPS}
 
@@ -300,7 +318,7 @@ def unknowns(values: Mapping[str, str]) -> list[Field]:
     return [f for f in ALL_FIELDS if is_unknown(f, values.get(f.key, ""))]
 
 
-# --- the story's lists: [[timeline]], [[changes]], [[hypotheses]] --------------------------------
+# --- the story's lists -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -311,6 +329,8 @@ class Column:
     label: str
     #: The values it may take (the first is the default), or () for free text.
     choices: tuple[str, ...] = ()
+    #: A true/false key (TOML boolean, default false) instead of a string.
+    boolean: bool = False
 
     @property
     def default(self) -> str:
@@ -357,6 +377,7 @@ RELATIONS: tuple[str, ...] = ("unknown", "suspect", "caused", "unrelated", "dism
 HYPOTHESIS_STATUSES: tuple[str, ...] = ("open", "ruled-out", "confirmed")
 #: The UTC stamp `incident-tui note` and the wizard write; `at` may also be free text ("~14:05").
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+CHECKLIST_STATES: tuple[str, ...] = ("todo", "done", "failed", "skipped")
 #: More items than this in one list is not an incident someone typed: the file is refused.
 MAX_ITEMS = 5000
 
@@ -391,6 +412,33 @@ TABLES: tuple[Table, ...] = (
             Column("text", "Text"),
             Column("status", "Status", HYPOTHESIS_STATUSES),
             Column("evidence", "Evidence"),
+        ),
+        identity=("text",),
+    ),
+    # The agent's answers, as pasted, loaded or captured by `send` (escapes stripped on the way
+    # in, masked on the way out); `partial` when the agent was stopped before it finished.
+    Table(
+        "answers",
+        "Agent answers",
+        (
+            Column("at", "At"),
+            Column("template", "Template"),
+            Column("text", "Text"),
+            Column("partial", "Partial", boolean=True),
+        ),
+        identity=("at", "template", "text"),
+    ),
+    # The actions of the answers (tui.core.checklist): one item per text, whatever answer
+    # repeats it, so a ticked item stays ticked.
+    Table(
+        "checklist",
+        "Checklist",
+        (
+            Column("section", "Section"),
+            Column("text", "Text"),
+            Column("state", "State", CHECKLIST_STATES),
+            Column("at", "At"),
+            Column("note", "Note"),
         ),
         identity=("text",),
     ),

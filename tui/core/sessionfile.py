@@ -22,7 +22,6 @@ _KNOWN_TOP_KEYS = (
     | {t.key for t in TABLES}
     | {
         "schema_version",
-        "template",
         "created_at",
         "updated_at",
         "fields",
@@ -37,7 +36,6 @@ def session_to_toml(session: Session) -> str:
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     for meta in META_FIELDS:
         data[meta.key] = session.get(meta.key)
-    data["template"] = session.template
     data["created_at"] = session.created_at
     data["updated_at"] = session.updated_at
     data.update(session.extra)
@@ -206,8 +204,6 @@ def session_from_text(
                 session.set(meta.key, _expect_str(path, meta.key, data[meta.key]))
             except ValueError as exc:
                 raise SessionError(path, str(exc)) from None
-    if "template" in data:
-        session.template = _expect_str(path, "template", data["template"])
     if not session.template.strip():
         session.template = DEFAULT_TEMPLATE
     for table in TABLES:
@@ -243,7 +239,8 @@ def _read_masking(session: Session, table: Any, path: Path) -> None:
 
 def _read_items(table: Table, value: Any, path: Path) -> list[Item]:
     """One [[list]] of the file: each item a table whose known keys are strings (choices among
-    the declared ones); keys this version does not know are kept as they are."""
+    the declared ones) or booleans (a boolean column); keys this version does not know are kept
+    as they are."""
     if not isinstance(value, list):
         raise SessionError(path, f"{table.key} must be a list of tables ([[{table.key}]])")
     if len(value) > MAX_ITEMS:
@@ -258,6 +255,11 @@ def _read_items(table: Table, value: Any, path: Path) -> list[Item]:
         for key, cell in raw.items():
             column = columns.get(key)
             if column is None:
+                item[key] = cell
+                continue
+            if column.boolean:
+                if not isinstance(cell, bool):
+                    raise SessionError(path, f"{where}: {key} must be true or false")
                 item[key] = cell
                 continue
             text = normalize_newlines(_expect_str(path, f"{where}: {key}", cell))

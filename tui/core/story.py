@@ -1,5 +1,6 @@
 """The incident as a story, for the prompt: status, "as of", the timeline in time order, change
-items and hypotheses grouped, the question and the agent's scope.
+items and hypotheses grouped, the question and the agent's scope, the agent's answers and the
+checklist taken from them.
 
 Every value a template sees passes through `clean` (escape stripping and masking, supplied by the
 prompt), so the lists are masked exactly like the fields.
@@ -52,22 +53,41 @@ def in_time_order(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any
     return result
 
 
+#: Values printed as a block of their own, not as a bullet: their lines are not indented.
+_BLOCKS = frozenset({"answers.text"})
+
+
 def _clean_items(
     table: str, items: Sequence[Mapping[str, Any]], clean: Cleaner
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Items with every declared key present and cleaned; keys the schema does not know are
     left out (a template cannot show what masking has not seen)."""
     columns = TABLES_BY_KEY[table].columns
     out = []
     for item in items:
-        row = {}
+        row: dict[str, Any] = {}
         for column in columns:
             raw = item.get(column.key, column.default)
-            text = clean(f"{table}.{column.key}", raw if isinstance(raw, str) else "")
+            if column.boolean:
+                row[column.key] = raw is True
+                continue
+            where = f"{table}.{column.key}"
+            text = clean(where, raw if isinstance(raw, str) else "")
             # Items print as bullets: a continuation line is indented under its bullet.
-            row[column.key] = text.replace("\n", "\n  ")
+            row[column.key] = text if where in _BLOCKS else text.replace("\n", "\n  ")
         out.append(row)
     return out
+
+
+def _grouped(
+    items: list[dict[str, Any]], column: str, order: Sequence[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The items by the value of one key: the declared values first (each present, maybe
+    empty), then any other value in the order it first appears."""
+    groups: dict[str, list[dict[str, Any]]] = {value: [] for value in order}
+    for item in items:
+        groups.setdefault(item[column], []).append(item)
+    return groups
 
 
 def _severity_scale() -> str:
@@ -91,14 +111,10 @@ def story_context(
         )
         for t in TABLES
     }
-    by: dict[str, dict[str, list[dict[str, str]]]] = {}
-    for table, column in (("changes", "relation"), ("hypotheses", "status")):
-        groups: dict[str, list[dict[str, str]]] = {
-            c: [] for c in TABLES_BY_KEY[table].columns_by_key[column].choices
-        }
-        for item in lists[table]:
-            groups.setdefault(item[column], []).append(item)
-        by[table] = groups
+    by = {
+        table: _grouped(lists[table], column, TABLES_BY_KEY[table].columns_by_key[column].choices)
+        for table, column in (("changes", "relation"), ("hypotheses", "status"))
+    }
     return {
         "status": clean("status", values.get("status", "")).strip(),
         "as_of": as_of.strftime(TIME_FORMAT) + " UTC",
@@ -110,6 +126,13 @@ def story_context(
         "changes_by_relation": by["changes"],
         "hypotheses": lists["hypotheses"],
         "hypotheses_by_status": by["hypotheses"],
+        "answers": lists["answers"],
+        "latest_answer": lists["answers"][-1] if lists["answers"] else None,
+        "checklist": lists["checklist"],
+        "checklist_by_state": _grouped(
+            lists["checklist"], "state", TABLES_BY_KEY["checklist"].columns_by_key["state"].choices
+        ),
+        "checklist_by_section": _grouped(lists["checklist"], "section", ()),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 import time
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import FileRefused, check_private_dir, private_dir, read_regular
+from tui.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
     import subprocess
@@ -232,6 +234,28 @@ class TemplateLibrary:
             if problem not in self.problems:
                 self.problems.append(problem)
         return code
+
+
+# The first line of a template: `{#- description: One line for the list of templates.`
+_DESCRIPTION = re.compile(r"\{#-?\s*description:\s*(.*?)\s*(?:-?#\})?\s*$", re.IGNORECASE)
+#: A description longer than this is cut (it is one line of `incident-tui templates`).
+MAX_DESCRIPTION_CHARS = 160
+
+
+def describe(info: TemplateInfo) -> str:
+    """The template's one-line description: its first line when that is a Jinja comment
+    `{#- description: … -#}`, else ''. Only read, never run; control characters dropped."""
+    try:
+        first = _read_template(info.path).split("\n", 1)[0]
+    except TemplateProblem:
+        return ""
+    found = _DESCRIPTION.fullmatch(first)
+    if found is None:
+        return ""
+    text = " ".join(strip_controls(found.group(1)).split())
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        text = text[: MAX_DESCRIPTION_CHARS - 1].rstrip() + "…"
+    return text
 
 
 def _read_template(path: Path) -> str:

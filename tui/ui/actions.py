@@ -138,6 +138,26 @@ ACTIONS: tuple[Action, ...] = (
         "Give back the value 'Clear field' removed", key_help="Undo 'Clear field'", show=False,
     ),
     Action(
+        "choose_template", "choose_template", "wizard", title="Choose template…",
+        help="The templates with their descriptions; the preview follows the choice",
+    ),
+    Action(
+        "add_answer", "add_answer", "wizard", title="Add agent answer",
+        help="Paste, load or write the agent's answer; its action lists become the checklist",
+    ),
+    Action(
+        "send_to_agent", "send_to_agent", "wizard", title="Send to agent",
+        help="Pipe the prompt to [agent] command in the terminal and keep its answer",
+    ),
+    Action(
+        "open_checklist", "open_checklist", "wizard", "f12", "Checklist", "Checklist",
+        "Tick off the actions of the agent's answers", show=False,
+    ),
+    Action(
+        "export_record", "export_record", "wizard", title="Export incident as Markdown",
+        help="The incident record (facts, timeline, checklist, answer), masked, mode 0600",
+    ),
+    Action(
         "open_picker", "open_picker", "wizard", title="Open another incident",
         help="Save this one and go to the list of saved incidents",
     ),

@@ -22,7 +22,7 @@ from tui.core.save_controller import SaveController
 from tui.core.schema import FIELDS, FIELDS_BY_KEY, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
 from tui.ui.actions import bindings
-from tui.ui.screens.field_commands import FieldCommands
+from tui.ui.screens.loop_commands import LoopCommands
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
     REVIEW,
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
 
 
-class WizardScreen(FieldCommands):
+class WizardScreen(LoopCommands):
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
 

@@ -1,0 +1,178 @@
+"""The loop's screens: the checklist, adding an agent's answer, and a note for an item.
+
+The checklist screen is pushed over the wizard (one key, or the palette); the answer dialog
+takes a paste, a file or $EDITOR and dismisses with the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static, TextArea
+
+from tui.core.model import Item
+from tui.core.sanitize import visible_controls
+from tui.ui.widgets.checklist import ChecklistList
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """One line of note for a checklist item. Enter keeps it, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, item_text: str, note: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._item_text = item_text
+        self._note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Note", classes="dialog-title")
+            yield Static(visible_controls(self._item_text), classes="dialog-body")
+            yield Input(self._note, id="note", placeholder="what you saw, who did it")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChecklistScreen(ModalScreen[None]):
+    """The session's checklist, ticked off in place. Escape goes back to the wizard."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back")]
+
+    def __init__(
+        self, items: list[Item], clock: Callable[[], str], on_change: Callable[[], None]
+    ) -> None:
+        super().__init__(classes="checklist-screen")
+        self._items = items
+        self._clock = clock
+        self._on_change = on_change
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="checklist-box"):
+            yield Static("Checklist", classes="dialog-title")
+            if not self._items:
+                yield Static(
+                    "No items yet: add an agent's answer (palette: Add agent answer, or Send to "
+                    "agent); its Investigation Checklist, Safe Hotfix Plan, Rollback Plan and "
+                    "Verification Steps become items here.",
+                    id="checklist-empty",
+                )
+            yield ChecklistList(self._items, self._clock, id="checklist")
+            yield Static(
+                "space/x: todo → done → failed → skipped (time stamped) · n: note · Escape: back",
+                classes="dialog-note",
+            )
+
+    def on_mount(self) -> None:
+        checklist = self.query_one("#checklist", ChecklistList)
+        if self._items:
+            checklist.highlighted = 0
+        checklist.focus()
+
+    @on(ChecklistList.Changed)
+    def _changed(self, event: ChecklistList.Changed) -> None:
+        event.stop()
+        self._on_change()
+
+    @on(ChecklistList.NoteRequested)
+    def _note(self, event: ChecklistList.NoteRequested) -> None:
+        event.stop()
+        index = event.index
+        item = self._items[index]
+
+        def keep(note: str | None) -> None:
+            if note is None:
+                return
+            cleaned = " ".join(note.split())
+            if cleaned:
+                item["note"] = cleaned
+            else:
+                item.pop("note", None)
+            self.query_one("#checklist", ChecklistList).refresh_item(index)
+            self._on_change()
+
+        self.app.push_screen(NoteDialog(str(item.get("text", "")), str(item.get("note", ""))), keep)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class AnswerDialog(ModalScreen[str | None]):
+    """Paste the agent's answer, load it from a file, or write it in $EDITOR; Store keeps it.
+
+    `load` and `edit` are the wizard's: they get the current text and a callback for the new."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "store", "Store", priority=True),
+    ]
+
+    def __init__(
+        self,
+        load: Callable[[Callable[[str], None]], None],
+        edit: Callable[[str, Callable[[str], None]], None],
+    ) -> None:
+        super().__init__(classes="dialog-screen answer-dialog")
+        self._load = load
+        self._edit = edit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Add agent answer", classes="dialog-title")
+            yield Static(
+                "Paste the answer below (or load it from a file, or write it in $EDITOR). "
+                "ctrl+s stores it; its action lists become checklist items.",
+                classes="dialog-body",
+            )
+            yield TextArea(id="answer-text", soft_wrap=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Store", id="store", variant="primary")
+                yield Button("Load file…", id="load")
+                yield Button("$EDITOR", id="edit")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer-text", TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#answer-text", TextArea).text
+
+    def set_text(self, text: str) -> None:
+        self.query_one("#answer-text", TextArea).load_text(text)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "store":
+            self.action_store()
+        elif event.button.id == "load":
+            self._load(self.set_text)
+        elif event.button.id == "edit":
+            self._edit(self.text, self.set_text)
+        else:
+            self.action_cancel()
+
+    def action_store(self) -> None:
+        if self.text.strip():
+            self.dismiss(self.text)
+        else:
+            self.notify("Nothing to store: paste the answer first.", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
