@@ -65,7 +65,7 @@ async def test_review_buttons_come_from_the_registry_and_run_their_action(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         shown = [(str(b.label), b.id) for b in app.screen.query(".review-actions Button")]
         assert shown == [(a.button, f"review-{a.id}") for a in buttons()]
@@ -103,8 +103,8 @@ def keymap(text: str) -> tuple[dict[str, str], list[str]]:
 
 
 def test_keymap_takes_several_keys_and_normalizes_them() -> None:
-    assert keymap('[keymap]\ncopy = ["F3", "ctrl+Y"]\nnew_incident = "?"\n') == (
-        {"copy": "f3,ctrl+y", "new_incident": "question_mark"},
+    assert keymap('[keymap]\ncopy = ["F12", "ctrl+U"]\nnew_incident = "?"\n') == (
+        {"copy": "f12,ctrl+u", "new_incident": "question_mark"},
         [],
     )
 
@@ -112,11 +112,11 @@ def test_keymap_takes_several_keys_and_normalizes_them() -> None:
 def test_keymap_refuses_what_would_break_another_key() -> None:
     found, problems = keymap(
         '[keymap]\ncopy = "tab"\nnew_incident = "ctrl+s"\nclear_field = "f3"\n'
-        'save = "f10"\nexport = "ctrl+s"\n'
+        'save = "f12"\nexport = "ctrl+s"\n'
     )
     # new_incident (picker) may take ctrl+s: save's key works only in the wizard, and save
-    # moved to f10 anyway, which frees ctrl+s for export.
-    assert found == {"new_incident": "ctrl+s", "save": "f10", "export": "ctrl+s"}
+    # moved to f12 anyway, which frees ctrl+s for export.
+    assert found == {"new_incident": "ctrl+s", "save": "f12", "export": "ctrl+s"}
     assert problems == [
         "4: keymap: clear_field has no key to change (palette only)",
         "2: keymap: tab is already the key of 'next field'; copy keeps ctrl+o",

@@ -19,7 +19,7 @@ from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-STEP_KEYS = ["context", "evidence", "changes", "recovery", "review"]
+STEP_KEYS = ["context", "timeline", "evidence", "changes", "recovery", "review"]
 
 SnapCompare = Callable[..., bool]
 
