@@ -94,15 +94,14 @@ async def test_an_entry_is_edited_kind_cycled_outcome_typed_and_plain_keys_stay_
         await pilot.press(
             "ctrl+y", "ctrl+y", "ctrl+y"
         )  # note -> detected -> acknowledged -> action
+        # Under the text: its time, replaced by a free-text one, and the outcome.
         await pilot.press("tab")
+        focused = app.focused
+        assert isinstance(focused, ItemInput) and focused.key == "at"
+        await pilot.press("ctrl+u", *keys("~14:05"), "tab")
         focused = app.focused
         assert isinstance(focused, ItemInput) and focused.key == "outcome"
         await pilot.press(*keys("no change"))
-        # The time: shift+tab back to it, replace it with a free-text time.
-        await pilot.press("shift+tab", "shift+tab")
-        focused = app.focused
-        assert isinstance(focused, ItemInput) and focused.key == "at"
-        await pilot.press("ctrl+u", *keys("~14:05"))
         await settle(pilot, 0.4)
         assert on_disk(app)["timeline"] == [
             {
@@ -199,7 +198,7 @@ async def test_changes_and_hypotheses_are_added_cycled_and_saved(make_app: MakeA
         focused = app.focused
         assert isinstance(focused, ItemInput) and focused.key == "what"
         await pilot.press(*keys("deploy 4711"), "ctrl+y")  # unknown -> suspect
-        await pilot.press("tab", *keys("PR 12"), "tab", *keys("adds the column"))
+        await pilot.press("tab", *keys("PR 12"), "tab", "tab", *keys("adds the column"))
         # f3 in the hypotheses list adds a hypothesis there.
         await screen.run_action("add_item('hypotheses')")
         await settle(pilot)

@@ -20,11 +20,13 @@ from tui.core.schema import Column, Table
 from tui.ui.widgets.choice_badge import ChoiceBadge
 from tui.ui.widgets.inputs import FieldInput
 
-#: Each list's keys on the item's two rows; the first row starts with the badge. A list not
+#: Each list's keys on the item's two rows; the first row starts with the badge, the second is
+#: indented under it. A list not
 #: named here shows its choice and first two text keys, then the rest.
 LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "timeline": (("kind", "at", "text"), ("outcome",)),
-    "changes": (("relation", "when", "what"), ("ref", "why")),
+    # The text gets the first row's width: at 80 columns it is what must be read.
+    "timeline": (("kind", "text"), ("at", "outcome")),
+    "changes": (("relation", "what", "ref"), ("when", "why")),
     "hypotheses": (("status", "text"), ("evidence",)),
 }
 #: What an empty input says it is for.
