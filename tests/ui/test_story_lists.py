@@ -199,11 +199,11 @@ async def test_changes_and_hypotheses_are_added_cycled_and_saved(make_app: MakeA
         assert isinstance(focused, ItemInput) and focused.key == "what"
         await pilot.press(*keys("deploy 4711"), "ctrl+y")  # unknown -> suspect
         await pilot.press("tab", *keys("PR 12"), "tab", "tab", *keys("adds the column"))
-        # f3 in the hypotheses list adds a hypothesis there.
+        # f12 in the hypotheses list adds a hypothesis there.
         await screen.run_action("add_item('hypotheses')")
         await settle(pilot)
         await pilot.press(*keys("migration not applied"), "ctrl+y")  # open -> ruled-out
-        await pilot.press("f3")
+        await pilot.press("f12")
         await settle(pilot)
         await pilot.press(*keys("db overloaded"))
         await settle(pilot, 0.4)

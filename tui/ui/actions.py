@@ -143,9 +143,10 @@ ACTIONS: tuple[Action, ...] = (
     ),
     # The story's lists (Timeline step; change items and hypotheses on the Changes step).
     # ctrl+l and ctrl+y: neither Input nor the step's other widgets use them, and every terminal
-    # sends them. ctrl+y is TextArea's redo: cycle_item takes it only inside a list item
-    # (WizardScreen.check_action). The plain keys act on an item's badge (its kind, relation or
-    # status, focused with shift+Tab from its fields), never while typing.
+    # sends them; ctrl+y is TextArea's redo, so cycle_item takes it only inside a list item
+    # (WizardScreen.check_action). f12, not f3: README's keymap example gives f3 to Copy. The
+    # plain keys act on an item's badge (its kind, relation or status, reached with shift+Tab
+    # from its text), never while typing.
     Action(
         "add_timeline_entry", "add_timeline_entry", "wizard", "ctrl+l", "Entry",
         "Add timeline entry", "An entry stamped now (UTC) on the Timeline step, ready to type",
@@ -160,7 +161,7 @@ ACTIONS: tuple[Action, ...] = (
         help="A hypothesis (text, status, evidence) on the Changes step",
     ),
     Action(
-        "add_item_here", "add_item_here", "wizard", "f3", "Add",
+        "add_item_here", "add_item_here", "wizard", "f12", "Add",
         key_help="Add an item to the list in focus (or the step's first list)",
     ),
     Action(

@@ -7,21 +7,38 @@ by a key, or merged in from another writer) and drops rows of items no longer th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.model import Item, Session
 from tui.core.schema import Table
+from tui.ui.actions import ACTIONS, shown_keys
 from tui.ui.widgets.item_row import ItemRow
 
-#: Under each list's title: how to add to it and what the keys do.
+#: Under each list's title: how to add to it and what the keys do (the action ids of
+#: tui.ui.actions, shown with their keys as the keymap has them).
 HINTS: dict[str, str] = {
-    "timeline": "^l add · ^y kind · on ◆: t time now, s sort, d delete",
-    "changes": "f3 add · ^y relation · on ◆: t time now, d delete",
-    "hypotheses": "f3 add · ^y status · on ◆: d delete",
+    "timeline": "{add_timeline_entry} add · {cycle_item} kind · on ◆: {restamp_item} time now, "
+    "{sort_timeline} sort, {delete_item} delete",
+    "changes": "{add_item_here} add · {cycle_item} relation · on ◆: {restamp_item} time now, "
+    "{delete_item} delete",
+    "hypotheses": "{add_item_here} add · {cycle_item} status · on ◆: {delete_item} delete",
 }
+
+
+def hint(table: str, keymap: Mapping[str, str], display: Callable[[Binding], str]) -> str:
+    keys = {
+        action.id: shown_keys(action, keymap, display).split(" / ")[0] or "palette"
+        for action in ACTIONS
+    }
+    return HINTS.get(table, "").format_map(keys)
+
+
 NOUNS: dict[str, tuple[str, str]] = {
     "timeline": ("entry", "entries"),
     "changes": ("change", "changes"),
@@ -42,7 +59,9 @@ class ItemList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self._heading(), classes="item-list-title")
-        yield Static(Content(HINTS.get(self.table.key, "")), classes="item-list-hint")
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
+        text = hint(self.table.key, keymap, self.app.get_key_display)
+        yield Static(Content(text), classes="item-list-hint")
         for item in self.items:
             yield ItemRow(self.table, item, blink=self._blink)
 
