@@ -103,8 +103,8 @@ def keymap(text: str) -> tuple[dict[str, str], list[str]]:
 
 
 def test_keymap_takes_several_keys_and_normalizes_them() -> None:
-    assert keymap('[keymap]\ncopy = ["F12", "ctrl+U"]\nnew_incident = "?"\n') == (
-        {"copy": "f12,ctrl+u", "new_incident": "question_mark"},
+    assert keymap('[keymap]\ncopy = ["F3", "ctrl+U"]\nnew_incident = "?"\n') == (
+        {"copy": "f3,ctrl+u", "new_incident": "question_mark"},
         [],
     )
 
@@ -112,11 +112,11 @@ def test_keymap_takes_several_keys_and_normalizes_them() -> None:
 def test_keymap_refuses_what_would_break_another_key() -> None:
     found, problems = keymap(
         '[keymap]\ncopy = "tab"\nnew_incident = "ctrl+s"\nclear_field = "f3"\n'
-        'save = "f12"\nexport = "ctrl+s"\n'
+        'save = "f11"\nexport = "ctrl+s"\n'
     )
     # new_incident (picker) may take ctrl+s: save's key works only in the wizard, and save
-    # moved to f12 anyway, which frees ctrl+s for export.
-    assert found == {"new_incident": "ctrl+s", "save": "f12", "export": "ctrl+s"}
+    # moved to f11 anyway, which frees ctrl+s for export.
+    assert found == {"new_incident": "ctrl+s", "save": "f11", "export": "ctrl+s"}
     assert problems == [
         "4: keymap: clear_field has no key to change (palette only)",
         "2: keymap: tab is already the key of 'next field'; copy keeps ctrl+o",
@@ -141,3 +141,12 @@ def test_keymap_refuses_a_character_for_an_action_that_runs_inside_fields() -> N
         "3: keymap: 'shift+q' types a character, which fields would never get; quit keeps "
         "ctrl+q (use ctrl+, alt+ or an F key)",
     ]
+
+
+def test_the_readme_keymap_example_is_taken_whole() -> None:
+    # New default keys must not make the documented example a clash.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\ntheme = ", 1)[1].split("```", 1)[0]
+    found, problems = keymap("theme = " + example)
+    assert problems == []
+    assert set(found) == {"copy", "save"}

@@ -137,7 +137,7 @@ class ReviewPanel(VerticalScroll, can_focus=False):
         words = [text(key) for key in rest if text(key).strip()]
         return Content.assemble(
             "  ",
-            (f"{text(lead):<12}" if lead else "", "$text-warning"),
+            (f"{text(lead):<13}" if lead else "", "$text-warning"),
             " · ".join(words) or "(empty)",
         )
 
