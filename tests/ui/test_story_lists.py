@@ -306,3 +306,28 @@ async def test_quit_right_after_typing_in_an_entry_saves_the_text(make_app: Make
     assert path is not None
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     assert data["timeline"][0]["text"] == "typed just before ctrl+q"
+
+
+async def test_the_question_and_the_agent_scope_are_on_the_timeline_step_and_never_unknown(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        review_count = screen.unknown_count("review")
+        await pilot.press("f6")
+        await settle(pilot)
+        question = screen.editor("question")
+        scope = screen.editor("agent_scope")
+        assert question is not None and scope is not None
+        assert not question.has_class("-unknown")  # blank, and still not an unknown
+        question.focus_input()
+        await pilot.press(*keys("is it safe to wipe the replica?"))
+        scope.focus_input()
+        await pilot.press(*keys("read only"))
+        await settle(pilot, 0.4)
+        fields = on_disk(app)["fields"]
+        assert fields["question"] == "is it safe to wipe the replica?"
+        assert fields["agent_scope"] == "read only"
+        assert screen.unknown_count("review") == review_count

@@ -27,6 +27,7 @@ from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
     REVIEW,
+    STEP_FIELDS,
     STEP_KEYS,
     STEP_LISTS,
     TIMELINE,
@@ -157,7 +158,10 @@ class WizardScreen(ListCommands):
         if is_field_step(step):
             return StepForm(step, self.session, blink=self._blink)
         tables = tuple(table for table, _ in STEP_LISTS.get(step, ()))
-        return ListStep(step, self.session, tables, status=step == TIMELINE, blink=self._blink)
+        fields = tuple(FIELDS_BY_KEY[key] for key in STEP_FIELDS.get(step, ()))
+        return ListStep(
+            step, self.session, tables, fields, status=step == TIMELINE, blink=self._blink
+        )
 
     async def _ensure_form(self, step: str) -> StepWidget:
         form = self._form(step)
@@ -309,7 +313,8 @@ class WizardScreen(ListCommands):
             self._cleared = None  # typed in again: that is the value now
         field = FIELDS_BY_KEY[key]
         unknown = is_unknown(field, self.session.get(key))
-        if unknown != self._unknown[key]:
+        # The story's fields (question, agent scope) are never unknown: not counted.
+        if key in self._unknown and unknown != self._unknown[key]:
             self._unknown[key] = unknown
             self._refresh_counts()
         if key in ("title", "incident_summary", "severity"):

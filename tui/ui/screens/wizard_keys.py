@@ -34,6 +34,9 @@ STEP_LISTS: dict[str, tuple[tuple[str, str | None], ...]] = {
     TIMELINE: (("timeline", None),),
     "changes": (("changes", "recent_changes"), ("hypotheses", None)),
 }
+#: Fields a step of lists shows after them: the story's fields that are not in the schema's
+#: steps (schema.STORY_FIELDS; status is the Timeline step's chooser).
+STEP_FIELDS: dict[str, tuple[str, ...]] = {TIMELINE: ("question", "agent_scope")}
 #: The step each list is on.
 LIST_STEP: dict[str, str] = {
     table: step for step, lists in STEP_LISTS.items() for table, _ in lists

@@ -1,5 +1,5 @@
 """A wizard step made of the session's lists rather than its fields: the Timeline step, with the
-incident's status above its entries.
+incident's status above its entries and the question for the agent and its scope below them.
 
 Which lists a step shows is declared in tui.ui.screens.wizard_keys.STEP_LISTS.
 """
@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.widgets import Label, Select, Static
 
 from tui.core.model import Session
-from tui.core.schema import FIELDS_BY_KEY, STATUSES, TABLES_BY_KEY
+from tui.core.schema import FIELDS_BY_KEY, STATUSES, TABLES_BY_KEY, Field
+from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.item_list import ItemList
 
 STATUS_ID = "status-select"
@@ -24,6 +25,7 @@ class ListStep(VerticalScroll, can_focus=False):
         step: str,
         session: Session,
         tables: tuple[str, ...],
+        fields: tuple[Field, ...] = (),
         *,
         status: bool = False,
         blink: bool = True,
@@ -32,6 +34,7 @@ class ListStep(VerticalScroll, can_focus=False):
         self.step = step
         self._session = session
         self._tables = tables
+        self._fields = fields
         self._status = status
         self._blink = blink
 
@@ -49,6 +52,8 @@ class ListStep(VerticalScroll, can_focus=False):
             yield Static(Content(FIELDS_BY_KEY["status"].help), classes="field-help status-help")
         for table in self._tables:
             yield ItemList(TABLES_BY_KEY[table], self._session, blink=self._blink)
+        for field in self._fields:
+            yield FieldEditor(field, self._session.get(field.key), blink=self._blink)
 
     @property
     def lists(self) -> list[ItemList]:
