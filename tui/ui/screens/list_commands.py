@@ -144,8 +144,6 @@ class ListCommands(FieldCommands):
         else:
             item.pop(key, None)  # as the file writes it: a blank text key is left out
         self.list_edited()
-        if isinstance(row.parent, ItemList):
-            row.parent.refresh_heading()
 
     def apply_pending_item_edits(self) -> None:
         """What the item inputs show but no Changed message has brought yet (quit, hang-up)."""
