@@ -331,3 +331,23 @@ async def test_the_question_and_the_agent_scope_are_on_the_timeline_step_and_nev
         assert fields["question"] == "is it safe to wipe the replica?"
         assert fields["agent_scope"] == "read only"
         assert screen.unknown_count("review") == review_count
+
+
+async def test_list_keys_leave_a_field_its_own_redo_and_an_entry_its_delete_key(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        await screen.focus_field("incident_summary")
+        await pilot.press(*keys("db down"), "ctrl+z")
+        assert screen.session.get("incident_summary") != "db down"
+        await pilot.press("ctrl+y")  # the editor's redo, not "cycle"
+        await pilot.pause()
+        assert screen.session.get("incident_summary") == "db down"
+        # In an entry's text, Delete and d edit the text; no item is asked about.
+        await pilot.press("ctrl+l", *keys("abd"), "left", "delete")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert [r.item["text"] for r in rows(app, "timeline")] == ["ab"]
