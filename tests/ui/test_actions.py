@@ -150,3 +150,9 @@ def test_the_readme_keymap_example_is_taken_whole() -> None:
     found, problems = keymap("theme = " + example)
     assert problems == []
     assert set(found) == {"copy", "save"}
+
+
+def test_no_two_default_keys_clash_where_both_work() -> None:
+    from tui.ui.actions import _first_clash
+
+    assert _first_clash({a.id: (a.keys, None) for a in ACTIONS if a.keys}) is None
