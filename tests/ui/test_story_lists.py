@@ -351,3 +351,21 @@ async def test_list_keys_leave_a_field_its_own_redo_and_an_entry_its_delete_key(
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
         assert [r.item["text"] for r in rows(app, "timeline")] == ["ab"]
+
+
+async def test_the_question_is_found_on_the_timeline_step_by_jumps_and_loads(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        # As 'Load field from file' and undo of 'Clear field' do, before the step was visited.
+        await screen.set_field("agent_scope", "the checkout repo, read only")
+        await screen.focus_field("question")
+        await settle(pilot)
+        assert screen.current_step == "timeline"
+        question = screen.editor("question")
+        assert question is not None and question.has_focus_within
+        scope = screen.editor("agent_scope")
+        assert scope is not None and scope.value == "the checkout repo, read only"

@@ -26,6 +26,7 @@ from tui.ui.actions import bindings
 from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
+    FIELD_STEP,
     REVIEW,
     STEP_FIELDS,
     STEP_KEYS,
@@ -257,9 +258,9 @@ class WizardScreen(ListCommands):
             await self.go_to_step(event.option.id)
 
     async def focus_field(self, key: str) -> None:
-        field = FIELDS_BY_KEY[key]
-        await self.go_to_step(field.step, focus=False)
-        await self._complete_form(field.step)
+        step = FIELD_STEP.get(key, FIELDS_BY_KEY[key].step)
+        await self.go_to_step(step, focus=False)
+        await self._complete_form(step)
         editor = self.editor(key)
         if editor is not None:
             editor.focus_input()
@@ -325,8 +326,7 @@ class WizardScreen(ListCommands):
 
     async def set_field(self, key: str, value: str) -> None:
         """Replace a value from outside the editor (file, $EDITOR, clear, a huge paste)."""
-        field = FIELDS_BY_KEY[key]
-        await self._complete_form(field.step)
+        await self._complete_form(FIELD_STEP.get(key, FIELDS_BY_KEY[key].step))
         editor = self.editor(key)
         if editor is not None:
             await editor.set_value(value)

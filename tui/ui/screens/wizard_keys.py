@@ -37,6 +37,8 @@ STEP_LISTS: dict[str, tuple[tuple[str, str | None], ...]] = {
 #: Fields a step of lists shows after them: the story's fields that are not in the schema's
 #: steps (schema.STORY_FIELDS; status is the Timeline step's chooser).
 STEP_FIELDS: dict[str, tuple[str, ...]] = {TIMELINE: ("question", "agent_scope")}
+#: The step each field is on, where that is not its schema step.
+FIELD_STEP: dict[str, str] = {key: step for step, keys in STEP_FIELDS.items() for key in keys}
 #: The step each list is on.
 LIST_STEP: dict[str, str] = {
     table: step for step, lists in STEP_LISTS.items() for table, _ in lists
