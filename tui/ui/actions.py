@@ -146,7 +146,8 @@ ACTIONS: tuple[Action, ...] = (
     # sends them; ctrl+y is TextArea's redo, so cycle_item takes it only inside a list item
     # (WizardScreen.check_action). f12, not f3: README's keymap example gives f3 to Copy. The
     # plain keys act on an item's badge (its kind, relation or status, reached with shift+Tab
-    # from its text), never while typing.
+    # from its text), never while typing; the key bar leaves them out (in a field they type),
+    # the list's hint line and F1 name them.
     Action(
         "add_timeline_entry", "add_timeline_entry", "wizard", "ctrl+l", "Entry",
         "Add timeline entry", "An entry stamped now (UTC) on the Timeline step, ready to type",
@@ -172,17 +173,17 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "restamp_item", "restamp_item", "wizard", "t", "Now", "Set item time to now",
         "The focused timeline entry's (or change's) time becomes now (UTC)",
-        key_help="On an item's badge: set its time to now", priority=False,
+        key_help="On an item's badge: set its time to now", priority=False, show=False,
     ),
     Action(
         "sort_timeline", "sort_timeline", "wizard", "s", "Sort", "Sort timeline by time",
         "Entries with a YYYY-MM-DD HH:MM time in time order; free-text times stay in place",
-        key_help="On a timeline badge: sort the timeline by time", priority=False,
+        key_help="On a timeline badge: sort the timeline by time", priority=False, show=False,
     ),
     Action(
         "delete_item", "delete_item", "wizard", "d,delete", "Delete", "Delete item",
         "Delete the focused list item (asks first)",
-        key_help="On an item's badge: delete it (asks first)", priority=False,
+        key_help="On an item's badge: delete it (asks first)", priority=False, show=False,
     ),
     Action(
         "set_status", "set_status", "wizard", title="Set status",
