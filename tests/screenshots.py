@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "ui"))
 sys.path.insert(0, str(HERE.parent))
 
-from incident_demo import NOW, add_picker_sessions, checkout_session  # noqa: E402
+from incident_demo import NOW, add_picker_sessions, story_session  # noqa: E402
 from ui_helpers import settle, wizard  # noqa: E402
 
 from tui.core.session import SessionStore  # noqa: E402
@@ -26,10 +26,11 @@ from tui.ui.app import IncidentApp  # noqa: E402
 SIZE = (120, 40)
 STEPS = [
     ("1-context", "context"),
-    ("2-evidence", "evidence"),
-    ("3-changes", "changes"),
-    ("4-rollback", "recovery"),
-    ("5-review", "review"),
+    ("2-timeline", "timeline"),
+    ("3-evidence", "evidence"),
+    ("4-changes", "changes"),
+    ("5-rollback", "recovery"),
+    ("6-review", "review"),
 ]
 
 
@@ -43,7 +44,8 @@ async def shoot(out: Path) -> list[Path]:
             await settle(pilot)
             written.append(Path(app.save_screenshot("0-picker.svg", str(out))))
 
-        session = checkout_session(store)
+        # Told as a story: the Timeline and Changes steps show their lists filled in.
+        session = story_session(store)
         for name, step in STEPS:
             app = IncidentApp(
                 store, start="resume", path=session.path, clock=lambda: NOW, blink=False
@@ -52,18 +54,24 @@ async def shoot(out: Path) -> list[Path]:
                 await settle(pilot)
                 await wizard(app).go_to_step(step)
                 await settle(pilot)
+                if step == "changes":
+                    # The change items, under the free-text field they stand beside.
+                    items = wizard(app).item_list("changes")
+                    if items is not None and items.rows:
+                        items.rows[0].focus_key()
+                        await settle(pilot)
                 written.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
 
-        # The Checklist (F12), on the demo incident with one answer half worked through.
+        # The Checklist (F11), on the demo incident with one answer half worked through.
         from test_loop_snapshots import demo_with_checklist
 
         session = demo_with_checklist(store)
         app = IncidentApp(store, start="resume", path=session.path, clock=lambda: NOW, blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("f12")
+            await pilot.press("f11")
             await settle(pilot)
-            written.append(Path(app.save_screenshot("6-checklist.svg", str(out))))
+            written.append(Path(app.save_screenshot("7-checklist.svg", str(out))))
     return written
 
 

@@ -40,7 +40,7 @@ def test_copy_remapped_to_f3_in_a_real_terminal(
         # The old key copies nothing. F1 comes after it, so once help is up ctrl+o was handled.
         term.tmux_command("set-buffer", "untouched")
         term.send_keys("C-o", "F1")
-        term.wait_for("f3       Copy prompt to clipboard")
+        term.wait_for("f3        Copy prompt to clipboard")
         assert term.show_buffer() == "untouched"
         close_modal(term, "Show every key")
 

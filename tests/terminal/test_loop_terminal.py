@@ -57,7 +57,7 @@ def test_tick_the_checklist_quit_and_the_states_are_kept(
     assert stored.returncode == 0, stored.stderr
     with TmuxTerminal([installed_command, "resume", str(path)], env=env) as term:
         term.wait_for("Context")
-        term.send_keys("F12")
+        term.send_keys("F11")
         term.wait_for("Tail the checkout logs")
         term.send_keys("Space")
         term.wait_for("[x] done")

@@ -40,9 +40,9 @@ def test_type_copy_quit_and_resume_in_tmux(
         assert buffer.rstrip().endswith(
             "Begin the production incident root cause and hotfix planning now."
         )
-        # F9 jumps to Review, which lists what is still unknown.
-        term.send_keys("F9")
-        term.wait_for("▶ 5 Review (16)")
+        # F10 jumps to Review, which lists what is still unknown.
+        term.send_keys("F10")
+        term.wait_for("▶ 6 Review (16)")
         term.send_keys("C-q")
         assert term.exit_status() == 0
 
@@ -81,7 +81,7 @@ def test_escape_sequences_in_a_log_cannot_touch_the_terminal(
         screen = term.wait_for("ERROR boom")
         # Visible as harmless symbols, never acted on.
         assert "PWNED-TITLE" in screen
-        term.send_keys("C-n")  # the Evidence step shows the log itself
+        term.send_keys("F7")  # the Evidence step shows the log itself
         term.wait_for("Error messages or logs")
         assert term.show_buffer() == "untouched"
         assert term.tmux_command("display-message", "-p", "#{pane_title}") == title_before

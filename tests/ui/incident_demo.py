@@ -74,3 +74,41 @@ def add_picker_sessions(store: SessionStore) -> None:
     untitled.set("incident_summary", "Login emails arrive 20 minutes late")
     untitled.path = store.path_for(untitled.id)
     store.save(untitled, touch=False)
+
+
+def story_session(store: SessionStore) -> Session:
+    """The same incident told as a story: a status, a timeline, change items and hypotheses."""
+    session = checkout_session(store)
+    session.set("status", "identified")
+    for at, kind, text, outcome in (
+        ("2026-11-29 14:08", "detected", "PagerDuty checkout-5xx fired", ""),
+        ("2026-11-29 14:12", "acknowledged", "Ana on call, incident channel opened", ""),
+        ("2026-11-29 14:20", "action", "Restarted checkout-api pods", "no change: 500s at 31%"),
+        ("~14:25", "observation", "Only orders with a discount code fail", ""),
+    ):
+        session.add_item("timeline", at=at, kind=kind, text=text, outcome=outcome)
+    session.add_item(
+        "changes",
+        when="14:05",
+        what="release 2026.11.29-3",
+        ref="PR #4411",
+        relation="suspect",
+        why="adds discount_code to INSERT_ORDER",
+    )
+    session.add_item(
+        "changes",
+        when="13:40",
+        what="CDN cache rule",
+        ref="CHG-2207",
+        relation="dismissed",
+        why="staging only",
+    )
+    session.add_item(
+        "hypotheses",
+        text="Migration 0042 not applied in prod",
+        status="open",
+        evidence="column discount_code does not exist",
+    )
+    session.add_item("hypotheses", text="Database overloaded", status="ruled-out", evidence="")
+    store.save(session, touch=False)
+    return session

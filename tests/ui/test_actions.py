@@ -65,7 +65,7 @@ async def test_review_buttons_come_from_the_registry_and_run_their_action(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         shown = [(str(b.label), b.id) for b in app.screen.query(".review-actions Button")]
         assert shown == [(a.button, f"review-{a.id}") for a in buttons()]
@@ -103,8 +103,8 @@ def keymap(text: str) -> tuple[dict[str, str], list[str]]:
 
 
 def test_keymap_takes_several_keys_and_normalizes_them() -> None:
-    assert keymap('[keymap]\ncopy = ["F3", "ctrl+Y"]\nnew_incident = "?"\n') == (
-        {"copy": "f3,ctrl+y", "new_incident": "question_mark"},
+    assert keymap('[keymap]\ncopy = ["F3", "ctrl+U"]\nnew_incident = "?"\n') == (
+        {"copy": "f3,ctrl+u", "new_incident": "question_mark"},
         [],
     )
 
@@ -112,11 +112,11 @@ def test_keymap_takes_several_keys_and_normalizes_them() -> None:
 def test_keymap_refuses_what_would_break_another_key() -> None:
     found, problems = keymap(
         '[keymap]\ncopy = "tab"\nnew_incident = "ctrl+s"\nclear_field = "f3"\n'
-        'save = "f10"\nexport = "ctrl+s"\n'
+        'save = "f3"\nexport = "ctrl+s"\n'
     )
     # new_incident (picker) may take ctrl+s: save's key works only in the wizard, and save
-    # moved to f10 anyway, which frees ctrl+s for export.
-    assert found == {"new_incident": "ctrl+s", "save": "f10", "export": "ctrl+s"}
+    # moved to f3 anyway, which frees ctrl+s for export.
+    assert found == {"new_incident": "ctrl+s", "save": "f3", "export": "ctrl+s"}
     assert problems == [
         "4: keymap: clear_field has no key to change (palette only)",
         "2: keymap: tab is already the key of 'next field'; copy keeps ctrl+o",
@@ -141,3 +141,18 @@ def test_keymap_refuses_a_character_for_an_action_that_runs_inside_fields() -> N
         "3: keymap: 'shift+q' types a character, which fields would never get; quit keeps "
         "ctrl+q (use ctrl+, alt+ or an F key)",
     ]
+
+
+def test_the_readme_keymap_example_is_taken_whole() -> None:
+    # New default keys must not make the documented example a clash.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\ntheme = ", 1)[1].split("```", 1)[0]
+    found, problems = keymap("theme = " + example)
+    assert problems == []
+    assert set(found) == {"copy", "save"}
+
+
+def test_no_two_default_keys_clash_where_both_work() -> None:
+    from tui.ui.actions import _first_clash
+
+    assert _first_clash({a.id: (a.keys, None) for a in ACTIONS if a.keys}) is None

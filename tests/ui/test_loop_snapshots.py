@@ -60,7 +60,7 @@ def checklist_app(store: SessionStore) -> IncidentApp:
 def test_checklist(snap_compare: SnapCompare, store: SessionStore, size: tuple[int, int]) -> None:
     async def go(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press("f12")
+        await pilot.press("f11")
         await settle(pilot)
 
     assert snap_compare(checklist_app(store), terminal_size=size, run_before=go)

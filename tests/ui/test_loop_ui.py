@@ -104,7 +104,7 @@ async def test_an_answer_pasted_in_becomes_the_checklist_ticked_with_one_key(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Answer stored: 3 new checklist items." in notifications(app)
-        await pilot.press("f12")
+        await pilot.press("f11")
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         await pilot.press("space")  # todo -> done, stamped with the app's clock

@@ -34,7 +34,7 @@ async def test_opening_and_closing_30_incidents_levels_off(
             await pilot.press("enter")  # open the highlighted incident
             await settle(pilot)
             assert isinstance(app.screen, WizardScreen)
-            await pilot.press("ctrl+n")  # the Evidence step: its text areas are mounted
+            await pilot.press("f7")  # the Evidence step: its text areas are mounted
             await settle(pilot)
             app.open_picker()
             await settle(pilot)

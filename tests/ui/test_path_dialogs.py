@@ -88,7 +88,7 @@ async def test_tab_completes_in_the_load_dialog_at_80x24(make_app: MakeApp, tmp_
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", "ctrl+f")
+        await pilot.press("f7", "ctrl+f")
         await pilot.pause()
         path = app.screen.query_one("#path", Input)
         path.value = str(tmp_path / "lo")

@@ -61,7 +61,7 @@ async def test_a_remapped_copy_key_works_and_is_shown_everywhere(
         assert bar.startswith("^n Next f3 Copy ^s Save f2 Export") and "^o" not in bar
         assert (await palette_help(app, "Copy prompt to clipboard")).endswith("(f3)")
         rows = await help_text(app, pilot)
-        assert "f3       Copy prompt to clipboard" in rows and "^o" not in rows
+        assert "f3        Copy prompt to clipboard" in rows and "^o" not in rows
 
         await pilot.press("ctrl+o")
         await settle(pilot)
@@ -74,13 +74,13 @@ async def test_a_remapped_copy_key_works_and_is_shown_everywhere(
 async def test_a_remapped_palette_key_opens_it_and_the_key_bar_follows(
     make_app: MakeApp, store: SessionStore
 ) -> None:
-    write_config(store, '[keymap]\ncommand_palette = "f10"\n')
+    write_config(store, '[keymap]\ncommand_palette = "f3"\n')
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert key_bar(app).endswith("f10 palette")
-        assert "command palette (f10)" in await help_text(app, pilot)
-        await pilot.press("f10")
+        assert key_bar(app).endswith("f3 palette")
+        assert "command palette (f3)" in await help_text(app, pilot)
+        await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
 
@@ -90,7 +90,7 @@ async def test_unknown_action_and_bad_key_are_reported_with_file_and_line(
 ) -> None:
     path = write_config(
         store,
-        '[keymap]\ncpy = "f3"\nsave = "cntrl+x"\nexport = "ctrl+s"\nnext_step = "f11"\n',
+        '[keymap]\ncpy = "f3"\nsave = "cntrl+x"\nexport = "ctrl+s"\nnext_step = "f3"\n',
     )
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -103,7 +103,7 @@ async def test_unknown_action_and_bad_key_are_reported_with_file_and_line(
         assert len(messages) == 3
         # The defaults stay for what was wrong; what was right applies.
         bar = key_bar(app)
-        assert "^s Save" in bar and "f2 Export" in bar and "f11 Next" in bar
+        assert "^s Save" in bar and "f2 Export" in bar and "f3 Next" in bar
 
 
 async def test_broken_toml_starts_with_defaults_and_says_why(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from incident_demo import NOW, add_picker_sessions, checkout_session
+from incident_demo import NOW, add_picker_sessions, checkout_session, story_session
 from textual.pilot import Pilot
 from ui_helpers import settle, wizard
 
@@ -19,7 +19,7 @@ from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-STEP_KEYS = ["context", "evidence", "changes", "recovery", "review"]
+STEP_KEYS = ["context", "timeline", "evidence", "changes", "recovery", "review"]
 
 SnapCompare = Callable[..., bool]
 
@@ -40,6 +40,29 @@ def test_wizard_step(
         await settle(pilot)
         await wizard(app).go_to_step(step)
         await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=go)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("step", ["timeline", "changes"])
+def test_story_step(
+    snap_compare: SnapCompare, store: SessionStore, step: str, size: tuple[int, int]
+) -> None:
+    """The steps with the story's lists, filled in: timeline entries, change items, hypotheses."""
+    session = story_session(store)
+    app = IncidentApp(store, start="resume", path=session.path, clock=lambda: NOW, blink=False)
+
+    async def go(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await wizard(app).go_to_step(step)
+        await settle(pilot)
+        if step == "changes":
+            # The change items, under the free-text field they stand beside.
+            items = wizard(app).item_list("changes")
+            assert items is not None
+            items.rows[0].focus_key()
+            await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=go)
 

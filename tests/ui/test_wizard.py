@@ -132,6 +132,8 @@ async def test_step_navigation_and_focus(make_app: MakeApp) -> None:
         assert app.focused.id == "input-severity"
 
         await pilot.press("ctrl+n")
+        assert screen.current_step == "timeline"
+        await pilot.press("ctrl+n")
         assert screen.current_step == "evidence"
         assert app.focused.id == "input-error_logs"
         await pilot.press("ctrl+n", "ctrl+n")
@@ -143,13 +145,13 @@ async def test_step_navigation_and_focus(make_app: MakeApp) -> None:
         await pilot.press("f5")
         assert screen.current_step == "context"
         assert app.focused.id == "input-title"
-        await pilot.press("f9")
+        await pilot.press("f10")
         assert screen.current_step == "review"
 
         # The step list: ctrl+g, arrows, Enter.
         await pilot.press("ctrl+g")
         assert app.focused.id == "steps"
-        await pilot.press("home", "down", "enter")
+        await pilot.press("home", "down", "down", "enter")
         assert screen.current_step == "evidence"
         assert app.focused.id == "input-error_logs"
 
@@ -174,7 +176,7 @@ async def test_ctrl_n_works_from_inside_a_text_area(make_app: MakeApp) -> None:
         await settle(pilot)
         await wizard(app).focus_field("incident_summary")
         await pilot.press("a", "ctrl+n")
-        assert wizard(app).current_step == "evidence"
+        assert wizard(app).current_step == "timeline"
         assert wizard(app).session.get("incident_summary") == "a"
 
 
@@ -231,7 +233,7 @@ async def test_toggle_preview(make_app: MakeApp) -> None:
         assert not preview.display
         assert form.region.width > narrow_form
         # Review always shows the prompt: it is what is being reviewed.
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         assert preview.display
         await pilot.press("f5", "ctrl+t")
@@ -307,7 +309,7 @@ async def test_copy_from_review_button_and_palette_names(make_app: MakeApp) -> N
             "Toggle preview",
         ):
             assert wanted in titles
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.click("#review-copy")
         await settle(pilot)
         assert app.clipboard == wizard(app).query_one(PreviewPane).text != ""
@@ -323,7 +325,7 @@ async def test_palette_runs_an_action(make_app: MakeApp) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert wizard(app).current_step == "evidence"
+        assert wizard(app).current_step == "timeline"
 
 
 async def test_export_writes_the_prompt_with_mode_0600(
@@ -641,7 +643,7 @@ async def test_load_from_file_decodes_and_normalises(
     async with app.run_test() as pilot:
         await settle(pilot)
         screen = wizard(app)
-        await pilot.press("ctrl+n")  # Evidence: the logs field has the focus
+        await pilot.press("f7")  # Evidence: the logs field has the focus
         await pilot.press("ctrl+f")
         await pilot.pause()
         await pilot.press(*"app.log", "enter")
@@ -655,7 +657,7 @@ async def test_load_from_a_missing_file_says_why(make_app: MakeApp, tmp_path: Pa
     app = make_app()
     async with app.run_test(notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", "ctrl+f")
+        await pilot.press("f7", "ctrl+f")
         await pilot.pause()
         app.screen.query_one("#path", Input).value = str(tmp_path / "nope.log")
         await pilot.press("enter")
@@ -713,7 +715,7 @@ async def test_review_lists_unknowns_that_jump_to_their_field(
     app = make_app("resume", session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         screen = wizard(app)
         unknowns = screen.query_one("#review-unknowns", OptionList)
@@ -761,7 +763,7 @@ async def test_review_unmasks_a_false_positive_and_masks_it_again(
     app = make_app("resume", session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         screen = wizard(app)
         assert token not in screen.query_one(PreviewPane).text

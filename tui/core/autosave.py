@@ -45,8 +45,12 @@ class Saver:
         self._store_problem: str | None = None
         # Where a conflict sent the edits: original path -> (new id, new path).
         self._moved: dict[Path, tuple[str, Path]] = {}
-        # List items another writer appended to the file, merged into our saves (take_merged).
-        self._merged: dict[str, list[Item]] = {}
+        # List items another writer appended to the file (a `note`), with the edit number at
+        # which the UI took them into its session (None: not yet). A save adds them to its
+        # snapshot unless that snapshot is younger than the take (see take_merged).
+        self._merged: list[tuple[str, Item, int | None]] = []
+        # The file as the last check_disk saw it, so a change it could not merge is read once.
+        self._checked: tuple[int, int] | None = None
 
     @property
     def written_generation(self) -> int:
@@ -141,7 +145,7 @@ class Saver:
                     raise SessionConflict(
                         original or "", f"open in another incident-tui ({self._held_by_other})"
                     )
-                path = self._save_merging(session)
+                path = self._save_merging(session, generation)
                 if original is not None and path != original:
                     # The first save chose the id: later snapshots of the old path follow it.
                     self._moved[original] = (session.id, path)
@@ -155,18 +159,23 @@ class Saver:
             with contextlib.suppress(LockUnavailable):
                 self._take_lock(path)
             self._written = generation
+            # Every snapshot from now on is at least this young: items the UI took before it are
+            # in them (or were deleted there on purpose).
+            self._merged = [m for m in self._merged if m[2] is None or m[2] >= generation]
             return Saved(path, moved_because)
 
     #: How many times a save re-reads a file that keeps gaining items under it before giving up
     #: and saving a copy.
     MERGE_ATTEMPTS = 5
 
-    def _save_merging(self, session: Session) -> Path:
+    def _save_merging(self, session: Session, generation: int) -> Path:
         """store.save, but when another writer only appended list items to the file (a
         `note` from a second terminal), those items are merged in and the file is saved with both
         sides' data. Any other change is a SessionConflict, as before."""
-        for table, items in self._merged.items():
-            add_missing(session, table, items)
+        for table, item, taken in self._merged:
+            # A snapshot taken after the UI took the item has it, unless the user deleted it.
+            if taken is None or generation <= taken:
+                add_missing(session, table, [item])
         for _ in range(self.MERGE_ATTEMPTS):
             try:
                 return self.store.save(session)
@@ -174,14 +183,54 @@ class Saver:
                 added = self.store.merge_from_disk(session)
                 if added is None:
                     raise
-                for table, items in added.items():
-                    self._merged.setdefault(table, []).extend(items)
+                self._remember(added)
         return self.store.save(session)
 
-    def take_merged(self) -> dict[str, list[Item]]:
-        """The items merged in from the file since the last call, for the UI to add to the
-        session it edits. Until it takes them, every save adds them to its snapshot itself, so
-        a snapshot taken before the merge never drops them."""
+    def _remember(self, added: dict[str, list[Item]]) -> None:
+        for table, items in added.items():
+            self._merged.extend((table, dict(item), None) for item in items)
+
+    def check_disk(self, path: Path) -> bool:
+        """Take in the list items another writer appended to the file since we last read or
+        wrote it (`incident-tui note` from a second terminal), without writing anything: True
+        when there are some for take_merged. Any other change is left for the next save to find
+        (a conflict, as before); such a file is read once, not on every check."""
         with self._lock:
-            merged, self._merged = self._merged, {}
+            if self._held_by_other is not None:
+                return False
+            try:
+                st = path.stat()
+            except OSError:
+                return False
+            stamp = (st.st_mtime_ns, st.st_size)
+            if stamp == self._checked:
+                return False
+            try:
+                self.store.check_unchanged(path)
+                return False
+            except SessionConflict:
+                pass
+            self._checked = stamp
+            added = self.store.merge_from_disk(Session(id=path.stem, path=path))
+            if not added or not any(added.values()):
+                return False
+            self._remember(added)
+            return True
+
+    def take_merged(self, generation: int | None = None) -> dict[str, list[Item]]:
+        """The items merged in from the file since the last call, for the UI to add to the
+        session it edits (at edit number `generation`; default: the last one written). Saves of
+        snapshots up to that edit keep adding them, so a snapshot taken before the UI had them
+        never drops them."""
+        with self._lock:
+            if generation is None:
+                generation = self._written
+            merged: dict[str, list[Item]] = {}
+            kept: list[tuple[str, Item, int | None]] = []
+            for table, item, taken in self._merged:
+                if taken is None:
+                    merged.setdefault(table, []).append(dict(item))
+                    taken = generation
+                kept.append((table, item, taken))
+            self._merged = kept
             return merged

@@ -8,11 +8,13 @@ what, if anything, to tell the user. The writing itself is autosave.Saver's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from tui.core.autosave import Saved, Saver, snapshot
-from tui.core.model import Session
+from tui.core.model import Item, Session, add_missing
 from tui.core.store import SessionStore
 
 StatusKind = Literal["failed", "read-only", "dirty", "new", "saved"]
@@ -53,6 +55,9 @@ class SaveController:
         self.saved_generation = 0
         self.on_disk = session.path is not None and session.path.exists()
         self.error: str | None = None
+        #: Told (on the UI thread) of the list items another writer appended to the file once
+        #: they are in the session, e.g. a `note` from a second terminal: the wizard shows them.
+        self.on_merged: Callable[[dict[str, list[Item]]], None] | None = None
 
     def open(self) -> str | None:
         """Lock the session file; the sentence saying why it is read-only, or None."""
@@ -117,6 +122,34 @@ class SaveController:
         self.session.updated_at = snap.updated_at
         self.session.id = snap.id
         self.session.path = snap.path
+        self.take_merged()
         if result.saved.moved_because is not None:
             return "moved"
         return "saved" if job.announce else "none"
+
+    # --- another writer's list items (`incident-tui note` while the wizard is open) -------------
+
+    def disk_path(self) -> Path | None:
+        """On the UI thread: the file check_disk should look at, or None (not saved yet)."""
+        return self.session.path if self.on_disk else None
+
+    def check_disk(self, path: Path) -> bool:
+        """In a worker: whether the file gained list items from another writer (see
+        Saver.check_disk); if so, take_merged on the UI thread adds them. Never raises."""
+        try:
+            return self.saver.check_disk(path)
+        except Exception:  # noqa: BLE001 - a check that fails is left to the next save
+            return False
+
+    def take_merged(self) -> dict[str, list[Item]]:
+        """On the UI thread: add to the session the list items merged in from the file that it
+        does not have yet, tell on_merged, and return them by list. Nothing becomes unsaved:
+        the file has them already."""
+        added: dict[str, list[Item]] = {}
+        for table, items in self.saver.take_merged(self.generation).items():
+            new = add_missing(self.session, table, items)
+            if new:
+                added[table] = new
+        if added and self.on_merged is not None:
+            self.on_merged(added)
+        return added

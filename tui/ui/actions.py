@@ -117,13 +117,13 @@ ACTIONS: tuple[Action, ...] = (
         "focus_steps", "focus_steps", "wizard", "ctrl+g", "Steps",
         key_help="Go to the step list", show=False, priority=False,
     ),
-    # F5…F9 jump to steps 1…5. Not alt+digit: terminals send it as ESC and the digit, which
+    # F5…F10 jump to steps 1…6. Not alt+digit: terminals send it as ESC and the digit, which
     # Textual reads as a macOS option-key character (alt+5 typed "∞" into the field).
     *(
         Action(
             f"go_step_{n}", f"go_step({n - 1})", "wizard", f"f{n + 4}", f"Step {n}",
             f"Go to step: {title}", f"Step {n} of the wizard",
-            key_help="Jump to step 1–5", show=False,
+            key_help=f"Jump to step 1–{len(STEP_TITLES)}", show=False,
         )
         for n, title in enumerate(STEP_TITLES, 1)
     ),
@@ -150,7 +150,7 @@ ACTIONS: tuple[Action, ...] = (
         help="Pipe the prompt to [agent] command in the terminal and keep its answer",
     ),
     Action(
-        "open_checklist", "open_checklist", "wizard", "f12", "Checklist", "Checklist",
+        "open_checklist", "open_checklist", "wizard", "f11", "Checklist", "Checklist",
         "Tick off the actions of the agent's answers", show=False,
     ),
     Action(
@@ -160,6 +160,54 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "open_picker", "open_picker", "wizard", title="Open another incident",
         help="Save this one and go to the list of saved incidents",
+    ),
+    # The story's lists (Timeline step; change items and hypotheses on the Changes step).
+    # ctrl+l and ctrl+y: neither Input nor the step's other widgets use them, and every terminal
+    # sends them; ctrl+y is TextArea's redo, so cycle_item takes it only inside a list item
+    # (WizardScreen.check_action). f12, not f3: README's keymap example gives f3 to Copy. The
+    # plain keys act on an item's badge (its kind, relation or status, reached with shift+Tab
+    # from its text), never while typing; the key bar leaves them out (in a field they type),
+    # the list's hint line and F1 name them.
+    Action(
+        "add_timeline_entry", "add_timeline_entry", "wizard", "ctrl+l", "Entry",
+        "Add timeline entry", "An entry stamped now (UTC) on the Timeline step, ready to type",
+        key_help="Add a timeline entry stamped now (from any step)",
+    ),
+    Action(
+        "add_change", "add_item('changes')", "wizard", title="Add change",
+        help="A change item (when, what, ref, relation, why) on the Changes step",
+    ),
+    Action(
+        "add_hypothesis", "add_item('hypotheses')", "wizard", title="Add hypothesis",
+        help="A hypothesis (text, status, evidence) on the Changes step",
+    ),
+    Action(
+        "add_item_here", "add_item_here", "wizard", "f12", "Add",
+        key_help="Add an item to the list in focus (or the step's first list)",
+    ),
+    Action(
+        "cycle_item", "cycle_item", "wizard", "ctrl+y", "Cycle", "Cycle kind / relation / status",
+        "The focused item's kind (timeline), relation (change) or status (hypothesis)",
+        key_help="In a list item: cycle its kind, relation or status",
+    ),
+    Action(
+        "restamp_item", "restamp_item", "wizard", "t", "Now", "Set item time to now",
+        "The focused timeline entry's (or change's) time becomes now (UTC)",
+        key_help="On an item's badge: set its time to now", priority=False, show=False,
+    ),
+    Action(
+        "sort_timeline", "sort_timeline", "wizard", "s", "Sort", "Sort timeline by time",
+        "Entries with a YYYY-MM-DD HH:MM time in time order; free-text times stay in place",
+        key_help="On a timeline badge: sort the timeline by time", priority=False, show=False,
+    ),
+    Action(
+        "delete_item", "delete_item", "wizard", "d,delete", "Delete", "Delete item",
+        "Delete the focused list item (asks first)",
+        key_help="On an item's badge: delete it (asks first)", priority=False, show=False,
+    ),
+    Action(
+        "set_status", "set_status", "wizard", title="Set status",
+        help="Where the response is: investigating, identified, monitoring, mitigated, resolved",
     ),
     Action(
         "new_incident", "new_incident", "picker", "n", "New", "New incident",

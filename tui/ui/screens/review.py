@@ -1,5 +1,6 @@
 """The Review step: what is still unknown (each jumps to its field), the secrets masking found
-(each can be un-masked) and the actions.
+(each can be un-masked), the story's lists (status, timeline, changes, hypotheses) and the
+actions.
 
 The prompt itself is the wizard's preview pane, shown below or beside Review (ctrl+t hides it,
 giving Review the whole height). Review scrolls: at 80×24 its parts do not all fit at once, and
@@ -20,12 +21,23 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.sanitize import visible_controls
-from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
+from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, TABLES, Field
+from tui.core.story import in_time_order
 from tui.ui.actions import ACTIONS_BY_ID, buttons
 from tui.ui.widgets.preview import secret_counts
 
 if TYPE_CHECKING:
+    from tui.core.model import Item, Session
     from tui.core.redact import Finding
+
+#: How each list's items read on Review: (key shown first, the keys after it, joined).
+STORY_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "timeline": ("kind", ("at", "text", "outcome")),
+    "changes": ("relation", ("when", "what", "ref", "why")),
+    "hypotheses": ("status", ("text", "evidence")),
+}
+#: Items listed per list on Review; the rest are counted.
+STORY_LIMIT = 30
 
 
 class ReviewPanel(VerticalScroll, can_focus=False):
@@ -69,6 +81,7 @@ class ReviewPanel(VerticalScroll, can_focus=False):
         yield OptionList(id="review-unknowns")
         yield Static("", id="review-secrets")
         yield OptionList(id="review-findings")
+        yield Static("", id="review-story")
 
     def show_unknowns(self, unknowns: list[Field]) -> None:
         summary = self.query_one("#review-summary", Static)
@@ -94,6 +107,39 @@ class ReviewPanel(VerticalScroll, can_focus=False):
             for f in unknowns
         )
         options.highlighted = 0
+
+    def show_story(self, session: Session) -> None:
+        """The status and each list: its count and its items, one line each (timeline in
+        time order, as the prompt has it)."""
+        parts: list[Content] = [
+            Content.assemble(("Status ", "bold"), (session.status, "bold $text-accent"))
+        ]
+        for table in TABLES:
+            items = session.tables.get(table.key, [])
+            if table.key == "timeline":
+                items = list(in_time_order(items))  # type: ignore[arg-type]
+            parts.append(
+                Content.assemble((table.label, "bold"), (f"  {len(items)}", "$text-muted"))
+            )
+            lead, rest = STORY_ROWS.get(table.key, ("", tuple(c.key for c in table.columns)))
+            for item in items[:STORY_LIMIT]:
+                parts.append(self._story_row(item, lead, rest))
+            if len(items) > STORY_LIMIT:
+                parts.append(Content.styled(f"  … {len(items) - STORY_LIMIT} more", "dim"))
+        self.query_one("#review-story", Static).update(Content("\n").join(parts))
+
+    @staticmethod
+    def _story_row(item: Item, lead: str, rest: tuple[str, ...]) -> Content:
+        def text(key: str) -> str:
+            value = item.get(key, "")
+            return visible_controls(value).replace("\n", " ") if isinstance(value, str) else ""
+
+        words = [text(key) for key in rest if text(key).strip()]
+        return Content.assemble(
+            "  ",
+            (f"{text(lead):<13}" if lead else "", "$text-warning"),
+            " · ".join(words) or "(empty)",
+        )
 
     def show_findings(self, findings: Sequence[Finding]) -> None:
         """What masking found: kind, field and a safe hint, never the secret. Enter on one

@@ -3,7 +3,8 @@
 The keystroke path is kept cheap: a change updates the in-memory session, the field's unknown mark
 and its step's count, and (re)starts two timers. Rendering the preview (the preview pane's job) and
 saving the file (a SaveController's, tui.core.save_controller) happen later, in thread workers, on
-copies of the data taken on the UI thread. The field and prompt commands are in field_commands.
+copies of the data taken on the UI thread. The field and prompt commands are in field_commands,
+those of the story's lists (timeline, changes, hypotheses) in list_commands.
 """
 
 from __future__ import annotations
@@ -19,18 +20,26 @@ from textual.widgets import ContentSwitcher, OptionList
 
 from tui.core.sanitize import visible_controls
 from tui.core.save_controller import SaveController
-from tui.core.schema import FIELDS, FIELDS_BY_KEY, fields_of_step, is_unknown
+from tui.core.schema import FIELDS, FIELDS_BY_KEY, TABLES_BY_KEY, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
 from tui.ui.actions import bindings
+from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.loop_commands import LoopCommands
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
+    FIELD_STEP,
     REVIEW,
+    STEP_FIELDS,
     STEP_KEYS,
+    STEP_LISTS,
+    TIMELINE,
     WIZARD_STEPS,
+    is_field_step,
 )
 from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.item_list import ItemList
 from tui.ui.widgets.key_bar import KeyBar
+from tui.ui.widgets.list_step import ListStep
 from tui.ui.widgets.preview import PreviewPane
 from tui.ui.widgets.save_status import SaveStatus
 from tui.ui.widgets.step_form import StepForm
@@ -41,7 +50,11 @@ if TYPE_CHECKING:
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
 
 
-class WizardScreen(LoopCommands):
+#: A step's widget: its fields (and lists), its lists only, or Review.
+StepWidget = StepForm | ListStep | ReviewPanel
+
+
+class WizardScreen(ListCommands, LoopCommands):
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
 
@@ -131,23 +144,46 @@ class WizardScreen(LoopCommands):
         self.call_after_refresh(self.complete_forms)
         if self.saving.dirty:
             self._schedule_save(self.AUTOSAVE_DELAY)
+        self.start_watching_file()
 
-    def _form(self, step: str) -> StepForm | ReviewPanel | None:
+    def _form(self, step: str) -> StepWidget | None:
         switcher = self.query_one("#forms", ContentSwitcher)
         found = switcher.query_children(f"#step-{step}")
         widget = found.first() if found else None
-        return widget if isinstance(widget, StepForm | ReviewPanel) else None
+        return widget if isinstance(widget, StepForm | ListStep | ReviewPanel) else None
 
-    async def _ensure_form(self, step: str) -> StepForm | ReviewPanel:
+    def _make_form(self, step: str) -> StepWidget:
+        """A step's widget (see wizard_keys): Review, a step of the schema's fields, or a step
+        of lists. A step with a widget of its own (a checklist) is one more case here."""
+        if step == REVIEW:
+            return ReviewPanel(id=f"step-{REVIEW}")
+        if is_field_step(step):
+            return StepForm(step, self.session, blink=self._blink)
+        tables = tuple(table for table, _ in STEP_LISTS.get(step, ()))
+        fields = tuple(FIELDS_BY_KEY[key] for key in STEP_FIELDS.get(step, ()))
+        return ListStep(
+            step, self.session, tables, fields, status=step == TIMELINE, blink=self._blink
+        )
+
+    async def _ensure_form(self, step: str) -> StepWidget:
         form = self._form(step)
         if form is None:
             # Steps are mounted on first visit: the app starts fast, whatever the session holds.
-            if step == REVIEW:
-                form = ReviewPanel(id=f"step-{REVIEW}")
-            else:
-                form = StepForm(step, self.session, blink=self._blink)
+            form = self._make_form(step)
             await self.query_one("#forms", ContentSwitcher).mount(form)
+            if isinstance(form, StepForm):
+                await self._mount_lists(form)
         return form
+
+    async def _mount_lists(self, form: StepForm) -> None:
+        """The lists a step of fields shows (STEP_LISTS), each after its field."""
+        for table, after in STEP_LISTS.get(form.step, ()):
+            item_list = ItemList(TABLES_BY_KEY[table], self.session, blink=self._blink)
+            anchor = form.query_children(f"#field-{after}") if after else None
+            if anchor:
+                await form.mount(item_list, after=anchor.first())
+            else:
+                await form.mount(item_list)
 
     async def complete_forms(self) -> None:
         """Mount the editors a form left out of the first frame (Tab and jumps need them)."""
@@ -184,6 +220,12 @@ class WizardScreen(LoopCommands):
             self._current_key = None
             form.show_unknowns([f for f in FIELDS if self._unknown[f.key]])
             form.show_findings(self.rendered.findings if self.rendered is not None else ())
+            form.show_story(self.session)
+            if focus:
+                form.focus_first()
+        elif isinstance(form, ListStep):
+            self._current_key = None
+            self._preview.follow(None)
             if focus:
                 form.focus_first()
         else:
@@ -217,9 +259,9 @@ class WizardScreen(LoopCommands):
             await self.go_to_step(event.option.id)
 
     async def focus_field(self, key: str) -> None:
-        field = FIELDS_BY_KEY[key]
-        await self.go_to_step(field.step, focus=False)
-        await self._complete_form(field.step)
+        step = FIELD_STEP.get(key, FIELDS_BY_KEY[key].step)
+        await self.go_to_step(step, focus=False)
+        await self._complete_form(step)
         editor = self.editor(key)
         if editor is not None:
             editor.focus_input()
@@ -273,7 +315,8 @@ class WizardScreen(LoopCommands):
             self._cleared = None  # typed in again: that is the value now
         field = FIELDS_BY_KEY[key]
         unknown = is_unknown(field, self.session.get(key))
-        if unknown != self._unknown[key]:
+        # The story's fields (question, agent scope) are never unknown: not counted.
+        if key in self._unknown and unknown != self._unknown[key]:
             self._unknown[key] = unknown
             self._refresh_counts()
         if key in ("title", "incident_summary", "severity"):
@@ -284,12 +327,23 @@ class WizardScreen(LoopCommands):
 
     async def set_field(self, key: str, value: str) -> None:
         """Replace a value from outside the editor (file, $EDITOR, clear, a huge paste)."""
-        field = FIELDS_BY_KEY[key]
-        await self._complete_form(field.step)
+        await self._complete_form(FIELD_STEP.get(key, FIELDS_BY_KEY[key].step))
         editor = self.editor(key)
         if editor is not None:
             await editor.set_value(value)
         self.apply_change(key, value)
+
+    def list_edited(self) -> None:
+        """The session's lists (or its status) changed: the same path as a field's edit."""
+        self.saving.edited()
+        self._refresh_status()
+        self._preview.schedule()
+        self._schedule_save(self.AUTOSAVE_DELAY)
+
+    def refresh_review(self) -> None:
+        review = self._form(REVIEW)
+        if isinstance(review, ReviewPanel) and self.current_step == REVIEW:
+            review.show_story(self.session)
 
     def _refresh_counts(self) -> None:
         self.query_one("#steps", StepList).show_unknowns(self._unknown, REVIEW)
@@ -299,7 +353,7 @@ class WizardScreen(LoopCommands):
 
     def _refresh_title(self) -> None:
         title = self.query_one("#incident-title", IncidentTitle)
-        title.show(self.session.display_title, self.session.severity)
+        title.show(self.session.display_title, self.session.severity, self.session.status)
 
     # --- preview ---------------------------------------------------------------------------------
 
@@ -353,6 +407,7 @@ class WizardScreen(LoopCommands):
     def save_before_exit(self) -> str | None:
         """Save now, on the UI thread (the app is leaving). Returns the reason it failed, if so."""
         self._preview.cancel()
+        self.apply_pending_item_edits()
         return self._status.save_now()
 
     # --- elsewhere -------------------------------------------------------------------------------

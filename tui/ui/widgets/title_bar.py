@@ -1,4 +1,4 @@
-"""The incident's title and severity, in the wizard's top bar."""
+"""The incident's title, severity and status, in the wizard's top bar."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from tui.core.sanitize import visible_controls
 class IncidentTitle(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
-        self._shown: tuple[str, str] | None = None
+        self._shown: tuple[str, str, str] | None = None
 
-    def show(self, title: str, severity: str) -> None:
-        shown = (title, severity)
+    def show(self, title: str, severity: str, status: str = "") -> None:
+        shown = (title, severity, status)
         if shown == self._shown:
             return  # typing in the summary calls this on every key
         self._shown = shown
@@ -24,6 +24,7 @@ class IncidentTitle(Static):
                 (visible_controls(title), "bold"),
                 ("  ", ""),
                 (severity, "$text-warning" if severity == "unknown" else "$text-error bold"),
+                ("  " + status if status else "", "$text-accent"),
             ),
             layout=False,
         )
