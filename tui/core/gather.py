@@ -15,7 +15,7 @@ from datetime import datetime
 from tui.core.gather_git import SHORT_SHA, GitGather
 from tui.core.model import Session
 from tui.core.schema import FIELDS_BY_KEY, TIME_FORMAT
-from tui.core.testdetect import detect_test_commands, testing_text
+from tui.core.testdetect import commands_text, detect_test_commands
 
 #: A ref shorter than this is not taken as the same commit as a longer one it starts.
 MIN_REF = 7
@@ -86,7 +86,7 @@ def git_offers(found: GitGather) -> list[Offer]:
     if files:
         listing = files.split("\n", 1)[1] if "\n" in files else files
         offers.append(Offer("suspected_files", files, (found.head[:SHORT_SHA], listing)))
-    tests = testing_text(detect_test_commands(found.repo))
+    tests = commands_text(detect_test_commands(found.repo))
     if tests:
         offers.append(Offer("testing_commands", tests))
     return offers

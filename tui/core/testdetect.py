@@ -150,7 +150,7 @@ def detect_test_commands(root: Path) -> list[TestCommand]:
     return found
 
 
-def testing_text(commands: list[TestCommand]) -> str:
+def commands_text(commands: list[TestCommand]) -> str:
     """One command a line, each with where it was found; "" when none."""
     if not commands:
         return ""
