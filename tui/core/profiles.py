@@ -120,14 +120,18 @@ def load_profile(path: Path) -> Profile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ProfileError(f"{path}:{line}: not UTF-8; profile ignored") from None
+        bad = raw[: exc.start].count(b"\n") + 1
+        raise ProfileError(f"{path}:{bad}: not UTF-8; profile ignored") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)$", message)
-        where = f"{path}:{found.group(1)}" if found else str(path)
+        at = found.group(1) if found else None
+        if at is None and message.endswith("(at end of document)"):
+            at = str(text.count("\n") or 1)
+            message = message.removesuffix(" (at end of document)")
+        where = f"{path}:{at}" if at else str(path)
         message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
         raise ProfileError(f"{where}: not valid TOML ({message}); profile ignored") from None
     lines = Lines(text)
