@@ -168,3 +168,14 @@ def test_a_block_goes_below_what_the_field_holds() -> None:
     session.set("error_logs", "typed by hand")
     add_block(session, "error_logs", "--- $ kubectl logs ---\nline")
     assert session.get("error_logs") == "typed by hand\n\n--- $ kubectl logs ---\nline"
+
+
+def test_the_readme_profile_example_is_a_valid_profile(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Gather", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    profile = load_profile(write(tmp_path, example))
+    assert len(profile.values) == 7
+    logs = profile.command("logs")
+    assert logs.argv[:2] == ("kubectl", "logs") and logs.into == "error_logs"
+    assert logs.timeout == 30 and logs.max_bytes == 2_000_000
