@@ -138,6 +138,14 @@ ACTIONS: tuple[Action, ...] = (
         "Give back the value 'Clear field' removed", key_help="Undo 'Clear field'", show=False,
     ),
     Action(
+        "gather_git", "gather_git", "wizard", title="Gather from git",
+        help="Commits since the start as change items; changed files and test commands offered",
+    ),
+    Action(
+        "run_gather_command", "run_gather_command", "wizard", title="Run gather command…",
+        help="Run a command of the service profile (.incident-tui.toml) once you agree to it",
+    ),
+    Action(
         "open_picker", "open_picker", "wizard", title="Open another incident",
         help="Save this one and go to the list of saved incidents",
     ),

@@ -23,6 +23,7 @@ from tui.core.schema import FIELDS, FIELDS_BY_KEY, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
 from tui.ui.actions import bindings
 from tui.ui.screens.field_commands import FieldCommands
+from tui.ui.screens.gather_commands import GatherCommands
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
     REVIEW,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
 
 
-class WizardScreen(FieldCommands):
+class WizardScreen(GatherCommands, FieldCommands):
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
 
@@ -278,6 +279,13 @@ class WizardScreen(FieldCommands):
             self._refresh_counts()
         if key in ("title", "incident_summary", "severity"):
             self._refresh_title()
+        self._refresh_status()
+        self._preview.schedule()
+        self._schedule_save(self.AUTOSAVE_DELAY)
+
+    def lists_changed(self) -> None:
+        """Items were added to the session's lists (gathered change items): save them too."""
+        self.saving.edited()
         self._refresh_status()
         self._preview.schedule()
         self._schedule_save(self.AUTOSAVE_DELAY)
