@@ -332,3 +332,20 @@ def test_a_pytest_dependency_counts_and_broken_project_files_are_skipped(tmp_pat
     assert [c.command for c in detect_test_commands(root)] == ["pytest"]
     (root / "pyproject.toml").write_text("[project\n")
     assert detect_test_commands(root) == []
+
+
+def test_a_config_that_points_git_at_a_fifo_does_not_hang_the_gather(tmp_path: Path) -> None:
+    """mailmap.file and core.attributesFile naming a FIFO would block git log and git diff
+    until the timeout."""
+    import os
+    import time
+
+    repo, _ = incident_repo(tmp_path / "clone")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    repo.config("mailmap.file", str(fifo))
+    repo.config("core.attributesFile", str(fifo))
+    started = time.monotonic()
+    found = gather(repo.path, started_at=STARTED, now=NOW)
+    assert len(found.commits) == 4 and found.files
+    assert time.monotonic() - started < gather_git.GIT_TIMEOUT / 2

@@ -53,6 +53,10 @@ GIT_OPTIONS: tuple[str, ...] = (
     "-c", "core.sshCommand=false",
     "-c", "credential.helper=",
     "-c", "i18n.logOutputEncoding=UTF-8",
+    # Files git would read that could be a FIFO (a hang until the timeout): the mailmap and
+    # the attributes file.
+    "-c", "log.mailmap=false",
+    "-c", "core.attributesFile=/dev/null",
 )  # fmt: skip
 
 #: Environment variables that point git at another repository, config, program or trace file:
