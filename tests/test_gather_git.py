@@ -349,3 +349,18 @@ def test_a_config_that_points_git_at_a_fifo_does_not_hang_the_gather(tmp_path: P
     found = gather(repo.path, started_at=STARTED, now=NOW)
     assert len(found.commits) == 4 and found.files
     assert time.monotonic() - started < gather_git.GIT_TIMEOUT / 2
+
+
+def test_git_past_its_timeout_is_stopped_and_the_gather_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    repo, _ = incident_repo(tmp_path / "clone")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    repo.config("include.path", str(fifo))  # git blocks reading it
+    monkeypatch.setattr(gather_git, "GIT_TIMEOUT", 1.0)
+    with pytest.raises(GatherError, match=r"took longer than 1 s; stopped") as caught:
+        gather(repo.path, started_at=STARTED, now=NOW)
+    assert "\n" not in str(caught.value)

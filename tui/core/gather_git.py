@@ -98,10 +98,11 @@ def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
 def run_git(
     repo: Path,
     *args: str,
-    timeout: float = GIT_TIMEOUT,
+    timeout: float | None = None,
     max_bytes: int = GIT_MAX_BYTES,
     allow_fail: bool = False,
 ) -> Captured:
+    timeout = GIT_TIMEOUT if timeout is None else timeout
     argv = ["git", "-C", str(repo), *GIT_OPTIONS, *args]
     try:
         result = run_capped(argv, env=git_env(), timeout=timeout, max_bytes=max_bytes)
