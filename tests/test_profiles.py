@@ -179,3 +179,17 @@ def test_the_readme_profile_example_is_a_valid_profile(tmp_path: Path) -> None:
     logs = profile.command("logs")
     assert logs.argv[:2] == ("kubectl", "logs") and logs.into == "error_logs"
     assert logs.timeout == 30 and logs.max_bytes == 2_000_000
+
+
+def test_a_mistake_in_a_later_gather_command_names_that_commands_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[gather]]\nname = "a"\nargv = ["ls"]\ninto = "error_logs"\n\n'
+        '[[gather]]\nname = "b"\nargv = ["ls"]\ninto = "nowhere"\n\n'
+        '[[gather]]\nname = "a"\nargv = ["ls"]\ninto = "error_logs"\n',
+    )
+    with pytest.raises(ProfileError, match=rf"^{path}:9: b: into must be"):
+        load_profile(path)
+    path.write_text(path.read_text().replace('"nowhere"', '"monitoring"'))
+    with pytest.raises(ProfileError, match=rf"^{path}:12: two gather commands are named 'a'"):
+        load_profile(path)

@@ -14,12 +14,15 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import IncidentTuiError
 from tui.core.model import Session, SessionConflict, now_utc
 from tui.core.sanitize import visible_controls
 from tui.core.store import SessionStore
+
+if TYPE_CHECKING:
+    from tui.core.profiles import GatherCommand, Profile, TrustStore
 
 PROG = "incident-tui"
 ATTEMPTS = 5
@@ -130,7 +133,7 @@ def cmd_gather(store: SessionStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def load_profile_for(store: SessionStore, name: str | None) -> Any:
+def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
     """The profile `--profile NAME` names, else the one found upward from the current
     directory, else None. Raises ProfileError (one line)."""
     from tui.core.profiles import find_profile, load_profile, named_profile
@@ -180,7 +183,7 @@ def _run_profile_command(store: SessionStore, path: Path, args: argparse.Namespa
     return 0
 
 
-def _ask_trust(profile_path: Path, command: Any, trust: Any) -> None:
+def _ask_trust(profile_path: Path, command: GatherCommand, trust: TrustStore) -> None:
     from tui.core.profiles import NotTrusted
 
     if not (sys.stdin.isatty() and sys.stderr.isatty()):

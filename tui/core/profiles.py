@@ -15,6 +15,7 @@ import os
 import re
 import shlex
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -135,9 +136,9 @@ def load_profile(path: Path) -> Profile:
         message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
         raise ProfileError(f"{where}: not valid TOML ({message}); profile ignored") from None
     lines = Lines(text)
+    tables = _gather_tables(text)
 
-    def fail(table: str | None, key: str, why: str) -> ProfileError:
-        line = lines.of(table, key)
+    def fail(line: int | None, why: str) -> ProfileError:
         where = f"{path}:{line}" if line is not None else str(path)
         return ProfileError(f"{where}: {why}; profile ignored")
 
@@ -146,56 +147,90 @@ def load_profile(path: Path) -> Profile:
     for key, value in data.items():
         if key == "gather":
             if not isinstance(value, list):
-                raise fail(None, key, "gather must be [[gather]] tables")
-            commands = [_command(item, lines, fail) for item in value]
+                raise fail(lines.of(None, key), "gather must be [[gather]] tables")
+            for index, item in enumerate(value):
+                at = tables[index] if index < len(tables) else {}
+
+                def line_of(name: str, at: dict[str, int] = at) -> int | None:
+                    return at.get(name, at.get(""))
+
+                commands.append(_command(item, line_of, fail))
         elif key in PREFILL_KEYS:
             if not isinstance(value, str):
-                raise fail(None, key, f"{key} must be text in quotes")
+                raise fail(lines.of(None, key), f"{key} must be text in quotes")
             values[key] = value
         else:
             known = ", ".join((*PREFILL_KEYS, "[[gather]]"))
-            raise fail(None, key, f"unknown key {key!r} (known: {known})")
-    names = [c.name for c in commands]
-    for name in names:
-        if names.count(name) > 1:
-            raise fail("gather", "name", f"two gather commands are named {name!r}")
+            raise fail(lines.of(None, key), f"unknown key {key!r} (known: {known})")
+    seen: set[str] = set()
+    for index, command in enumerate(commands):
+        if command.name in seen:
+            line = tables[index].get("name") if index < len(tables) else None
+            raise fail(line, f"two gather commands are named {command.name!r}")
+        seen.add(command.name)
     return Profile(path, values, tuple(commands))
 
 
-def _command(item: Any, lines: Lines, fail: Any) -> GatherCommand:
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+def _gather_tables(text: str) -> list[dict[str, int]]:
+    """Per [[gather]] table, in file order: the line of each key, and "" for its header
+    (tomllib says no lines; a mistake in the third command must name the third's)."""
+    tables: list[dict[str, int]] = []
+    current: dict[str, int] | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        header = _HEADER.match(line)
+        if header:
+            is_gather = header.group(1) == "[[" and header.group(2).strip("\"'") == "gather"
+            current = {"": number} if is_gather else None
+            if current is not None:
+                tables.append(current)
+            continue
+        key = _KEY.match(line)
+        if key and current is not None:
+            current.setdefault(next(g for g in key.groups() if g is not None), number)
+    return tables
+
+
+Where = Callable[[str], int | None]
+Fail = Callable[[int | None, str], ProfileError]
+
+
+def _command(item: Any, where: Where, fail: Fail) -> GatherCommand:
     if not isinstance(item, dict):
-        raise fail(None, "gather", "each [[gather]] must be a table")
+        raise fail(where(""), "each [[gather]] must be a table")
     unknown = set(item) - GATHER_KEYS
     if unknown:
         key = sorted(unknown)[0]
-        raise fail("gather", key, f"unknown gather key {key!r} ({', '.join(sorted(GATHER_KEYS))})")
+        known = ", ".join(sorted(GATHER_KEYS))
+        raise fail(where(key), f"unknown gather key {key!r} ({known})")
     name, argv, into = item.get("name"), item.get("argv"), item.get("into")
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise fail("gather", "name", "gather name must be letters, digits, '.', '_' or '-'")
+        raise fail(where("name"), "gather name must be letters, digits, '.', '_' or '-'")
     if (
         not isinstance(argv, list)
         or not argv
         or not all(isinstance(a, str) and a and "\x00" not in a for a in argv)
     ):
-        raise fail(
-            "gather", "argv", f'{name}: argv must be a list of words, e.g. ["kubectl", "logs"]'
-        )
+        raise fail(where("argv"), f'{name}: argv must be a list of words, e.g. ["kubectl", "logs"]')
     if into not in FIELD_TABLE_KEYS:
-        raise fail("gather", "into", f"{name}: into must be a field key (incident-tui fields)")
+        raise fail(where("into"), f"{name}: into must be a field key (incident-tui fields)")
     timeout = item.get("timeout", DEFAULT_TIMEOUT)
     if (
         isinstance(timeout, bool)
         or not isinstance(timeout, int | float)
         or not 0 < timeout <= MAX_TIMEOUT
     ):
-        raise fail("gather", "timeout", f"{name}: timeout must be seconds, up to {MAX_TIMEOUT:g}")
+        raise fail(where("timeout"), f"{name}: timeout must be seconds, up to {MAX_TIMEOUT:g}")
     max_bytes = item.get("max_bytes", DEFAULT_MAX_BYTES)
     if (
         isinstance(max_bytes, bool)
         or not isinstance(max_bytes, int)
         or not 0 < max_bytes <= MAX_MAX_BYTES
     ):
-        raise fail("gather", "max_bytes", f"{name}: max_bytes must be 1 to {MAX_MAX_BYTES:,}")
+        raise fail(where("max_bytes"), f"{name}: max_bytes must be 1 to {MAX_MAX_BYTES:,}")
     return GatherCommand(name, tuple(argv), into, float(timeout), max_bytes)
 
 

@@ -95,7 +95,9 @@ class GatherCommands(Screen[None]):
                 await self.set_field(offer.key, offer.text)
                 said.append(f"{offer.label} filled in")
             elif await self.app.push_screen_wait(ReviewOfferDialog(offer.label, offer.text, top)):
-                await self.set_field(offer.key, f"{existing.rstrip()}\n\n{top}\n{offer.text}")
+                # Read again: the field may have been typed in while the dialog was open.
+                existing = self.session.get(offer.key).rstrip()
+                await self.set_field(offer.key, f"{existing}\n\n{top}\n{offer.text}")
                 said.append(f"{offer.label}: added below")
         self.notify(visible_controls("; ".join(said)), markup=False, timeout=8)
 
