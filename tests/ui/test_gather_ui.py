@@ -121,3 +121,28 @@ async def test_new_with_a_profile_opens_the_prefilled_incident(
         w = wizard(app)
         assert w.session.get("environment") == "production, eu-west-1"
         assert w.editor("environment").value == "production, eu-west-1"  # type: ignore[union-attr]
+
+
+async def test_an_unsafe_home_is_a_message_not_a_crash(
+    store: SessionStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_app: MakeApp
+) -> None:
+    from ui_helpers import notifications
+
+    service = tmp_path / "service"
+    service.mkdir()
+    (service / ".incident-tui.toml").write_text(
+        '[[gather]]\nname = "pods"\nargv = ["touch", "ran"]\ninto = "monitoring"\n'
+    )
+    monkeypatch.chdir(service)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store.home.mkdir(exist_ok=True)
+        store.home.chmod(0o777)  # another user could plant a trust file here
+        await _palette(pilot, "Run gather command")
+        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")  # the agreement cannot be kept in that home: nothing runs
+        await _wait_for(pilot, lambda: any("writable by group" in n for n in notifications(app)))
+        assert app.is_running
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert not (service / "ran").exists()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.screen import Screen
 
+from tui.core.errors import IncidentTuiError
 from tui.core.model import now_utc
 from tui.core.sanitize import visible_controls
 from tui.ui.screens.dialogs import ConfirmDialog
@@ -64,12 +65,12 @@ class GatherCommands(Screen[None]):
     @work(thread=True, exclusive=True, group="gather", exit_on_error=False)
     def _git_worker(self, directory: Path, started_at: str) -> None:
         from tui.core.gather import git_offers
-        from tui.core.gather_git import GatherError, gather_git
+        from tui.core.gather_git import gather_git
 
         try:
             found = gather_git(directory, started_at=started_at)
             offers = git_offers(found)
-        except GatherError as exc:
+        except IncidentTuiError as exc:
             self._gather_to_ui(self._gather_problem, str(exc))
             return
         self._gather_to_ui(self._start_take_git, found, offers)
@@ -146,7 +147,7 @@ class GatherCommands(Screen[None]):
                 if not agreed:
                     return
                 trust.trust(profile.path, command)
-        except ProfileError as exc:
+        except IncidentTuiError as exc:  # the profile, the trust file or an unsafe home
             self._gather_problem(str(exc))
             return
         except OSError as exc:
@@ -157,11 +158,11 @@ class GatherCommands(Screen[None]):
 
     @work(thread=True, exclusive=True, group="gather", exit_on_error=False)
     def _command_worker(self, profile: Profile, command: GatherCommand) -> None:
-        from tui.core.profiles import ProfileError, TrustStore, run_command
+        from tui.core.profiles import TrustStore, run_command
 
         try:
             block = run_command(profile, command, TrustStore(self.store.home), now_utc())
-        except ProfileError as exc:
+        except IncidentTuiError as exc:
             self._gather_to_ui(self._gather_problem, str(exc))
             return
         self._gather_to_ui(self._take_block, command.into, command.name, block)
