@@ -258,3 +258,27 @@ def test_gather_run_of_a_missing_command_name_lists_the_names(
     monkeypatch.chdir(service)
     assert main(["gather", "--run", "logs"]) == 1
     assert "no gather command 'logs' (it has: pods)" in capsys.readouterr().err
+
+
+def test_gather_while_the_wizard_has_the_incident_adds_only_change_items(
+    saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wizard's next save takes in list items another writer added (as with `note`), but a
+    changed field would be a conflict: fields are printed instead of written."""
+    from tui.core.lock import SessionLock
+
+    repo, _ = incident_repo(tmp_path / "shop")
+    wizard_lock = SessionLock(saved)
+    assert wizard_lock.acquire()
+    try:
+        assert main(["gather", str(saved), "--repo", str(repo.path)]) == 0
+    finally:
+        wizard_lock.release()
+    out, err = capsys.readouterr()
+    assert "is open in the wizard" in err
+    after = SessionStore(saved.parent.parent).load(saved)
+    assert len(after.items("changes")) == 4
+    assert after.get("suspected_files") == ""
+    assert after.get("testing_commands") == "curl -fsS https://shop/health"
+    assert "Changed files or suspected files\nChanged since 2026-11-29 12:07 UTC" in out
+    assert "pytest  # from pyproject.toml" in out

@@ -67,8 +67,13 @@ def _say(text: str) -> None:
     print(f"{PROG}: {visible_controls(text)}", file=sys.stderr)
 
 
-def _update(store: SessionStore, path: Path, change: Callable[[Session], None]) -> Session:
-    """Load, change, save; again from the file when another writer saved meanwhile."""
+def _update(
+    store: SessionStore, path: Path, change: Callable[[Session, bool], bool]
+) -> tuple[Session, bool]:
+    """Load, change, save (when `change` says there is something to save); again from the file
+    when another writer saved meanwhile. `change` is told whether we hold the lock: when the
+    wizard has the incident open, only list items may be added (its next save takes them in,
+    as it takes in `note`'s entries); a changed field would be a conflict for it."""
     from tui.core.lock import SessionLock
 
     lock = SessionLock(path)
@@ -76,10 +81,11 @@ def _update(store: SessionStore, path: Path, change: Callable[[Session], None]) 
     try:
         for attempt in range(ATTEMPTS):
             session = store.load(path)
-            change(session)
+            if not change(session, locked):
+                return session, locked
             try:
                 store.save(session)
-                return session
+                return session, locked
             except SessionConflict:
                 if attempt == ATTEMPTS - 1:
                     raise
@@ -87,6 +93,12 @@ def _update(store: SessionStore, path: Path, change: Callable[[Session], None]) 
         if locked:
             lock.release()
     raise AssertionError("unreachable")
+
+
+def _open_elsewhere(path: Path) -> str:
+    from tui.core.lock import SessionLock
+
+    return f"{path} is open in the wizard ({SessionLock(path).holder()})"
 
 
 def _session_path(store: SessionStore, ref: str | None) -> Path:
@@ -100,7 +112,7 @@ def cmd_gather(store: SessionStore, args: argparse.Namespace) -> int:
     path = _session_path(store, args.session)
     if args.run:
         return _run_profile_command(store, path, args)
-    from tui.core.gather import add_changes, add_text, git_offers
+    from tui.core.gather import add_changes, add_text, git_offers, header
     from tui.core.gather_git import gather_git
 
     started_at = store.load(path).started_at
@@ -110,24 +122,35 @@ def cmd_gather(store: SessionStore, args: argparse.Namespace) -> int:
     source = f"git {found.repo}"
     outcome: dict[str, Any] = {}
 
-    def change(session: Session) -> None:
+    def change(session: Session, locked: bool) -> bool:
         outcome["added"] = add_changes(session, found.change_items())
-        outcome["fields"] = [(o.label, add_text(session, o, source, when)) for o in offers]
+        outcome["fields"] = [
+            (o, add_text(session, o, source, when) if locked else "open") for o in offers
+        ]
+        return True
 
-    _update(store, path, change)
+    _, locked = _update(store, path, change)
     commits = len(found.commits)
     _say(
         f"{found.repo}: {commits} commit{'s' if commits != 1 else ''} {found.window.label}; "
         f"{outcome['added']} new change item{'s' if outcome['added'] != 1 else ''} "
         f"added to {path}"
     )
-    for label, result in outcome["fields"]:
+    if not locked:
+        _say(
+            f"{_open_elsewhere(path)}: its fields were not changed; what was gathered for them "
+            "is printed below (or use 'Gather from git' in the wizard's palette)"
+        )
+    for offer, result in outcome["fields"]:
+        if result == "open":
+            print(f"{header(source, when)} {offer.label}\n{visible_controls(offer.text)}\n")
+            continue
         said = {
             "set": "filled in",
             "appended": "added below a '--- gathered from git' header",
             "unchanged": "already there, unchanged",
         }[result]
-        _say(f"{label}: {said}")
+        _say(f"{offer.label}: {said}")
     for note in found.notes:
         _say(f"note: {note}")
     return 0
@@ -178,8 +201,18 @@ def _run_profile_command(store: SessionStore, path: Path, args: argparse.Namespa
     if not trust.is_trusted(profile.path, command):
         _ask_trust(profile.path, command, trust)
     block = run_command(profile, command, trust, now_utc())
-    _update(store, path, lambda session: add_block(session, command.into, block))
-    _say(f"{command.name}: output added to {command.into} in {path}")
+
+    def change(session: Session, locked: bool) -> bool:
+        if locked:
+            add_block(session, command.into, block)
+        return locked
+
+    _, locked = _update(store, path, change)
+    if locked:
+        _say(f"{command.name}: output added to {command.into} in {path}")
+    else:
+        _say(f"{_open_elsewhere(path)}: its output is printed below, not added to {command.into}")
+        print(visible_controls(block))
     return 0
 
 
