@@ -146,3 +146,28 @@ async def test_an_unsafe_home_is_a_message_not_a_crash(
         assert app.is_running
         assert not isinstance(app.screen, ConfirmDialog)
         assert not (service / "ran").exists()
+
+
+async def test_change_items_gathered_from_the_command_line_survive_the_wizards_next_save(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    from tui.cli import main
+
+    repo, _ = incident_repo(tmp_path / "shop")
+    session = store.create("Checkout 500")
+    session.started_at = "2026-11-29 14:07 UTC"
+    store.save(session)
+    assert session.path is not None
+    app = IncidentApp(store, start="resume", path=session.path, clock=lambda: NOW, blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert main(["gather", str(session.path), "--repo", str(repo.path)]) == 0
+        between = SessionStore(store.home).load(session.path)
+        assert len(between.items("changes")) == 4
+        assert between.get("suspected_files") == ""  # the wizard has it open: not written
+        await wizard(app).set_field("environment", "production")
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+    saved = SessionStore(store.home).load(session.path)
+    assert len(saved.items("changes")) == 4
+    assert saved.get("environment") == "production"
