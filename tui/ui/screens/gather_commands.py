@@ -4,7 +4,8 @@ Git and gather commands run in thread workers: the UI never waits on them. What 
 taken into the session on the UI thread: change items are added (only new refs), a blank field
 is filled, and text for a field that has text is shown for review first (ReviewOfferDialog) and
 added below a marked header only when accepted. A profile's command runs only after the user
-has seen its exact argv and agreed (remembered as in `incident-tui gather --run`).
+has seen its exact argv and agreed (remembered as in `incident-tui gather --run`). The rest of
+gathering is imported on first use: the wizard starts without it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from tui.core.errors import IncidentTuiError
 from tui.core.model import now_utc
 from tui.core.sanitize import visible_controls
 from tui.ui.screens.dialogs import ConfirmDialog
-from tui.ui.screens.gather_dialog import ChooseCommandDialog, ReviewOfferDialog
 
 if TYPE_CHECKING:
     from tui.core.gather import Offer
@@ -82,6 +82,7 @@ class GatherCommands(Screen[None]):
     @work(exclusive=True, group="gather-review")
     async def _take_git(self, found: GitGather, offers: list[Offer]) -> None:
         from tui.core.gather import add_changes, header, is_present
+        from tui.ui.screens.gather_dialog import ReviewOfferDialog
 
         added = add_changes(self.session, found.change_items())
         if added:
@@ -107,6 +108,7 @@ class GatherCommands(Screen[None]):
     @work(exclusive=True, group="gather-review")
     async def action_run_gather_command(self) -> None:
         from tui.core.profiles import ProfileError, TrustStore, find_profile, load_profile
+        from tui.ui.screens.gather_dialog import ChooseCommandDialog
 
         path = find_profile(self.gather_directory())
         if path is None:
