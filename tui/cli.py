@@ -1,8 +1,8 @@
 """The `incident-tui` command.
 
-Commands that draw no terminal UI (render, list, note, send, answer, export, templates,
-fields, completion, --version) never import Textual: they must start fast and work in a pipe.
-The UI is imported only when it is drawn.
+Commands that draw no terminal UI (render, list, note, gather, send, answer, export,
+templates, fields, completion, --version) never import Textual: they must start fast and work
+in a pipe. The UI is imported only when it is drawn.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tui import __version__, cli_loop
+from tui import __version__, cli_gather, cli_loop
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import UnsafeDirectory
 from tui.core.model import SessionError
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", help="start the wizard on a new incident")
     new.add_argument("--title", default="", help="a short name for the incident")
+    cli_gather.add_profile_option(new)
 
     resume = sub.add_parser("resume", help="reopen a saved incident (the latest by default)")
     resume.add_argument("session", nargs="?", metavar="SESSION", help="an id or a .toml path")
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_loop.add_parsers(sub)
     sub.add_parser("templates", help="the templates it can render, with their descriptions")
     sub.add_parser("fields", help="the field keys of a session file, with their help")
+    cli_gather.add_parser(sub)
     completion = sub.add_parser("completion", help="print a shell completion script")
     completion.add_argument("shell", choices=["bash", "zsh"], help="the shell to complete in")
     return parser
@@ -330,6 +332,8 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
         # A broken file is reported here, in one line, before the UI starts; the app then uses
         # this load instead of parsing a big log a second time.
         session = store.load(path)
+    elif args.command == "new":
+        session = cli_gather.new_session(store, args)  # pre-filled from a service profile
     store.remove_stale_temp_files()
     # Start-up allocates much and frees little, so the collector's passes over it are wasted:
     # about 45 ms of a 300 ms start, measured in tmux. The app turns it back on after its first
@@ -363,6 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_fields()
         if args.command == "completion":
             return cmd_completion(args.shell)
+        if handler := getattr(args, "handler", None):
+            return int(handler(store, args))
         return cmd_tui(store, args)
     except UsageError as exc:
         return _fail(str(exc), 2)

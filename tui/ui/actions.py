@@ -158,6 +158,14 @@ ACTIONS: tuple[Action, ...] = (
         help="The incident record (facts, timeline, checklist, answer), masked, mode 0600",
     ),
     Action(
+        "gather_git", "gather_git", "wizard", title="Gather from git",
+        help="Commits since the start as change items; changed files and test commands offered",
+    ),
+    Action(
+        "run_gather_command", "run_gather_command", "wizard", title="Run gather command…",
+        help="Run a command of the service profile (.incident-tui.toml) once you agree to it",
+    ),
+    Action(
         "open_picker", "open_picker", "wizard", title="Open another incident",
         help="Save this one and go to the list of saved incidents",
     ),

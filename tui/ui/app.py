@@ -123,7 +123,9 @@ class IncidentApp(CrashReportingApp[int]):
         # its first frame.
         if self.start != "new" and any(self.store.iter_paths()):
             return self._picker()
-        return self._wizard(self.store.create(self.start_title), fresh=True)
+        # A new incident may come pre-filled from a service profile (tui/cli_gather.py).
+        session = self.start_session or self.store.create(self.start_title)
+        return self._wizard(session, fresh=True)
 
     def on_mount(self) -> None:
         if self.after_first_frame is not None:

@@ -23,6 +23,7 @@ from tui.core.save_controller import SaveController
 from tui.core.schema import FIELDS, FIELDS_BY_KEY, TABLES_BY_KEY, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
 from tui.ui.actions import bindings
+from tui.ui.screens.gather_commands import GatherCommands
 from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.loop_commands import LoopCommands
 from tui.ui.screens.review import ReviewPanel
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 StepWidget = StepForm | ListStep | ReviewPanel
 
 
-class WizardScreen(ListCommands, LoopCommands):
+class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
 
@@ -324,6 +325,18 @@ class WizardScreen(ListCommands, LoopCommands):
         self._refresh_status()
         self._preview.schedule()
         self._schedule_save(self.AUTOSAVE_DELAY)
+
+    def lists_changed(self) -> None:
+        """Items were added to the session's lists (gathered change items): show and save them."""
+        self.list_edited()
+        self.call_later(self._sync_lists)
+
+    async def _sync_lists(self) -> None:
+        for table in TABLES_BY_KEY:
+            item_list = self.item_list(table)
+            if item_list is not None:
+                await item_list.sync()
+        self.refresh_review()
 
     async def set_field(self, key: str, value: str) -> None:
         """Replace a value from outside the editor (file, $EDITOR, clear, a huge paste)."""

@@ -1,0 +1,330 @@
+"""Service profiles: the context every incident of a service shares, and its gather commands.
+
+A profile is `.incident-tui.toml`, found upward from the current directory, or
+`$INCIDENT_TUI_HOME/profiles/NAME.toml`. Its field values pre-fill a new incident. Its
+`[[gather]]` commands run only once the user has seen the exact argv and agreed: a profile can
+come from any cloned repository. The agreement is kept as a hash of (profile path, argv) in a
+0600 file in the private home, so a changed command asks again. No shell is ever involved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.core.config import Lines
+from tui.core.errors import IncidentTuiError
+from tui.core.fsio import (
+    FileRefused,
+    atomic_write,
+    check_private_dir,
+    private_dir,
+    read_regular,
+)
+from tui.core.model import Session
+from tui.core.runcmd import first_line, run_capped
+from tui.core.sanitize import strip_controls, visible_controls
+from tui.core.schema import FIELD_TABLE_KEYS, TIME_FORMAT
+
+PROFILE_NAME = ".incident-tui.toml"
+MAX_PROFILE_BYTES = 256 * 1024
+TRUST_FILE = "trusted-commands"
+MAX_TRUST_BYTES = 1024 * 1024
+
+#: The fields a profile may pre-fill.
+PREFILL_KEYS: tuple[str, ...] = (
+    "project_context",
+    "environment",
+    "external_dependencies",
+    "rollback_options",
+    "testing_commands",
+    "definition_of_done",
+    "agent_scope",
+)
+GATHER_KEYS = frozenset({"name", "argv", "into", "timeout", "max_bytes"})
+DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 600.0
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_MAX_BYTES = 16 * 1024 * 1024
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class ProfileError(IncidentTuiError):
+    """A profile that cannot be used: `path:line: why`, one line."""
+
+
+@dataclass(frozen=True)
+class GatherCommand:
+    name: str
+    argv: tuple[str, ...]
+    into: str
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def shown(self) -> str:
+        """The exact command line, quoted as a shell would need it, every control character
+        and invisible character made visible: what the user agrees to is what runs."""
+        return visible_controls(shlex.join(self.argv))
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: Path
+    values: dict[str, str]
+    commands: tuple[GatherCommand, ...] = ()
+
+    def command(self, name: str) -> GatherCommand:
+        for command in self.commands:
+            if command.name == name:
+                return command
+        names = ", ".join(c.name for c in self.commands) or "none"
+        raise ProfileError(f"{self.path}: no gather command {name!r} (it has: {names})")
+
+
+def find_profile(start: Path) -> Path | None:
+    """The nearest .incident-tui.toml in `start` or a directory above it."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        candidate = directory / PROFILE_NAME
+        if os.path.lexists(candidate):
+            return candidate
+    return None
+
+
+def named_profile(home: Path, name: str) -> Path:
+    """$INCIDENT_TUI_HOME/profiles/NAME.toml, from a directory only the user can write."""
+    if not _NAME.fullmatch(name):
+        raise ProfileError(f"--profile {name!r}: use letters, digits, '.', '_' and '-'")
+    directory = home / "profiles"
+    check_private_dir(home)
+    check_private_dir(directory)
+    return directory / f"{name}.toml"
+
+
+def load_profile(path: Path) -> Profile:
+    """The profile in `path`. Raises ProfileError (`path:line: why`) for anything wrong: the
+    whole profile is then ignored, not half of it."""
+    try:
+        raw = read_regular(path, MAX_PROFILE_BYTES, what="profile")
+    except FileRefused as exc:
+        raise ProfileError(str(exc)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[: exc.start].count(b"\n") + 1
+        raise ProfileError(f"{path}:{bad}: not UTF-8; profile ignored") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)$", message)
+        at = found.group(1) if found else None
+        if at is None and message.endswith("(at end of document)"):
+            at = str(text.count("\n") or 1)
+            message = message.removesuffix(" (at end of document)")
+        where = f"{path}:{at}" if at else str(path)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
+        raise ProfileError(f"{where}: not valid TOML ({message}); profile ignored") from None
+    lines = Lines(text)
+    tables = _gather_tables(text)
+
+    def fail(line: int | None, why: str) -> ProfileError:
+        where = f"{path}:{line}" if line is not None else str(path)
+        return ProfileError(f"{where}: {why}; profile ignored")
+
+    values: dict[str, str] = {}
+    commands: list[GatherCommand] = []
+    for key, value in data.items():
+        if key == "gather":
+            if not isinstance(value, list):
+                raise fail(lines.of(None, key), "gather must be [[gather]] tables")
+            for index, item in enumerate(value):
+                at = tables[index] if index < len(tables) else {}
+
+                def line_of(name: str, at: dict[str, int] = at) -> int | None:
+                    return at.get(name, at.get(""))
+
+                commands.append(_command(item, line_of, fail))
+        elif key in PREFILL_KEYS:
+            if not isinstance(value, str):
+                raise fail(lines.of(None, key), f"{key} must be text in quotes")
+            values[key] = value
+        else:
+            known = ", ".join((*PREFILL_KEYS, "[[gather]]"))
+            raise fail(lines.of(None, key), f"unknown key {key!r} (known: {known})")
+    seen: set[str] = set()
+    for index, command in enumerate(commands):
+        if command.name in seen:
+            line = tables[index].get("name") if index < len(tables) else None
+            raise fail(line, f"two gather commands are named {command.name!r}")
+        seen.add(command.name)
+    return Profile(path, values, tuple(commands))
+
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+def _gather_tables(text: str) -> list[dict[str, int]]:
+    """Per [[gather]] table, in file order: the line of each key, and "" for its header
+    (tomllib says no lines; a mistake in the third command must name the third's)."""
+    tables: list[dict[str, int]] = []
+    current: dict[str, int] | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        header = _HEADER.match(line)
+        if header:
+            is_gather = header.group(1) == "[[" and header.group(2).strip("\"'") == "gather"
+            current = {"": number} if is_gather else None
+            if current is not None:
+                tables.append(current)
+            continue
+        key = _KEY.match(line)
+        if key and current is not None:
+            current.setdefault(next(g for g in key.groups() if g is not None), number)
+    return tables
+
+
+Where = Callable[[str], int | None]
+Fail = Callable[[int | None, str], ProfileError]
+
+
+def _command(item: Any, where: Where, fail: Fail) -> GatherCommand:
+    if not isinstance(item, dict):
+        raise fail(where(""), "each [[gather]] must be a table")
+    unknown = set(item) - GATHER_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        known = ", ".join(sorted(GATHER_KEYS))
+        raise fail(where(key), f"unknown gather key {key!r} ({known})")
+    name, argv, into = item.get("name"), item.get("argv"), item.get("into")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise fail(where("name"), "gather name must be letters, digits, '.', '_' or '-'")
+    if (
+        not isinstance(argv, list)
+        or not argv
+        or not all(isinstance(a, str) and a and "\x00" not in a for a in argv)
+    ):
+        raise fail(where("argv"), f'{name}: argv must be a list of words, e.g. ["kubectl", "logs"]')
+    if into not in FIELD_TABLE_KEYS:
+        raise fail(where("into"), f"{name}: into must be a field key (incident-tui fields)")
+    timeout = item.get("timeout", DEFAULT_TIMEOUT)
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not 0 < timeout <= MAX_TIMEOUT
+    ):
+        raise fail(where("timeout"), f"{name}: timeout must be seconds, up to {MAX_TIMEOUT:g}")
+    max_bytes = item.get("max_bytes", DEFAULT_MAX_BYTES)
+    if (
+        isinstance(max_bytes, bool)
+        or not isinstance(max_bytes, int)
+        or not 0 < max_bytes <= MAX_MAX_BYTES
+    ):
+        raise fail(where("max_bytes"), f"{name}: max_bytes must be 1 to {MAX_MAX_BYTES:,}")
+    return GatherCommand(name, tuple(argv), into, float(timeout), max_bytes)
+
+
+def prefill(session: Session, profile: Profile) -> list[str]:
+    """Fill the session's blank fields from the profile; the keys it filled."""
+    filled = []
+    for key, value in profile.values.items():
+        if value.strip() and not session.get(key).strip():
+            session.set(key, value)
+            filled.append(key)
+    return filled
+
+
+# --- trust ---------------------------------------------------------------------------------------
+
+
+def command_hash(profile_path: Path, command: GatherCommand) -> str:
+    """What the user agreed to: this argv from this profile file."""
+    payload = json.dumps([str(profile_path.absolute()), list(command.argv)], ensure_ascii=True)
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+class TrustStore:
+    """The hashes of agreed commands: one a line in $INCIDENT_TUI_HOME/trusted-commands (0600)."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.path = home / TRUST_FILE
+
+    def _hashes(self) -> set[str]:
+        if not os.path.lexists(self.path):
+            return set()
+        check_private_dir(self.home)
+        try:
+            raw = read_regular(self.path, MAX_TRUST_BYTES, what="trust file", follow=False)
+        except FileRefused as exc:
+            raise ProfileError(str(exc)) from None
+        return {
+            line.strip()
+            for line in raw.decode("ascii", "replace").splitlines()
+            if re.fullmatch(r"[0-9a-f]{64}", line.strip())
+        }
+
+    def is_trusted(self, profile_path: Path, command: GatherCommand) -> bool:
+        return command_hash(profile_path, command) in self._hashes()
+
+    def trust(self, profile_path: Path, command: GatherCommand) -> None:
+        private_dir(self.home)
+        hashes = self._hashes() | {command_hash(profile_path, command)}
+        atomic_write(self.path, "".join(f"{h}\n" for h in sorted(hashes)).encode("ascii"))
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+class NotTrusted(ProfileError):
+    """A gather command the user has not agreed to (or whose argv changed since)."""
+
+
+def run_command(profile: Profile, command: GatherCommand, trust: TrustStore, when: datetime) -> str:
+    """Run a trusted command (no shell, its timeout and size cap) and return its output as a
+    block for its field: the command line and time above it. Raises NotTrusted before anything
+    runs when the user has not agreed to this argv from this profile; ProfileError when it
+    cannot be started."""
+    if not trust.is_trusted(profile.path, command):
+        raise NotTrusted(f"{profile.path}: gather command {command.name!r} is not trusted")
+    try:
+        result = run_capped(
+            command.argv,
+            cwd=profile.path.parent,
+            timeout=command.timeout,
+            max_bytes=command.max_bytes,
+        )
+    except OSError as exc:
+        raise ProfileError(
+            f"{command.name}: cannot run {visible_controls(command.argv[0])}: {exc.strerror or exc}"
+        ) from None
+    how = (
+        f"stopped after {command.timeout:g} s"
+        if result.timed_out
+        else f"exit status {result.returncode}"
+    )
+    lines = [f"--- $ {command.shown}  ({when.strftime(TIME_FORMAT)} UTC, {how}) ---"]
+    output = strip_controls(result.stdout.decode("utf-8", "replace")).rstrip("\n")
+    if output:
+        lines.append(output)
+    if result.truncated:
+        lines.append(f"[output cut at {command.max_bytes:,} bytes]")
+    if not result.ok and (message := strip_controls(first_line(result.stderr))):
+        lines.append(f"[stderr: {message}]")
+    return "\n".join(lines)
+
+
+def add_block(session: Session, key: str, block: str) -> None:
+    """Append a command's block to a field, after whatever it holds."""
+    existing = session.get(key).rstrip()
+    session.set(key, f"{existing}\n\n{block}" if existing else block)
