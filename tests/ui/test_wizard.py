@@ -450,6 +450,7 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
             "status": "investigating",
             "question": "",
             "agent_scope": "",
+            "template": "incident-response",
         }
         for step in STEPS:
             await screen.go_to_step(step.key)

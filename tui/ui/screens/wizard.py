@@ -234,7 +234,9 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             self._current_key = fields[0].key if fields else None
             if focus:
                 form.focus_first()
-                form.scroll_home(animate=False)
+                # After the refresh: focusing scrolls to the field once the step is laid out,
+                # and a list still mounting can leave that a line down.
+                self.call_after_refresh(form.scroll_home, animate=False)
         if previous != step:
             self._schedule_save(0)
 
