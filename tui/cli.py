@@ -11,6 +11,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -130,8 +131,10 @@ def _list_width() -> int | None:
 
 
 def _local_time(when: datetime) -> str:
+    # time.localtime, not when.astimezone(): the same local time, at a third of the cost, which
+    # counts for 10,000 rows of `list`.
     try:
-        return when.astimezone().strftime("%Y-%m-%d %H:%M")
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(when.timestamp()))
     except (OverflowError, ValueError, OSError):
         return when.strftime("%Y-%m-%d %H:%M")
 
