@@ -13,7 +13,7 @@ import pytest
 from tui import cli
 from tui.core import store as store_module
 from tui.core.session import Session, SessionStore
-from tui.core.store_index import INDEX_NAME
+from tui.core.store_index import COLUMNS, INDEX_NAME
 
 #: An hour ago, in ns: older than the index's "racily clean" window, so the files are indexed.
 HOUR_NS = 3600 * 10**9
@@ -36,6 +36,12 @@ def saved(store: SessionStore, title: str, summary: str = "") -> Path:
 
 def index_path(store: SessionStore) -> Path:
     return store.cache_dir / INDEX_NAME
+
+
+def indexed(store: SessionStore) -> dict[str, dict[str, object]]:
+    """The index file's entries: per file name, its values by column."""
+    data = json.loads(index_path(store).read_text(encoding="ascii"))
+    return {name: {c: data[c][n] for c in COLUMNS} for n, name in enumerate(data["name"])}
 
 
 def rows(store: SessionStore) -> list[tuple[object, ...]]:
@@ -118,8 +124,7 @@ def test_a_deleted_file_disappears(store: SessionStore) -> None:
     assert len(rows(store)) == 2
     gone.unlink()
     assert [r[1] for r in rows(store)] == [keep]
-    entries = json.loads(index_path(store).read_text())["entries"]
-    assert list(entries) == [keep.name]
+    assert list(indexed(store)) == [keep.name]
 
 
 def test_a_file_saved_just_now_is_not_indexed(store: SessionStore) -> None:
@@ -128,7 +133,7 @@ def test_a_file_saved_just_now_is_not_indexed(store: SessionStore) -> None:
     store.save(session)
     assert rows(store)[0][2] == "Now"
     if index_path(store).exists():
-        assert json.loads(index_path(store).read_text())["entries"] == {}
+        assert indexed(store) == {}
 
 
 def test_the_index_is_private_and_plain_data(store: SessionStore) -> None:
@@ -142,14 +147,13 @@ def test_the_index_is_private_and_plain_data(store: SessionStore) -> None:
     assert data["about"]["sessions_dir"] == str(store.sessions_dir)
 
 
-def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, object]:
+def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, list[object]]:
     """The index as written for `path`, with the entry's values replaced by `changes`."""
     rows(store)
     data = json.loads(index_path(store).read_text())
-    entry = data["entries"][path.name]
-    names = ["mtime", "size", "ino", "dev", "title", "severity", "status", "updated", "unknowns"]
+    n = data["name"].index(path.name)
     for name, value in changes.items():
-        entry[names.index(name)] = value
+        data[name][n] = value
     return data  # type: ignore[no-any-return]
 
 
@@ -173,16 +177,18 @@ def test_a_hostile_index_is_ignored_and_rebuilt(
 ) -> None:
     path = saved(store, "The real title")
     data = forge(store, path, **changes)
-    data["entries"]["other.toml"] = data["entries"][path.name]  # type: ignore[index]
+    for column in COLUMNS:  # a second entry, for a file that does not exist
+        data[column].append("other.toml" if column == "name" else data[column][0])
     index_path(store).write_text(json.dumps(data))
     good, broken = store.list()
     assert [(s.title, s.severity, s.status) for s in good] == [
         ("The real title", "unknown", "investigating")
     ]
     assert broken == []
-    rebuilt = json.loads(index_path(store).read_text())["entries"]
+    rebuilt = indexed(store)
     assert list(rebuilt) == [path.name]
-    assert rebuilt[path.name][4:7] == ["The real title", "unknown", "investigating"]
+    assert rebuilt[path.name]["title"] == "The real title"
+    assert rebuilt[path.name]["severity"] == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -192,7 +198,7 @@ def test_a_hostile_index_is_ignored_and_rebuilt(
         b"\xff\xfe not json",
         b"[" * 100_000 + b"]" * 100_000,
         b'{"about": 1}',
-        b'{"entries": []}',
+        b'{"name": []}',
     ],
 )
 def test_an_unreadable_index_is_ignored(store: SessionStore, content: bytes) -> None:
@@ -200,7 +206,7 @@ def test_an_unreadable_index_is_ignored(store: SessionStore, content: bytes) -> 
     store.cache_dir.mkdir(mode=0o700)
     index_path(store).write_bytes(content)
     assert rows(store)[0][1:3] == (path, "Still listed")
-    assert json.loads(index_path(store).read_text())["entries"][path.name][4] == "Still listed"
+    assert indexed(store)[path.name]["title"] == "Still listed"
 
 
 def test_an_index_of_another_directory_or_version_is_ignored(
@@ -209,7 +215,7 @@ def test_an_index_of_another_directory_or_version_is_ignored(
     path = saved(store, "Mine")
     data = forge(store, path, title="Forged")
     for about in ({"sessions_dir": "/elsewhere"}, {"version": "0.0.1"}, {"format": 0}):
-        forged = dict(data, about=dict(data["about"], **about))  # type: ignore[arg-type]
+        forged = dict(data, about=dict(data["about"], **about))  # type: ignore[call-overload]
         index_path(store).write_text(json.dumps(forged))
         assert rows(store)[0][2] == "Mine", about
 
@@ -248,7 +254,7 @@ def test_list_shows_an_indexed_title_sanitized_like_a_parsed_one(
     path = saved(store, "Evil \x1b]52;c;ZXZpbA==\x07 title\u202e")
     assert cli.main(["list"]) == 0
     from_file = capsys.readouterr().out
-    assert json.loads(index_path(store).read_text())["entries"][path.name]
+    assert indexed(store)[path.name]["title"] == "Evil \x1b]52;c;ZXZpbA==\x07 title\u202e"
     assert cli.main(["list"]) == 0
     from_index = capsys.readouterr().out
     assert from_index == from_file

@@ -43,7 +43,7 @@ def strip_controls(text: str) -> str:
     """Text fit for a prompt: escape sequences removed, controls other than \\n and \\t and
     invisible format characters dropped, line and paragraph separators made newlines."""
     text = normalize_newlines(text)
-    if not _needs_work(text):
+    if not has_controls(text):
         return text
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
@@ -69,10 +69,12 @@ def visible_controls(text: str) -> str:
     The bytes after an ESC stay, so the user can see what the log held, but without their ESC no
     terminal will act on them.
     """
-    if not _needs_work(text):
+    if not has_controls(text):
         return text
     return _UNSAFE.sub(_visible, text)
 
 
-def _needs_work(text: str) -> bool:
+def has_controls(text: str) -> bool:
+    """Whether strip_controls or visible_controls would change anything in the text (a CR, an
+    escape, any control or invisible character): one search, for callers that check much text."""
     return _UNSAFE.search(text) is not None
