@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
-from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, is_unknown, unknowns
+from tui.core.schema import ALL_FIELDS, CONTEXT_FIELDS, FIELDS_BY_KEY, Field, is_unknown
 from tui.core.story import StoryInput, move_evidence, story_context
 from tui.core.templates import (
     TEMPLATE_SUFFIX,
@@ -136,53 +136,83 @@ _SEPARATOR_WINDOW = 512
 
 
 def trim_value(
-    value: str, keep_chars: int, max_tokens: int, totals: tuple[int, int] | None = None
+    value: str,
+    keep_chars: int,
+    max_tokens: int,
+    totals: tuple[int, int] | None = None,
+    *,
+    start: int = 0,
+    end: int | None = None,
 ) -> tuple[str, int, int]:
     """Keep about 40% head and 60% tail (the last lines of a log hold the latest error).
 
     Cuts fall on line boundaries when there are any nearby, so no log line is half-shown, and
     otherwise between tokens. Returns the text, and the number of lines and bytes left out.
+    `start` and `end` make it work on value[start:end] without copying it (a 50 MB log);
+    `totals` are then that part's (newlines, UTF-8 bytes).
     """
+    end = len(value) if end is None else end
+    size = end - start
     keep_chars = max(keep_chars, _MIN_KEEP)
-    if len(value) <= keep_chars:
-        return value, 0, 0
+    if size <= keep_chars:
+        return value[start:end], 0, 0
+    # Positions below are relative to `start`, as if value[start:end] were the value.
     head_end = int(keep_chars * 0.4)
-    tail_start = len(value) - (keep_chars - head_end)
-    newline = value.rfind("\n", 0, head_end)
-    head_end = newline + 1 if newline > head_end // 2 else _separator_before(value, head_end)
-    newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
-    tail_start = newline + 1 if newline != -1 else _separator_after(value, tail_start)
+    tail_start = size - (keep_chars - head_end)
+    newline = value.rfind("\n", start, start + head_end) - start
+    head_end = newline + 1 if newline > head_end // 2 else _separator_before(value, start, head_end)
+    stop = min(start + tail_start + (keep_chars - head_end) // 2, end)
+    newline = value.find("\n", start + tail_start, stop)
+    tail_start = (
+        newline - start + 1 if newline != -1 else _separator_after(value, start, end, tail_start)
+    )
+    head = value[start : start + head_end]
+    tail = value[start + tail_start : end]
     if totals is None:
-        omitted = value[head_end:tail_start]
+        omitted = value[start + head_end : start + tail_start]
         lines, size = omitted.count("\n"), utf8_len(omitted)
     else:
         # The value's own totals less what is kept: no pass over the megabytes left out.
-        head_kept, tail_kept = value[:head_end], value[tail_start:]
-        lines = totals[0] - head_kept.count("\n") - tail_kept.count("\n")
-        size = totals[1] - utf8_len(head_kept) - utf8_len(tail_kept)
+        lines = totals[0] - head.count("\n") - tail.count("\n")
+        size = totals[1] - utf8_len(head) - utf8_len(tail)
     what = f"{lines:,} lines, {size:,} bytes" if lines else f"{size:,} bytes of one line"
     marker = (
         f"[… incident-tui left out {what} here to fit the prompt budget of {max_tokens:,} tokens …]"
     )
-    head = value[:head_end]
     joiner = "" if head.endswith("\n") or not head else "\n"
-    tail_joiner = "\n" if value[tail_start - 1 : tail_start] == "\n" else ""
-    return f"{head}{joiner}{marker}{tail_joiner}{value[tail_start:]}", lines, size
+    before_tail = start + tail_start - 1
+    tail_joiner = "\n" if tail_start > 0 and value[before_tail] == "\n" else ""
+    return f"{head}{joiner}{marker}{tail_joiner}{tail}", lines, size
 
 
-def _separator_before(value: str, index: int) -> int:
-    start = max(0, index - _SEPARATOR_WINDOW)
-    found = [m.end() for m in _SEPARATOR.finditer(value, start, index)]
-    return found[-1] if found else index
+def _separator_before(value: str, start: int, index: int) -> int:
+    """The last cut between tokens in the 512 characters before `index` (both relative to
+    `start`), or `index` when there is none."""
+    first = start + max(0, index - _SEPARATOR_WINDOW)
+    found = [m.end() for m in _SEPARATOR.finditer(value, first, start + index)]
+    return found[-1] - start if found else index
 
 
-def _separator_after(value: str, index: int) -> int:
-    match = _SEPARATOR.search(value, index, index + _SEPARATOR_WINDOW)
-    return match.start() if match else index
+def _separator_after(value: str, start: int, end: int, index: int) -> int:
+    match = _SEPARATOR.search(value, start + index, min(start + index + _SEPARATOR_WINDOW, end))
+    return match.start() - start if match else index
 
 
 def unknown_labels(values: Mapping[str, str]) -> list[str]:
-    return [f.label for f in unknowns(values)]
+    return [f.label for f in ALL_FIELDS if _is_unknown(f, values.get(f.key, ""))]
+
+
+#: Longer than any value that says nothing ("", "unknown"), with room to spare.
+_EDGE = 4096
+
+
+def _is_unknown(field: Field, value: str) -> bool:
+    """schema.is_unknown, without copying a big value to strip it: when both its first and its
+    last _EDGE characters hold something besides whitespace, what strip() leaves is longer than
+    any value that says nothing."""
+    if len(value) > 3 * _EDGE and value[:_EDGE].strip() and value[-_EDGE:].strip():
+        return False
+    return is_unknown(field, value)
 
 
 def _template_context(
@@ -235,17 +265,49 @@ def _one_line(value: str) -> str:
     return strip_controls(value).strip()
 
 
+@dataclass(frozen=True)
+class _Clean:
+    """A value as the prompt takes it, strip_controls(raw).strip("\\n"), held as the span
+    text[start:end]: a 50 MB log is neither copied to strip its end's newline nor scanned more
+    than once. Only what a trim keeps of it is ever copied."""
+
+    text: str
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def whole(self) -> str:
+        return self.text[self.start : self.end]
+
+
+def _clean(raw: str) -> _Clean:
+    text = strip_controls(raw)
+    start, end = 0, len(text)
+    # The bounds of text.strip("\n"), from its first and last _EDGE characters when they hold
+    # anything else (else from the whole text, which only a value of blank lines needs).
+    edge = min(_EDGE, len(text))
+    if text.startswith("\n"):
+        head = text[:edge].lstrip("\n")
+        start = edge - len(head) if head else len(text) - len(text.lstrip("\n"))
+    if text.endswith("\n"):
+        tail = text[-edge:].rstrip("\n")
+        end = len(text) - (edge - len(tail)) if tail else len(text.rstrip("\n"))
+    return _Clean(text, start, max(start, end))
+
+
 # The last cleaned text per field. The preview re-renders after every pause in typing, and a 5 MB
 # log that did not change would cost ~100 ms of escape stripping each time; the session hands us
 # the same string object then, so the identity check makes a hit free. One entry per field keeps
 # memory bounded.
-_CLEAN_CACHE: dict[str, tuple[str, str]] = {}
+_CLEAN_CACHE: dict[str, tuple[str, _Clean]] = {}
 
 
-_TOTALS_CACHE: dict[str, tuple[str, tuple[int, int]]] = {}
+_TOTALS_CACHE: dict[str, tuple[_Clean, tuple[int, int]]] = {}
 
 
-def _totals(key: str, value: str) -> tuple[int, int] | None:
+def _totals(key: str, value: _Clean) -> tuple[int, int] | None:
     """(newlines, UTF-8 bytes) of a large value, counted once per value, not once per fitting
     attempt; None for a small one (cheap to count where it is trimmed)."""
     if len(value) <= 65_536:
@@ -253,16 +315,18 @@ def _totals(key: str, value: str) -> tuple[int, int] | None:
     hit = _TOTALS_CACHE.get(key)
     if hit is not None and hit[0] is value:
         return hit[1]
-    found = (value.count("\n"), utf8_len(value))
+    text, start, end = value.text, value.start, value.end
+    size = end - start if text.isascii() else utf8_len(value.whole())
+    found = (text.count("\n", start, end), size)
     _TOTALS_CACHE[key] = (value, found)
     return found
 
 
-def _cleaned(key: str, raw: str) -> str:
+def _cleaned(key: str, raw: str) -> _Clean:
     hit = _CLEAN_CACHE.get(key)
     if hit is not None and hit[0] is raw:
         return hit[1]
-    cleaned = strip_controls(raw).strip("\n")
+    cleaned = _clean(raw)
     if len(raw) > 65_536:
         _CLEAN_CACHE[key] = (raw, cleaned)
     return cleaned
@@ -296,11 +360,20 @@ def render_prompt(
         items: list[ContextItem] = []
         trims: list[Trim] = []
         for f in CONTEXT_FIELDS:
-            value = cleaned[f.key]
+            clean = cleaned[f.key]
             if keep is not None and f.key in keep:
-                value, lines, size = trim_value(value, keep[f.key], max_tokens, totals[f.key])
+                value, lines, size = trim_value(
+                    clean.text,
+                    keep[f.key],
+                    max_tokens,
+                    totals[f.key],
+                    start=clean.start,
+                    end=clean.end,
+                )
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
+            else:
+                value = clean.whole()
             value = mask(value, f.key)
             unknown = is_unknown(f, value)
             items.append(
