@@ -87,7 +87,6 @@ def reference_render(
     with monkeypatch.context() as patch:
         patch.setattr(prompt, "_clean", reference_clean)
         patch.setattr(prompt, "trim_value", reference_trim)
-        patch.setattr(prompt, "_is_unknown", lambda f, v: is_unknown(f, v))
         patch.setattr(sanitize, "has_controls", lambda t: sanitize._UNSAFE.search(t) is not None)
         return render(values, max_tokens)
 
@@ -200,10 +199,16 @@ def test_the_fast_control_check_agrees_with_the_pattern_on_every_ascii_character
     assert sanitize.has_controls(text) == (sanitize._UNSAFE.search(text) is not None)
 
 
-def test_a_big_value_with_text_in_the_middle_only_is_not_unknown() -> None:
+def test_a_big_value_is_unknown_exactly_when_its_stripped_copy_would_say_nothing() -> None:
     field = Field("error_logs", "Error messages or logs", "evidence", "text", "")
-    for value in (" " * 20_000 + "x" + " " * 20_000, "\n" * 50_000, "unknown".center(60_000)):
-        assert prompt._is_unknown(field, value) == is_unknown(field, value), value.strip()[:10]
+    for value, unknown in (
+        (" " * 20_000 + "x" + " " * 20_000, False),
+        ("\n" * 50_000, True),
+        (" \t\n" * 30_000, True),
+        ("x" + " " * 50_000, False),
+        (" " * 50_000 + "x", False),
+    ):
+        assert is_unknown(field, value) == (value.strip() in field.unknown_values) == unknown
 
 
 @pytest.mark.parametrize("where", [0, 4_097, sanitize._SLICE - 1, sanitize._SLICE, -1])

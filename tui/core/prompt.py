@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
-from tui.core.schema import ALL_FIELDS, CONTEXT_FIELDS, FIELDS_BY_KEY, Field, is_unknown
+from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, is_unknown, unknowns
 from tui.core.story import StoryInput, move_evidence, story_context
 from tui.core.templates import (
     TEMPLATE_SUFFIX,
@@ -199,20 +199,11 @@ def _separator_after(value: str, start: int, end: int, index: int) -> int:
 
 
 def unknown_labels(values: Mapping[str, str]) -> list[str]:
-    return [f.label for f in ALL_FIELDS if _is_unknown(f, values.get(f.key, ""))]
+    return [f.label for f in unknowns(values)]
 
 
-#: Longer than any value that says nothing ("", "unknown"), with room to spare.
+#: How much of each end of a value shows where it starts and ends without stripping it.
 _EDGE = 4096
-
-
-def _is_unknown(field: Field, value: str) -> bool:
-    """schema.is_unknown, without copying a big value to strip it: when both its first and its
-    last _EDGE characters hold something besides whitespace, what strip() leaves is longer than
-    any value that says nothing."""
-    if len(value) > 3 * _EDGE and value[:_EDGE].strip() and value[-_EDGE:].strip():
-        return False
-    return is_unknown(field, value)
 
 
 def _template_context(

@@ -129,6 +129,9 @@ def _parse(path: Path, stamp: Stamp | None) -> Session:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SessionError(path, f"not UTF-8 text (byte {exc.start})") from None
+    # The bytes go before the parse, whose peak holds the text and two copies of a big value:
+    # freed here, the peak memory of opening a 20 MB log is 20 MB less.
+    del raw
     file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
     return session_from_text(text, path, path.stem, file_time)
 
