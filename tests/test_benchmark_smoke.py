@@ -31,6 +31,7 @@ ROWS = {
     "paste_307200",
     "paste_tmux_102400",
     "paste_tmux_307200",
+    "echo_title",
     "render_huge",
     "memory_log",
     "list_cold",

@@ -74,6 +74,9 @@ class Settings:
     render_bytes: int = 50 * MB
     #: the log of the memory-per-log-byte row
     memory_bytes: int = 20 * MB
+    #: keys a second, and for how long, typed into Title for the echo row
+    echo_rate: float = 20.0
+    echo_seconds: float = 10.0
     keys: int = 40
     key_interval: float = 0.1
     watch: float = 3.5
@@ -594,6 +597,8 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
 
             log("paste in tmux …")
             rows += waits.paste_rows(command, settings, scratch)
+            log("typing echo in tmux …")
+            rows.append(waits.echo_row(command, settings, scratch))
 
             # In the running app.
             def child(measurement: str, source: Path, *extra: str) -> Any:
@@ -831,6 +836,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sessions=20,
             render_bytes=300 * 1024,
             memory_bytes=300 * 1024,
+            echo_seconds=1.0,
             keys=8,
             watch=1.0,
             size=args.size,

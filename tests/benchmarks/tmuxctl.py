@@ -276,10 +276,11 @@ class ControlTmux:
         screen = ""
         while True:
             self._send("capture-pane", "-p", "-t", pane)
-            upto = outputs[-1] if outputs else time.perf_counter()
             screen = "\n".join(self._answer(timeout, note))
             if condition(screen):
-                return upto - t0, screen
+                # The last output before the capture made the screen so (output read before t0
+                # was queued earlier: it counts as t0).
+                return (max(outputs[-1], t0) if outputs else t0) - t0, screen
             seen_count = len(outputs)
             while len(outputs) == seen_count:
                 if time.perf_counter() > deadline:
