@@ -218,17 +218,38 @@ def memory_row(command: str, settings: Settings, scratch: Path) -> Row:
 
 
 def echo_row(command: str, settings: Settings, scratch: Path) -> Row:
-    """Keys typed into Title at `echo_rate` a second for `echo_seconds`, in tmux: for each key,
-    the time from sending it until the output that shows it on screen arrived."""
-    from tests.benchmarks.bench import (
-        Row,
-        app_ready,
-        child_env,
-        form_text,
-        fresh_home,
-        p95,
-        wait_idle,
+    """Keys typed at `echo_rate` a second for `echo_seconds`, in tmux, into incident-tui's Title
+    and into the bare Textual app's Input: for each key, the time from sending it until the
+    output that shows it on screen arrived."""
+    from tests.benchmarks.bench import HERE, Row, app_ready, bare_ready, form_text, p95
+
+    ours = _echoes([command, "new"], app_ready, form_text, settings, scratch)
+    bare = [sys.executable, str(HERE / "bare_app.py")]
+    theirs = _echoes(bare, bare_ready, lambda screen: screen, settings, scratch)
+    return Row.from_samples(
+        "echo_title",
+        f"echo of a key typed into Title, {settings.echo_rate:g} keys/s for "
+        f"{settings.echo_seconds:g} s (tmux; median, p95 of {len(ours)} keys)",
+        "ms",
+        ours,
+        theirs,
+        scale=1000,
+        baseline_what="bare Textual app, one Input",
+        budget="≤ 6 ms, p95 ≤ 9 ms",
+        limit=6.0,
+        extra={"p95": p95(ours) * 1000, "baseline p95": p95(theirs) * 1000},
+        extra_limit={"p95": 9.0},
     )
+
+
+def _echoes(
+    argv: list[str],
+    ready: Callable[[str], bool],
+    where: Callable[[str], str],
+    settings: Settings,
+    scratch: Path,
+) -> list[float]:
+    from tests.benchmarks.bench import child_env, fresh_home, wait_idle
 
     width, height = (int(n) for n in settings.size.split("x"))
     keys = max(1, int(settings.echo_rate * settings.echo_seconds))
@@ -236,32 +257,20 @@ def echo_row(command: str, settings: Settings, scratch: Path) -> Row:
     echoes: list[float] = []
     home = fresh_home(scratch)
     with ControlTmux(child_env(home), width, height) as tmux:
-        started = tmux.start_and_wait([command, "new"], app_ready)
+        started = tmux.start_and_wait(argv, ready)
         wait_idle(started.pid)
         pane = tmux.pane_of(started.pid)
         typed = ""
         next_at = time.perf_counter()
         for n in range(keys):
-            char = alphabet[n % len(alphabet)]
-            typed += char
+            typed += alphabet[n % len(alphabet)]
             tail = typed[-6:]
             time.sleep(max(0.0, next_at - time.perf_counter()))
             t0 = time.perf_counter()
-            tmux.command("send-keys", "-t", pane, "-l", char)
-            took, _ = tmux.wait_screen(started.pid, lambda s, tail=tail: tail in form_text(s), t0)
+            tmux.command("send-keys", "-t", pane, "-l", typed[-1])
+            took, _ = tmux.wait_screen(started.pid, lambda s, tail=tail: tail in where(s), t0)
             echoes.append(took)
             next_at = t0 + 1 / settings.echo_rate
         tmux.kill(started.pid)
     shutil.rmtree(home, ignore_errors=True)
-    return Row.from_samples(
-        "echo_title",
-        f"echo of a key typed into Title, {settings.echo_rate:g} keys/s for "
-        f"{settings.echo_seconds:g} s (tmux; median, p95 of {keys} keys)",
-        "ms",
-        echoes,
-        scale=1000,
-        budget="≤ 6 ms, p95 ≤ 9 ms",
-        limit=6.0,
-        extra={"p95": p95(echoes) * 1000},
-        extra_limit={"p95": 9.0},
-    )
+    return echoes
