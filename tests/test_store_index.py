@@ -260,3 +260,17 @@ def test_list_shows_an_indexed_title_sanitized_like_a_parsed_one(
     assert from_index == from_file
     assert "\x1b" not in from_index and "\u202e" not in from_index
     assert "Evil" in from_index
+
+
+def test_latest_is_what_list_puts_first_from_the_index_or_not(store: SessionStore) -> None:
+    paths = [saved(store, f"Incident {n}") for n in range(4)]
+    same = store.load(paths[1])
+    same.updated_at = store.load(paths[2]).updated_at  # a tie: the larger id wins, as in list
+    store.save(same, touch=False)
+    age(paths[1])
+    good, _ = store.list()
+    assert store.latest() == good[0].path  # from the index
+    index_path(store).unlink()
+    assert store.latest() == good[0].path  # parsed
+    paths[0].unlink()
+    assert store.latest() == store.list()[0][0].path

@@ -98,6 +98,9 @@ class BrokenSession:
     reason: str
 
 
+#: The temp files of saves (fsio.atomic_write: ".NAME.toml.XXXX.tmp"), as glob(".*.toml.*.tmp").
+_TEMP_FILE = re.compile(r"\..*\.toml\..*\.tmp", re.DOTALL)
+
 Stamp = tuple[int, int]  # (st_mtime_ns, st_size): what the file looked like when we last saw it
 
 
@@ -332,8 +335,13 @@ class SessionStore:
         removed = 0
         if not self.sessions_dir.is_dir() or self.dir_problem():
             return 0
-        with contextlib.suppress(OSError):
-            for path in self.sessions_dir.glob(".*.toml.*.tmp"):
+        # scandir and a test of the name before any Path or stat: `resume` runs this before its
+        # first frame, and the directory may hold 10,000 sessions.
+        with contextlib.suppress(OSError), os.scandir(self.sessions_dir) as found:
+            for item in found:
+                if not item.name.startswith(".") or not _TEMP_FILE.fullmatch(item.name):
+                    continue
+                path = self.sessions_dir / item.name
                 with contextlib.suppress(OSError):
                     info = path.lstat()
                     if stat.S_ISREG(info.st_mode) and now - info.st_mtime > self.STALE_TEMP_SECONDS:
@@ -352,16 +360,15 @@ class SessionStore:
     def index(self) -> SummaryIndex:
         return SummaryIndex(self.cache_dir / INDEX_NAME, self.sessions_dir)
 
-    def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
-        """Every session, most recently updated first, and the files that could not be read.
+    def _summaries(self) -> tuple[dict[str, Entry], list[BrokenSession]]:
+        """What a listing shows of each readable file, by file name, and the unreadable files.
 
-        What each file shows comes from the summary index when the index has an entry for the
-        file as it is on disk now; the others are parsed, and the index is brought up to date.
-        Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
-        good: list[SessionSummary] = []
+        It comes from the summary index when the index has an entry for the file as it is on
+        disk now; the other files are parsed, and the index is brought up to date."""
+        shown: dict[str, Entry] = {}
         broken: list[BrokenSession] = []
         if problem := self.dir_problem():
-            return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
+            return {}, [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
         index = self.index
         known = index.read()
         fresh: dict[str, Entry] = {}
@@ -381,13 +388,7 @@ class SessionStore:
                 regular = info is not None and stat.S_ISREG(info.st_mode)
                 entry = known.get(name) if regular else None
                 if info is not None and entry is not None and entry[0] == file_key(info):
-                    fresh[name] = entry
-                    _, title, severity, status, updated_at, unknowns = entry
-                    good.append(
-                        SessionSummary(
-                            name[:-5], directory, title, severity, updated_at, unknowns, status
-                        )
-                    )
+                    shown[name] = fresh[name] = entry
                     continue
                 path = directory / name
                 try:
@@ -399,16 +400,34 @@ class SessionStore:
                     reason = f"cannot be read ({exc!r:.200})"
                     broken.append(BrokenSession(path.stem, path, reason))
                     continue
-                good.append(summary)
+                key = file_key(info) if info is not None else (0, 0, 0, 0)
+                shown[name] = _to_entry(key, summary)
                 cacheable = regular and len(summary.title) <= MAX_TITLE
                 if info is not None and cacheable and not is_racy(info, now_ns):
-                    fresh[name] = _to_entry(file_key(info), summary)
+                    fresh[name] = shown[name]
         if fresh != known:
             index.write(fresh)
-        good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
         broken.sort(key=lambda b: b.id)
+        return shown, broken
+
+    def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
+        """Every session, most recently updated first, and the files that could not be read.
+
+        Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
+        shown, broken = self._summaries()
+        directory = self.sessions_dir
+        good = [
+            SessionSummary(name[:-5], directory, title, severity, updated_at, unknowns, status)
+            for name, (_, title, severity, status, updated_at, unknowns) in shown.items()
+        ]
+        good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
         return good, broken
 
     def latest(self) -> Path | None:
-        good, _ = self.list()
-        return good[0].path if good else None
+        """The most recently updated session, as list() would put it first."""
+        shown, _ = self._summaries()
+        if not shown:
+            return None
+        # No summary objects and no sort: max() over what the index holds.
+        name = max(shown, key=lambda n: (shown[n][4], n[:-5]))
+        return self.sessions_dir / name

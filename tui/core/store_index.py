@@ -18,6 +18,7 @@ The index is a cache, never a source of truth:
 from __future__ import annotations
 
 import json
+import operator
 import os
 import stat
 from datetime import UTC, datetime
@@ -100,21 +101,17 @@ def _entries(data: dict[str, Any]) -> dict[str, Entry]:
     if max(map(len, title)) > MAX_TITLE:
         raise ValueError("a title too long to be indexed")
     when = list(map(datetime.fromisoformat, updated))  # TypeError or ValueError if not a time
-    if None in set(map(_tzinfo, when)):
+    if None in set(map(_TZINFO, when)):
         raise ValueError("a time without a time zone")
-    for _ in map(_in_utc, when):  # OverflowError for a time the parser would have refused
+    for _ in map(_IN_UTC, when):  # OverflowError for a time the parser would have refused
         pass
     keys = zip(mtime, size, ino, dev, strict=True)
     entries = zip(keys, title, severity, status, when, unknowns, strict=True)
     return dict(zip(names, entries, strict=True))
 
 
-def _tzinfo(when: datetime) -> Any:
-    return when.tzinfo
-
-
-def _in_utc(when: datetime) -> datetime:
-    return when.astimezone(UTC)
+_TZINFO = operator.attrgetter("tzinfo")
+_IN_UTC = operator.methodcaller("astimezone", UTC)
 
 
 class SummaryIndex:
