@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.core import prompt, sanitize
+from tui.core import prompt, sanitize, trim
 from tui.core.prompt import RenderedPrompt, TemplateLibrary, prompt_for
 from tui.core.schema import CONTEXT_FIELDS, Field, is_unknown
 
@@ -29,9 +29,9 @@ def reference_strip_controls(text: str) -> str:
     return sanitize._DROP.sub("", sanitize._ESCAPE_SEQUENCE.sub("", text))
 
 
-def reference_clean(raw: str) -> prompt._Clean:
+def reference_clean(raw: str) -> trim.Clean:
     text = reference_strip_controls(raw).strip("\n")
-    return prompt._Clean(text, 0, len(text))
+    return trim.Clean(text, 0, len(text))
 
 
 def reference_trim(
@@ -44,7 +44,7 @@ def reference_trim(
     end: int | None = None,
 ) -> tuple[str, int, int]:
     value = value[start:end]  # the reference works on a copy
-    keep_chars = max(keep_chars, prompt._MIN_KEEP)
+    keep_chars = max(keep_chars, trim.MIN_KEEP)
     if len(value) <= keep_chars:
         return value, 0, 0
     head_end = int(keep_chars * 0.4)
@@ -53,15 +53,13 @@ def reference_trim(
     if newline > head_end // 2:
         head_end = newline + 1
     else:
-        found = [
-            m.end() for m in prompt._SEPARATOR.finditer(value, max(0, head_end - 512), head_end)
-        ]
+        found = [m.end() for m in trim._SEPARATOR.finditer(value, max(0, head_end - 512), head_end)]
         head_end = found[-1] if found else head_end
     newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
     if newline != -1:
         tail_start = newline + 1
     else:
-        match = prompt._SEPARATOR.search(value, tail_start, tail_start + 512)
+        match = trim._SEPARATOR.search(value, tail_start, tail_start + 512)
         tail_start = match.start() if match else tail_start
     omitted = value[head_end:tail_start]
     lines, size = omitted.count("\n"), len(omitted.encode("utf-8", "surrogatepass"))
@@ -85,8 +83,8 @@ def reference_render(
     values: dict[str, str], max_tokens: int, monkeypatch: pytest.MonkeyPatch
 ) -> RenderedPrompt:
     with monkeypatch.context() as patch:
-        patch.setattr(prompt, "_clean", reference_clean)
-        patch.setattr(prompt, "trim_value", reference_trim)
+        patch.setattr(trim, "clean", reference_clean)
+        patch.setattr(trim, "trim_value", reference_trim)
         patch.setattr(sanitize, "has_controls", lambda t: sanitize._UNSAFE.search(t) is not None)
         return render(values, max_tokens)
 
