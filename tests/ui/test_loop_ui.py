@@ -16,9 +16,11 @@ import pytest
 from textual.widgets import Button, Input, OptionList, TextArea
 from ui_helpers import notifications, settle, wizard
 
+from tui.cli import main as cli_main
 from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 from tui.ui.screens.answer_dialogs import AnswerDialog, NoteDialog
+from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.template_chooser import TemplateChooser
 from tui.ui.widgets.checklist import ChecklistList
 from tui.ui.widgets.checklist_step import ChecklistStep
@@ -314,8 +316,8 @@ async def test_an_empty_checklist_step_says_how_to_get_an_answer_and_its_button_
         step = screen.query_one("#step-checklist", ChecklistStep)
         text = str(step.query_one("#checklist-empty-text").render())
         assert "No checklist yet." in text
-        assert "Send to agent (f3, then “Send to agent”)" in text  # the keymap's palette key
-        assert "Add agent answer (f3, then “Add agent answer”)" in text
+        assert "Send to agent (f3, “Send to agent”)" in text  # the keymap's palette key
+        assert "Add agent answer (f3, “Add agent answer”)" in text
         assert not step.query_one("#checklist", ChecklistList).display
         assert app.focused is step.query_one("#checklist-send_to_agent", Button)
         await pilot.press("right")
@@ -330,6 +332,7 @@ async def test_an_empty_checklist_step_says_how_to_get_an_answer_and_its_button_
         checklist = step.query_one("#checklist", ChecklistList)
         assert checklist.display and checklist.option_count == 5  # 2 headings, 3 items
         assert steps.badge("checklist") == "0/3"
+        assert app.focused is checklist  # ready to tick, not on a button that is gone
 
 
 async def test_the_step_list_counts_the_timeline_entries(
@@ -345,3 +348,31 @@ async def test_the_step_list_counts_the_timeline_entries(
         await settle(pilot)
         assert steps.badge("timeline") == "1"
         assert "2 Timeline 1" in str(steps.get_option("timeline").prompt)
+
+
+async def test_an_answer_stored_from_another_terminal_shows_on_the_open_checklist_step(
+    make_app: MakeApp, store: SessionStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not shorter: a look at the file still running when the next starts is cancelled, and
+    # settle() would see that cancelled worker.
+    monkeypatch.setattr(ListCommands, "DISK_CHECK_INTERVAL", 0.5)
+    path = saved_session(store)
+    answer_file = tmp_path / "answer.md"
+    answer_file.write_text(ANSWER)
+    app = make_app(start="resume", path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        screen = wizard(app)
+        await pilot.press("f10")
+        await settle(pilot)
+        checklist = screen.query_one("#checklist", ChecklistList)
+        assert not checklist.display
+        monkeypatch.setenv("INCIDENT_TUI_HOME", str(store.home))
+        assert cli_main(["answer", str(path), str(answer_file)]) == 0
+        await settle(pilot, 1.2)
+        assert checklist.display and checklist.option_count == 5
+        assert screen.query_one("#steps", StepList).badge("checklist") == "0/3"
+        assert app.focused is checklist
+        await pilot.press("space")
+        await settle(pilot, 0.4)
+    assert [c["state"] for c in file_data(path)["checklist"]] == ["done", "todo", "todo"]  # type: ignore[attr-defined]

@@ -226,6 +226,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         self.query_one("#forms", ContentSwitcher).current = form.id
         self.query_one("#steps", StepList).set_current(step)
         self.set_class(step == REVIEW, "-review")
+        self.set_class(step == CHECKLIST, "-checklist")
         self._update_preview_visibility()
         if isinstance(form, ReviewPanel):
             self._current_key = None

@@ -84,8 +84,10 @@ def item_row(item: Item, width: int) -> Content:
 
 
 def heading_row(section: str, items: Sequence[Item]) -> Content:
+    """The section and its items done ("2/3 done"): its failed and skipped show in its rows."""
     return Content.assemble(
-        (visible_controls(section), "bold $text-accent"), ("  " + counts_text(items), "$text-muted")
+        (visible_controls(section), "bold $text-accent"),
+        (f"  {progress(items)} done", "$text-muted"),
     )
 
 

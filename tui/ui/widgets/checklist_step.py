@@ -61,17 +61,17 @@ class ChecklistStep(Vertical, can_focus=False):
         for action_id in GET_AN_ANSWER:
             action = ACTIONS_BY_ID[action_id]
             keys = shown_keys(action, keymap, self.app.get_key_display)
-            how = keys or (f"{palette}, then “{action.title}”" if palette else "")
+            how = keys or (f"{palette}, “{action.title}”" if palette else "")
             ways.append(Content.assemble((action.title, "bold"), f" ({how})" if how else ""))
         return Content.assemble(
             ("No checklist yet.", "bold"),
-            " Its items come from the agent's answer: the lists under Investigation Checklist, "
-            "Safe Hotfix Plan, Rollback Plan and Verification Steps, and every “- [ ]” box. "
-            "Get an answer with ",
+            " Its items are the actions in the agent's answer: the lists under Investigation "
+            "Checklist, Safe Hotfix Plan, Rollback Plan and Verification Steps, and every "
+            "“- [ ]” box. To get an answer:\n• ",
             ways[0],
-            " or keep one you have with ",
+            ": the prompt goes to the agent command, its answer is kept\n• ",
             ways[1],
-            ".",
+            ": paste one you have, load it from a file or write it in $EDITOR",
         )
 
     @property
@@ -96,8 +96,12 @@ class ChecklistStep(Vertical, can_focus=False):
 
     def sync(self) -> None:
         """The items as the session has them now (a new answer, another writer's merge)."""
+        was_empty = not self.checklist.display
+        had_focus = self.has_focus_within
         self.checklist.sync()
         self._show_state()
+        if was_empty and had_focus and self.checklist.display:
+            self.checklist.focus()  # off the buttons that are gone now, onto the first item
 
     @on(ChecklistList.Changed)
     def _changed(self) -> None:
