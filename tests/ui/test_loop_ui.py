@@ -376,3 +376,24 @@ async def test_an_answer_stored_from_another_terminal_shows_on_the_open_checklis
         await pilot.press("space")
         await settle(pilot, 0.4)
     assert [c["state"] for c in file_data(path)["checklist"]] == ["done", "todo", "todo"]  # type: ignore[attr-defined]
+
+
+async def test_a_hostile_checklist_item_shows_its_controls_as_symbols_and_no_markup(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    # A shared incident file can hold anything: the row shows it, inert.
+    session = store.create("Checkout down")
+    session.add_item("checklist", section="[b]Rollback Plan", text="\x1b[2Jwipe [red]x[/red]")
+    session.items("checklist")[0]["note"] = "bell\x07"
+    path = store.save(session)
+    app = make_app(start="resume", path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await pilot.press("f10")
+        await settle(pilot)
+        checklist = wizard(app).query_one("#checklist", ChecklistList)
+        heading = str(checklist.get_option_at_index(0).prompt)
+        row = str(checklist.get_option_at_index(1).prompt)
+        assert heading.startswith("[b]Rollback Plan")
+        assert "␛[2Jwipe [red]x[/red]" in row and "\x1b" not in row
+        assert "bell␇" in row
