@@ -21,10 +21,12 @@ from tui.core.textfile import TextFileError, edit_in_editor
 from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.field_commands import FieldCommands, exports_dir
 from tui.ui.screens.template_chooser import TemplateChooser
-from tui.ui.screens.wizard_keys import CHECKLIST
-from tui.ui.widgets.checklist import ChecklistList
+from tui.ui.screens.wizard_keys import CHECKLIST, TIMELINE
+from tui.ui.widgets.checklist import ChecklistList, progress
+from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.preview import PreviewPane, RenderRequest
 from tui.ui.widgets.save_status import SaveStatus
+from tui.ui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
     from tui.core.agent import AgentResult
@@ -185,6 +187,24 @@ class LoopCommands(FieldCommands):
 
     async def action_open_checklist(self) -> None:
         await self.go_to_step(CHECKLIST)
+
+    @on(ChecklistList.Changed)
+    def _checklist_ticked(self, event: ChecklistList.Changed) -> None:
+        event.stop()
+        self.list_edited()
+
+    @on(ChecklistStep.Action)
+    async def _checklist_action(self, event: ChecklistStep.Action) -> None:
+        event.stop()
+        await self.run_action(event.action)
+
+    def _refresh_badges(self) -> None:
+        """The steps without unknowns say what they hold in the step list: the timeline's
+        entries, the checklist's items done."""
+        steps = self.query_one("#steps", StepList)
+        steps.set_badge(TIMELINE, str(len(self.session.items("timeline"))))
+        items = self.session.items("checklist")
+        steps.set_badge(CHECKLIST, progress(items) if items else "–")
 
     @on(ChecklistList.NoteRequested)
     def _checklist_note(self, event: ChecklistList.NoteRequested) -> None:

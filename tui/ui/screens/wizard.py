@@ -38,7 +38,6 @@ from tui.ui.screens.wizard_keys import (
     WIZARD_STEPS,
     is_field_step,
 )
-from tui.ui.widgets.checklist import ChecklistList, progress
 from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.item_list import ItemList
@@ -365,16 +364,6 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         self._preview.schedule()
         self._schedule_save(self.AUTOSAVE_DELAY)
 
-    @on(ChecklistList.Changed)
-    def _checklist_ticked(self, event: ChecklistList.Changed) -> None:
-        event.stop()
-        self.list_edited()
-
-    @on(ChecklistStep.Action)
-    async def _checklist_action(self, event: ChecklistStep.Action) -> None:
-        event.stop()
-        await self.run_action(event.action)
-
     def refresh_review(self) -> None:
         """The lists changed behind the step widgets (a merge, a new answer): show them."""
         review = self._form(REVIEW)
@@ -387,14 +376,6 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
 
     def _refresh_counts(self) -> None:
         self.query_one("#steps", StepList).show_unknowns(self._unknown, REVIEW)
-
-    def _refresh_badges(self) -> None:
-        """The steps without unknowns say what they hold: the timeline's entries, the
-        checklist's items done."""
-        steps = self.query_one("#steps", StepList)
-        steps.set_badge(TIMELINE, str(len(self.session.items("timeline"))))
-        items = self.session.items("checklist")
-        steps.set_badge(CHECKLIST, progress(items) if items else "–")
 
     def unknown_count(self, step: str) -> int:
         return self.query_one("#steps", StepList).count(step)
