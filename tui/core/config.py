@@ -145,6 +145,11 @@ def parse_config(raw: bytes, path: Path) -> Config:
         message = _TOML_LINE.sub("", message)
         problem = ConfigProblem(path, line, f"not valid TOML ({message}); using the defaults")
         return Config(path, problems=(problem,), writable=False)
+    except RecursionError:  # `x = [[[[…]]]]`: tomllib recurses once per level
+        problem = ConfigProblem(
+            path, None, "not valid TOML (nested too deeply); using the defaults"
+        )
+        return Config(path, problems=(problem,), writable=False)
     lines = Lines(text)
     settings: dict[str, Any] = {}
     problems: list[ConfigProblem] = []

@@ -135,6 +135,8 @@ def load_profile(path: Path) -> Profile:
         where = f"{path}:{at}" if at else str(path)
         message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
         raise ProfileError(f"{where}: not valid TOML ({message}); profile ignored") from None
+    except RecursionError:  # a cloned repository's `x = [[[[…]]]]`: tomllib recurses per level
+        raise ProfileError(f"{path}: not valid TOML (nested too deeply); profile ignored") from None
     lines = Lines(text)
     tables = _gather_tables(text)
 

@@ -1,0 +1,63 @@
+"""A hostile cloned repository and a hostile service profile against `gather`, and the trust
+file against tampering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.core.profiles import ProfileError, load_profile
+
+DEEP_ARRAY = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+DEEP_TABLE = "x = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n"
+
+
+@pytest.mark.parametrize("text", [DEEP_ARRAY, DEEP_TABLE], ids=["arrays", "inline-tables"])
+def test_a_deeply_nested_profile_is_one_line_not_a_traceback(tmp_path: Path, text: str) -> None:
+    path = tmp_path / ".incident-tui.toml"
+    path.write_text(text)
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert str(caught.value).startswith(f"{path}: ") and "profile ignored" in str(caught.value)
+
+
+def test_a_deeply_nested_config_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    from tui.core.config import load_config
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.toml").write_text(DEEP_ARRAY)
+    (home / "config.toml").chmod(0o600)
+    config = load_config(home)
+    assert config.agent_command is None
+    assert [p.message for p in config.problems] == [
+        "not valid TOML (nested too deeply); using the defaults"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", DEEP_ARRAY),
+        ("package.json", "[" * 100_000 + "]" * 100_000),
+        (
+            "package.json",
+            json.dumps({"scripts": {"test": "x"}, "a": 1})[:-1]
+            + ', "b": '
+            + "[" * 100_000
+            + "]" * 100_000
+            + "}",
+        ),
+    ],
+    ids=["pyproject", "package-json", "package-json-deep-value"],
+)
+def test_deeply_nested_project_files_offer_no_test_command_and_raise_nothing(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    from tui.core.testdetect import detect_test_commands
+
+    (tmp_path / name).write_text(text)
+    (tmp_path / "go.mod").write_text("module x\n")
+    assert [c.command for c in detect_test_commands(tmp_path)] == ["go test ./..."]
