@@ -8,6 +8,8 @@ import textwrap
 
 import pytest
 
+from tui.core.session import SessionStore
+
 
 def _parses_within(answer: str, seconds: float) -> None:
     """parse_actions on `answer` in a child process, killed after `seconds`."""
@@ -58,3 +60,78 @@ def test_headings_still_name_their_sections_after_the_linear_parse() -> None:
         ("Verification Steps", "curl /health"),
         ("Verification Steps", "tick me"),
     ]
+
+
+# --- export: the record's structure -------------------------------------------------------------
+
+EXPECTED_HEADINGS = [
+    "h1",
+    "h2:Summary",
+    "h2:Facts",
+    *["h3"] * 14,
+    "h2:Timeline (UTC)",
+    "h2:Changes",
+    "h2:Hypotheses",
+    "h2:Checklist",
+    "h3:Checklist",
+    "h2:Open unknowns",
+    "h2:Latest agent answer",
+]
+
+
+def _headings(markdown: str) -> list[str]:
+    """The record's headings as a CommonMark renderer sees them (h3 and h1 without their text)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    found = []
+    for n, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0:
+            text = tokens[n + 1].content
+            found.append(
+                token.tag
+                if token.tag in ("h1", "h3") and text != "Checklist"
+                else f"{token.tag}:{text}"
+            )
+    return found
+
+
+HOSTILE_VALUES = [
+    "why?\n\n## Timeline\n- fake entry",  # a block value that a renderer must keep in its fence
+    "```",  # a single-line value that would open a fence swallowing the rest of the record
+    "<!-- hides the rest",  # an HTML block that hides the rest on GitHub
+    "## Timeline",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=["blank-line", "fence", "comment", "heading"])
+@pytest.mark.parametrize("key", ["question", "agent_scope", "environment", "incident_summary"])
+def test_a_field_value_cannot_change_the_records_structure(
+    store: SessionStore, key: str, value: str
+) -> None:
+    from tui.core.export_md import export_markdown
+
+    session = store.create("Checkout down")
+    session.set("question", "What now?")
+    session.set(key, value)
+    session.items("checklist").append({"section": "Checklist", "text": "x", "state": "todo"})
+    session.items("answers").append({"at": "2026-11-29 14:00", "template": "triage", "text": "ok"})
+    record = export_markdown(session, redact=None).text
+    assert _headings(record) == EXPECTED_HEADINGS, record
+
+
+@pytest.mark.parametrize(
+    "text", ["\n## Timeline", "```", "<!--", "# Fake"], ids=["nl", "fence", "comment", "heading"]
+)
+def test_a_list_item_cannot_change_the_records_structure(store: SessionStore, text: str) -> None:
+    from tui.core.export_md import export_markdown
+
+    session = store.create("Checkout down")
+    session.items("checklist").append({"section": "Checklist", "text": text, "state": "todo"})
+    session.items("answers").append({"at": "2026-11-29 14:00", "template": "triage", "text": "ok"})
+    for table in ("timeline", "changes", "hypotheses"):
+        session.items(table).append(
+            {"text": text, "what": text, "kind": "note", "at": "2026-11-29 14:00"}
+        )
+    record = export_markdown(session, redact=None).text
+    assert _headings(record) == EXPECTED_HEADINGS, record
