@@ -61,3 +61,65 @@ def test_deeply_nested_project_files_offer_no_test_command_and_raise_nothing(
     (tmp_path / name).write_text(text)
     (tmp_path / "go.mod").write_text("module x\n")
     assert [c.command for c in detect_test_commands(tmp_path)] == ["go test ./..."]
+
+
+# --- trust ---------------------------------------------------------------------------------------
+
+PROFILE = '[[gather]]\nname = "logs"\nargv = ["echo", "hello"]\ninto = "{into}"\n'
+
+
+def _home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    home.chmod(0o700)
+    return home
+
+
+def test_a_command_whose_target_field_changed_asks_again(tmp_path: Path) -> None:
+    from tui.core.profiles import TrustStore
+
+    home = _home(tmp_path)
+    path = tmp_path / ".incident-tui.toml"
+    path.write_text(PROFILE.format(into="error_logs"))
+    trust = TrustStore(home)
+    trust.trust(path, load_profile(path).command("logs"))
+    # The user agreed to "its output goes into error_logs"; the file now sends it elsewhere.
+    path.write_text(PROFILE.format(into="project_context"))
+    assert not trust.is_trusted(path, load_profile(path).command("logs"))
+
+
+def test_argv_joined_differently_is_another_command(tmp_path: Path) -> None:
+    from tui.core.profiles import GatherCommand, command_hash
+
+    one = GatherCommand("x", ("echo", "a b"), "error_logs")
+    two = GatherCommand("x", ("echo", "a", "b"), "error_logs")
+    assert command_hash(tmp_path / "p", one) != command_hash(tmp_path / "p", two)
+
+
+@pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
+def test_a_trust_file_others_can_write_is_refused(tmp_path: Path, mode: int) -> None:
+    from tui.core.profiles import TrustStore, command_hash
+
+    home = _home(tmp_path)
+    home.chmod(0o755)  # others may enter and read, not write: the file's own mode decides
+    path = tmp_path / ".incident-tui.toml"
+    path.write_text(PROFILE.format(into="error_logs"))
+    command = load_profile(path).command("logs")
+    (home / "trusted-commands").write_text(command_hash(path, command) + "\n")
+    (home / "trusted-commands").chmod(mode)
+    with pytest.raises(ProfileError, match="writable by group or others"):
+        TrustStore(home).is_trusted(path, command)
+
+
+def test_a_trust_file_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
+    from tui.core.profiles import TrustStore, command_hash
+
+    home = _home(tmp_path)
+    path = tmp_path / ".incident-tui.toml"
+    path.write_text(PROFILE.format(into="error_logs"))
+    command = load_profile(path).command("logs")
+    elsewhere = tmp_path / "planted"
+    elsewhere.write_text(command_hash(path, command) + "\n")
+    (home / "trusted-commands").symlink_to(elsewhere)
+    with pytest.raises(ProfileError, match="symlink"):
+        TrustStore(home).is_trusted(path, command)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -250,8 +251,11 @@ def prefill(session: Session, profile: Profile) -> list[str]:
 
 
 def command_hash(profile_path: Path, command: GatherCommand) -> str:
-    """What the user agreed to: this argv from this profile file."""
-    payload = json.dumps([str(profile_path.absolute()), list(command.argv)], ensure_ascii=True)
+    """What the user agreed to: this argv from this profile file, its output into this field
+    (the question names the field: a profile that later sends the output elsewhere asks again)."""
+    payload = json.dumps(
+        [str(profile_path.absolute()), list(command.argv), command.into], ensure_ascii=True
+    )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
@@ -266,6 +270,7 @@ class TrustStore:
         if not os.path.lexists(self.path):
             return set()
         check_private_dir(self.home)
+        self._check_mode()
         try:
             raw = read_regular(self.path, MAX_TRUST_BYTES, what="trust file", follow=False)
         except FileRefused as exc:
@@ -275,6 +280,25 @@ class TrustStore:
             for line in raw.decode("ascii", "replace").splitlines()
             if re.fullmatch(r"[0-9a-f]{64}", line.strip())
         }
+
+    def _check_mode(self) -> None:
+        """A line another user can add to this file is a command run without asking: the file
+        must be ours and writable by us only (the home may be readable by others)."""
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ProfileError(f"{self.path}: cannot be checked: {exc.strerror or exc}") from None
+        if stat.S_ISLNK(info.st_mode):
+            raise ProfileError(f"{self.path}: is a symlink; remove it (agreements are asked again)")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise ProfileError(f"{self.path}: is owned by another user (uid {info.st_uid})")
+        if stat.S_IMODE(info.st_mode) & 0o022:
+            raise ProfileError(
+                f"{self.path}: is writable by group or others; remove it "
+                "(agreements are asked again)"
+            )
 
     def is_trusted(self, profile_path: Path, command: GatherCommand) -> bool:
         return command_hash(profile_path, command) in self._hashes()
