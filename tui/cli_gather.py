@@ -162,7 +162,7 @@ def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
     from tui.core.profiles import find_profile, load_profile, named_profile
 
     if name:
-        return load_profile(named_profile(store.home, name))
+        return load_profile(named_profile(store.home, name), private=True)
     found = find_profile(Path.cwd())
     return load_profile(found) if found is not None else None
 
@@ -170,7 +170,7 @@ def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
 def new_session(store: SessionStore, args: argparse.Namespace) -> Session | None:
     """For `new`: a new session pre-filled from the profile, or None when there is none. A
     broken profile is one line on stderr and is ignored (unless named with --profile)."""
-    from tui.core.profiles import ProfileError, prefill
+    from tui.core.profiles import ProfileError, prefill, withheld
 
     try:
         profile = load_profile_for(store, getattr(args, "profile", None))
@@ -184,7 +184,13 @@ def new_session(store: SessionStore, args: argparse.Namespace) -> Session | None
     session = store.create(getattr(args, "title", "") or "")
     filled = prefill(session, profile)
     if filled:
-        _say(f"pre-filled {len(filled)} fields from {profile.path}")
+        fields = "field" if len(filled) == 1 else "fields"
+        _say(f"pre-filled {len(filled)} {fields} ({', '.join(filled)}) from {profile.path}")
+    for key in withheld(profile):
+        _say(
+            f"warning: {profile.path} sets {key} (what the agent may do); not pre-filled: a "
+            f"repository's profile may not widen it (a profile in {store.home}/profiles may)"
+        )
     return session
 
 

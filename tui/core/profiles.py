@@ -51,6 +51,9 @@ PREFILL_KEYS: tuple[str, ...] = (
     "definition_of_done",
     "agent_scope",
 )
+#: What the agent may do: only a profile in the private home may pre-fill it. A repository's
+#: `.incident-tui.toml` is whoever committed it, and no command's output may go there.
+SCOPE_KEYS = frozenset({"agent_scope"})
 GATHER_KEYS = frozenset({"name", "argv", "into", "timeout", "max_bytes"})
 DEFAULT_TIMEOUT = 30.0
 MAX_TIMEOUT = 600.0
@@ -83,6 +86,8 @@ class Profile:
     path: Path
     values: dict[str, str]
     commands: tuple[GatherCommand, ...] = ()
+    #: Read from $INCIDENT_TUI_HOME/profiles (the user's own), not found in a directory.
+    private: bool = False
 
     def command(self, name: str) -> GatherCommand:
         for command in self.commands:
@@ -112,7 +117,7 @@ def named_profile(home: Path, name: str) -> Path:
     return directory / f"{name}.toml"
 
 
-def load_profile(path: Path) -> Profile:
+def load_profile(path: Path, *, private: bool = False) -> Profile:
     """The profile in `path`. Raises ProfileError (`path:line: why`) for anything wrong: the
     whole profile is then ignored, not half of it."""
     try:
@@ -171,7 +176,7 @@ def load_profile(path: Path) -> Profile:
             line = tables[index].get("name") if index < len(tables) else None
             raise fail(line, f"two gather commands are named {command.name!r}")
         seen.add(command.name)
-    return Profile(path, values, tuple(commands))
+    return Profile(path, values, tuple(commands), private)
 
 
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -218,8 +223,11 @@ def _command(item: Any, where: Where, fail: Fail) -> GatherCommand:
         or not all(isinstance(a, str) and a and "\x00" not in a for a in argv)
     ):
         raise fail(where("argv"), f'{name}: argv must be a list of words, e.g. ["kubectl", "logs"]')
-    if into not in FIELD_TABLE_KEYS:
-        raise fail(where("into"), f"{name}: into must be a field key (incident-tui fields)")
+    if into not in FIELD_TABLE_KEYS or into in SCOPE_KEYS:
+        raise fail(
+            where("into"),
+            f"{name}: into must be a field key (incident-tui fields) other than agent_scope",
+        )
     timeout = item.get("timeout", DEFAULT_TIMEOUT)
     if (
         isinstance(timeout, bool)
@@ -237,11 +245,18 @@ def _command(item: Any, where: Where, fail: Fail) -> GatherCommand:
     return GatherCommand(name, tuple(argv), into, float(timeout), max_bytes)
 
 
+def withheld(profile: Profile) -> list[str]:
+    """The keys `prefill` leaves out: what the agent may do, from a profile not in the home."""
+    return [] if profile.private else [k for k in profile.values if k in SCOPE_KEYS]
+
+
 def prefill(session: Session, profile: Profile) -> list[str]:
-    """Fill the session's blank fields from the profile; the keys it filled."""
+    """Fill the session's blank fields from the profile (not `withheld` ones); the keys it
+    filled."""
     filled = []
+    skip = withheld(profile)
     for key, value in profile.values.items():
-        if value.strip() and not session.get(key).strip():
+        if key not in skip and value.strip() and not session.get(key).strip():
             session.set(key, value)
             filled.append(key)
     return filled
