@@ -77,8 +77,11 @@ class GatherCommand:
     @property
     def shown(self) -> str:
         """The exact command line, quoted as a shell would need it, every control character
-        and invisible character made visible: what the user agrees to is what runs."""
-        return visible_controls(shlex.join(self.argv))
+        and invisible character made visible: what the user agrees to is what runs. One line:
+        a newline or tab is shown as ␊ or ␉, so blank lines cannot push the end of an argument
+        out of the question's view."""
+        shown = visible_controls(shlex.join(self.argv))
+        return shown.replace("\n", "\u240a").replace("\t", "\u2409")
 
 
 @dataclass(frozen=True)
