@@ -135,3 +135,34 @@ def test_a_list_item_cannot_change_the_records_structure(store: SessionStore, te
         )
     record = export_markdown(session, redact=None).text
     assert _headings(record) == EXPECTED_HEADINGS, record
+
+
+# --- send: the agent's output -------------------------------------------------------------------
+
+
+def test_an_agent_that_leaves_a_daemon_holding_its_output_ends_when_it_exits() -> None:
+    import time
+
+    from tui.core.agent import run_agent
+
+    shown: list[str] = []
+    argv = ["sh", "-c", "cat >/dev/null; echo '- [ ] check logs'; setsid sleep 12 & exit 0"]
+    started = time.monotonic()
+    result = run_agent(argv, "prompt", shown.append, shown.append)
+    assert time.monotonic() - started < 6  # it waited for the daemon's 12 s before
+    assert result.text == "- [ ] check logs\n" and not result.partial
+
+
+def test_agent_output_cannot_drive_the_terminal() -> None:
+    from tui.core.agent import run_agent
+
+    hostile = (
+        r"printf 'a\033]52;c;cm0gLXJmIH4=\007b\033]0;pwned\007c\033[2J\033[Hd\377\n'; "
+        r"printf '\033]52;c;aGk=\007' >&2"
+    )
+    out: list[str] = []
+    err: list[str] = []
+    result = run_agent(["sh", "-c", "cat >/dev/null; " + hostile], "p", out.append, err.append)
+    for text in ("".join(out), "".join(err), result.text):
+        assert "\x1b" not in text and "\x07" not in text and "\x9d" not in text
+    assert result.text == "abcd\ufffd\n"
