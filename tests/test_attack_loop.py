@@ -166,3 +166,25 @@ def test_agent_output_cannot_drive_the_terminal() -> None:
     for text in ("".join(out), "".join(err), result.text):
         assert "\x1b" not in text and "\x07" not in text and "\x9d" not in text
     assert result.text == "abcd\ufffd\n"
+
+
+# --- answer: what the session can hold ----------------------------------------------------------
+
+
+def test_answers_stop_before_the_session_file_outgrows_what_can_be_read(
+    store: SessionStore,
+) -> None:
+    from tui.core.answers import AnswerError, add_answer
+    from tui.core.fsio import MAX_READ_BYTES
+
+    # A session file over MAX_READ_BYTES is refused on load: the whole incident is then lost to
+    # the app. 1 MiB answers (a runaway `send` loop) reached that after 64 answers.
+    total_limit = 16 * 1024 * 1024
+    assert total_limit <= MAX_READ_BYTES // 4
+    session = store.create("t")
+    big = "a" * (1024 * 1024 - 10)
+    answers = session.items("answers")
+    while sum(len(a["text"]) for a in answers) + len(big) <= total_limit:
+        answers.append({"at": "2026-11-29 14:00", "template": "x", "text": big, "partial": False})
+    with pytest.raises(AnswerError, match="answers"):
+        add_answer(session, big, "triage")
