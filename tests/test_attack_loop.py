@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +189,39 @@ def test_answers_stop_before_the_session_file_outgrows_what_can_be_read(
         answers.append({"at": "2026-11-29 14:00", "template": "x", "text": big, "partial": False})
     with pytest.raises(AnswerError, match="answers"):
         add_answer(session, big, "triage")
+
+
+# --- send: the agent command comes only from a private home -------------------------------------
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o1777])
+def test_send_does_not_run_an_agent_command_from_a_home_others_can_write(
+    store: SessionStore,
+    home: Path,
+    tmp_path: Path,
+    cli_env: dict[str, str],
+    installed_command: str,
+    mode: int,
+) -> None:
+    session = store.create("t")
+    store.save(session)
+    marker = tmp_path / "agent-ran"
+    (home / "config.toml").write_text(
+        f'[agent]\ncommand = ["sh", "-c", "cat >/dev/null; touch {marker}; echo answer"]\n'
+    )
+    (home / "config.toml").chmod(0o600)
+    home.chmod(mode)
+    try:
+        result = subprocess.run(
+            [installed_command, "send", str(session.path)],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        home.chmod(0o700)
+    assert not marker.exists()
+    assert result.returncode != 0 and "writable by group or others" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -117,6 +117,15 @@ def load_config(home: Path) -> Config:
         return Config(path, problems=(ConfigProblem(path, None, _rest(exc, path)),), writable=False)
     if raw is None:
         return Config(path)
+    # The file may be ours and 0600, but in a directory others can write it can be swapped
+    # between our checks and our use; the agent command it names is run as us.
+    from tui.core.fsio import UnsafeDirectory, check_private_dir
+
+    try:
+        check_private_dir(home)
+    except UnsafeDirectory as exc:
+        problem = ConfigProblem(path, None, f"not read, so its settings are ignored: {exc}")
+        return Config(path, problems=(problem,), writable=False)
     return parse_config(raw, path)
 
 
