@@ -4,9 +4,11 @@ file against tampering."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from gather_helpers import Repo
 
 from tui.core.profiles import ProfileError, load_profile
 
@@ -213,3 +215,36 @@ def test_a_command_printing_without_end_is_cut_at_its_cap() -> None:
     result = run_capped(["sh", "-c", "yes '\x1b]52;c;aGk=\x07'"], timeout=10, max_bytes=100_000)
     assert time.monotonic() - started < 5
     assert result.truncated and len(result.stdout) == 100_000
+
+
+# --- a hostile repository ------------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+
+
+def _huge_subject_repo(tmp_path: Path, count: int) -> Repo:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("base", "2026-11-28T10:00:00Z", {"a.txt": "a\n"})
+    for i in range(count):
+        (repo.path / f"f\nname{i}.txt").write_text("x\n")
+        repo.git("add", "-A")
+        message = tmp_path / "message"
+        message.write_text("S" * 1_000_000 + f"\u202e{i}\u200b\x1b]0;t\x07\n")
+        repo.git("commit", "-q", "-F", str(message), when=f"2026-11-29T13:0{i}:00Z")
+    return repo
+
+
+def test_a_git_log_past_its_output_cap_still_gathers_the_commits_before_the_cut(
+    tmp_path: Path,
+) -> None:
+    from tui.core.gather_git import gather_git
+
+    # Six 1 MB subjects: the log is over the 4 MB cap. It failed with "exit status -9" before.
+    repo = _huge_subject_repo(tmp_path, 6)
+    found = gather_git(repo.path, started_at="2026-11-29 14:00 UTC", now=NOW)
+    assert 1 <= len(found.commits) < 6
+    assert any("only the newest" in note for note in found.notes)
+    for commit in found.commits:
+        assert len(commit.subject) <= 300
+        assert not set(commit.subject) & {"\u202e", "\u200b", "\x1b", "\x07"}
+    assert "\n" not in "".join(f.path for f in found.files)
