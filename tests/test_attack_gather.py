@@ -4,6 +4,7 @@ file against tampering."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -248,3 +249,18 @@ def test_a_git_log_past_its_output_cap_still_gathers_the_commits_before_the_cut(
         assert len(commit.subject) <= 300
         assert not set(commit.subject) & {"\u202e", "\u200b", "\x1b", "\x07"}
     assert "\n" not in "".join(f.path for f in found.files)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_trust_file_of_another_user_is_refused(tmp_path: Path) -> None:
+    from tui.core.profiles import TrustStore, command_hash
+
+    home = _home(tmp_path)
+    path = tmp_path / ".incident-tui.toml"
+    path.write_text(PROFILE.format(into="error_logs"))
+    command = load_profile(path).command("logs")
+    (home / "trusted-commands").write_text(command_hash(path, command) + "\n")
+    (home / "trusted-commands").chmod(0o600)
+    os.chown(home / "trusted-commands", 12345, 12345)
+    with pytest.raises(ProfileError, match="owned by another user"):
+        TrustStore(home).is_trusted(path, command)
