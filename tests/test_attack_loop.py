@@ -225,3 +225,27 @@ def test_send_does_not_run_an_agent_command_from_a_home_others_can_write(
     assert not marker.exists()
     assert result.returncode != 0 and "writable by group or others" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_twice_stops_an_agent_that_ignores_sigterm_and_keeps_what_it_wrote() -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    from tui.core.agent import run_agent
+
+    argv = ["sh", "-c", "trap '' TERM; cat >/dev/null; echo '- [ ] half done'; exec sleep 60"]
+
+    def press_ctrl_c_twice() -> None:
+        time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.5)  # while the agent is being stopped
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c_twice, daemon=True).start()
+    started = time.monotonic()
+    result = run_agent(argv, "prompt", lambda _: None, lambda _: None)
+    assert time.monotonic() - started < 10  # SIGTERM ignored: SIGKILL 3 s later
+    assert result.partial and result.reason == "stopped with Ctrl+C"
+    assert result.text == "- [ ] half done\n"
