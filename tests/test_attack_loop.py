@@ -249,3 +249,50 @@ def test_ctrl_c_twice_stops_an_agent_that_ignores_sigterm_and_keeps_what_it_wrot
     assert time.monotonic() - started < 10  # SIGTERM ignored: SIGKILL 3 s later
     assert result.partial and result.reason == "stopped with Ctrl+C"
     assert result.text == "- [ ] half done\n"
+
+
+SECRET = "AKIAIOSFODNN7EXAMPLE"
+
+
+def test_export_masks_every_field_item_answer_and_note(store: SessionStore) -> None:
+    from tui.core.export_md import export_markdown
+    from tui.core.schema import FIELD_TABLE_KEYS
+
+    session = store.create(f"down {SECRET}")
+    session.started_at = f"14:00 {SECRET}"
+    for key in FIELD_TABLE_KEYS:
+        session.set(key, f"{key} {SECRET}")
+    value = f"x {SECRET}"
+    session.items("timeline").append({"at": value, "kind": "note", "text": value, "outcome": value})
+    session.items("changes").append({"when": value, "what": value, "ref": value, "why": value})
+    session.items("hypotheses").append({"text": value, "status": "open", "evidence": value})
+    session.items("checklist").append(
+        {"section": value, "text": value, "state": "done", "at": value, "note": value}
+    )
+    session.items("answers").append({"at": value, "template": value, "text": value})
+    record = export_markdown(session, redact=session.redact_options())
+    assert SECRET not in record.text
+    assert SECRET in export_markdown(session, redact=None).text
+
+
+def test_export_output_refuses_a_session_file_a_symlink_and_a_missing_directory(
+    store: SessionStore, tmp_path: Path, cli_env: dict[str, str], installed_command: str
+) -> None:
+    session = store.create("t")
+    store.save(session)
+    before = session.path.read_bytes()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(victim)
+    for target in (session.path, link, tmp_path / "no" / "such" / "dir.md"):
+        result = subprocess.run(
+            [installed_command, "export", str(session.path), "-o", str(target)],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode != 0, target
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert session.path.read_bytes() == before and victim.read_text() == "keep me\n"
