@@ -264,3 +264,27 @@ def test_a_trust_file_of_another_user_is_refused(tmp_path: Path) -> None:
     os.chown(home / "trusted-commands", 12345, 12345)
     with pytest.raises(ProfileError, match="owned by another user"):
         TrustStore(home).is_trusted(path, command)
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    ["9999-12-31 23:59 -2359", "0001-01-01 00:00 +2359", "0001-01-01 00:30 UTC"],
+    ids=["past-9999", "before-1", "lead-time-before-1"],
+)
+def test_a_start_time_at_the_edge_of_the_calendar_is_not_a_traceback(
+    tmp_path: Path, started_at: str
+) -> None:
+    from tui.core.gather_git import gather_git
+
+    # started_at comes from a session file, which may be someone else's.
+    repo = Repo(tmp_path / "repo")
+    repo.commit("fix", "2026-11-29T13:00:00Z", {"a.txt": "a\n"})
+    found = gather_git(repo.path, started_at=started_at, now=NOW)
+    assert "the last 24 h" in found.window.label or "before the start" in found.window.label
+
+
+@pytest.mark.parametrize("text", ["2026-11-29 14:07 +99:99", "2026-11-29 14:07 -2460"])
+def test_an_offset_of_a_day_or_more_is_not_a_time(text: str) -> None:
+    from tui.core.gather_git import parse_time
+
+    assert parse_time(text) is None

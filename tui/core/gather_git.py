@@ -173,9 +173,15 @@ def parse_time(text: str, now: datetime | None = None) -> datetime | None:
     offset = timedelta(0)
     if zone and zone[0] in "+-":
         digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            return None  # "+99:99" is no zone
+        offset = timedelta(hours=hours, minutes=minutes)
         offset = -offset if zone[0] == "-" else offset
-    return when.replace(tzinfo=UTC) - offset
+    try:
+        return when.replace(tzinfo=UTC) - offset
+    except OverflowError:  # "9999-12-31 23:59 -23:59", from someone else's session file
+        return None
 
 
 @dataclass(frozen=True)
@@ -211,7 +217,10 @@ def window_for(
         return Window(None, sha, f"since {strip_controls(ref)} ({sha[:SHORT_SHA]})")
     started = parse_time(started_at, now) if started_at.strip() else None
     if started is not None and _RELATIVE.fullmatch(started_at.strip()) is None:
-        when = started - LEAD_TIME
+        try:
+            when = started - LEAD_TIME
+        except OverflowError:  # "0001-01-01 00:30": there is no two hours before it
+            when = datetime.min.replace(tzinfo=UTC)
         return Window(when, None, f"since {when.strftime(TIME_FORMAT)} UTC (2 h before the start)")
     when = now - DEFAULT_WINDOW
     return Window(when, None, f"since {when.strftime(TIME_FORMAT)} UTC (the last 24 h)")
