@@ -288,3 +288,18 @@ def test_an_offset_of_a_day_or_more_is_not_a_time(text: str) -> None:
     from tui.core.gather_git import parse_time
 
     assert parse_time(text) is None
+
+
+def test_a_commit_with_thousands_of_tags_is_one_short_change_item(tmp_path: Path) -> None:
+    from tui.core.gather_git import gather_git
+
+    repo = Repo(tmp_path / "repo")
+    sha = repo.commit("release", "2026-11-29T13:00:00Z", {"a.txt": "a\n"})
+    refs = "".join(f"{sha} refs/tags/v{i}.0.0-{'x' * 60}\n" for i in range(3000))
+    (repo.path / ".git" / "packed-refs").write_text(
+        "# pack-refs with: peeled fully-peeled sorted\n" + refs
+    )
+    found = gather_git(repo.path, started_at="2026-11-29 14:00 UTC", now=NOW)
+    what = found.change_items()[0]["what"]
+    assert what.startswith("release (Ada Lovelace) [tag ")
+    assert len(what) < 1000 and "more tags" in what

@@ -34,6 +34,9 @@ DEFAULT_WINDOW = timedelta(hours=24)
 #: Before a known start, the window opens this much earlier (the deploy came first).
 LEAD_TIME = timedelta(hours=2)
 SHORT_SHA = 12
+#: A change item names at most this many of its commit's tags (a repository can hang thousands
+#: on one commit, and each would lengthen one list item).
+MAX_TAGS = 3
 
 #: Overrides, on git's command line, of what a repository's own config could set to run a
 #: program: a pager, an fsmonitor hook, signature checks (gpg.program), hooks, colour, submodule
@@ -246,7 +249,9 @@ class Commit:
     def marks(self) -> str:
         """ " [merge] [tag v1.4.2]": a release or a merge is the usual suspect."""
         marks = [" [merge]"] if self.parents > 1 else []
-        marks += [f" [tag {tag}]" for tag in self.tags]
+        marks += [f" [tag {tag}]" for tag in self.tags[:MAX_TAGS]]
+        if len(self.tags) > MAX_TAGS:
+            marks.append(f" [{len(self.tags) - MAX_TAGS:,} more tags]")
         return "".join(marks)
 
     def item(self) -> dict[str, str]:
