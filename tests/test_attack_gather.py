@@ -303,3 +303,41 @@ def test_a_commit_with_thousands_of_tags_is_one_short_change_item(tmp_path: Path
     what = found.change_items()[0]["what"]
     assert what.startswith("release (Ada Lovelace) [tag ")
     assert len(what) < 1000 and "more tags" in what
+
+
+# --- gathered output and the size of the session ------------------------------------------------
+
+
+def test_gathered_output_never_grows_a_field_past_its_cap(
+    home: Path, tmp_path: Path, cli_env: dict[str, str], installed_command: str
+) -> None:
+    import subprocess
+
+    from tui.core.profiles import TrustStore
+    from tui.core.session import SessionStore
+
+    # A 16 MB gather run five times made a field (and the session file) of 80 MB: a session file
+    # over 64 MiB cannot be read back, so the incident was lost to the app.
+    store = SessionStore(home)
+    session = store.create("t")
+    session.set("error_logs", "l" * (16 * 1024 * 1024 - 20))
+    store.save(session)
+    service = tmp_path / "service"
+    service.mkdir()
+    profile = service / ".incident-tui.toml"
+    profile.write_text(PROFILE.format(into="error_logs").replace('"hello"', '"more logs"'))
+    home.chmod(0o700)
+    TrustStore(home).trust(profile, load_profile(profile).command("logs"))
+    result = subprocess.run(
+        [installed_command, "gather", str(session.path), "--run", "logs"],
+        env=cli_env,
+        cwd=service,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in result.stderr
+    assert len(store.load(session.path).get("error_logs")) == 16 * 1024 * 1024 - 20
+    assert "more logs" in result.stdout  # not lost: printed instead
+    assert "16 MiB" in result.stderr

@@ -195,7 +195,7 @@ def new_session(store: SessionStore, args: argparse.Namespace) -> Session | None
 
 
 def _run_profile_command(store: SessionStore, path: Path, args: argparse.Namespace) -> int:
-    from tui.core.profiles import TrustStore, add_block, run_command
+    from tui.core.profiles import FieldFull, TrustStore, add_block, run_command
 
     profile = load_profile_for(store, args.profile)
     if profile is None:
@@ -208,12 +208,23 @@ def _run_profile_command(store: SessionStore, path: Path, args: argparse.Namespa
         _ask_trust(profile.path, command, trust)
     block = run_command(profile, command, trust, now_utc())
 
+    full: list[str] = []
+
     def change(session: Session, locked: bool) -> bool:
-        if locked:
+        if not locked:
+            return False
+        try:
             add_block(session, command.into, block)
-        return locked
+        except FieldFull as exc:
+            full[:] = [str(exc)]
+            return False
+        return True
 
     _, locked = _update(store, path, change)
+    if full:
+        _say(f"{full[0]}; the output is printed below instead")
+        print(visible_controls(block))
+        return 1
     if locked:
         _say(f"{command.name}: output added to {command.into} in {path}")
     else:

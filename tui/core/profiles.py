@@ -368,7 +368,27 @@ def run_command(profile: Profile, command: GatherCommand, trust: TrustStore, whe
     return "\n".join(lines)
 
 
-def add_block(session: Session, key: str, block: str) -> None:
-    """Append a command's block to a field, after whatever it holds."""
+#: A field a gather command's output may grow to: runs of a 16 MB command added up to a session
+#: file over the 64 MiB it is read back at, and the incident could not be opened again.
+MAX_GATHERED_FIELD_BYTES = 16 * 1024 * 1024
+
+
+class FieldFull(ProfileError):
+    """The output would grow its field past MAX_GATHERED_FIELD_BYTES: not added."""
+
+
+def with_block(session: Session, key: str, block: str) -> str:
+    """The field's text with a command's block after it. Raises FieldFull when too large."""
     existing = session.get(key).rstrip()
-    session.set(key, f"{existing}\n\n{block}" if existing else block)
+    value = f"{existing}\n\n{block}" if existing else block
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_GATHERED_FIELD_BYTES:
+        raise FieldFull(
+            f"{key} would pass {MAX_GATHERED_FIELD_BYTES // (1024 * 1024)} MiB with this output; "
+            "not added"
+        )
+    return value
+
+
+def add_block(session: Session, key: str, block: str) -> None:
+    """Append a command's block to a field, after whatever it holds. Raises FieldFull."""
+    session.set(key, with_block(session, key, block))
