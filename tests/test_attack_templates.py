@@ -109,3 +109,22 @@ def test_every_template_renders_a_hostile_session_cleanly(name: str) -> None:
     assert "\u202e" not in text
     assert SECRET not in text and "hunter2hunter2" not in text
     assert "{{ 7*7 }}" in text or "49" not in text  # user text is data, never template source
+
+
+def test_the_status_update_keeps_a_short_traceback_out(tmp_path: Path) -> None:
+    from tui.core.session import SessionStore
+
+    # Under 40 lines a value is not "evidence", so a short traceback pasted into a fact the
+    # status update shows reached the stakeholder prompt in full.
+    session = SessionStore(tmp_path / "home").create("t")
+    session.set(
+        "current_behavior",
+        "Checkout fails for card payments.\nTraceback (most recent call last):\n"
+        '  File "/srv/checkout/db.py", line 88, in get\nKeyError: currency\n'
+        "2026-11-29T14:03:11Z ERROR pool exhausted host=db-prod-7.internal",
+    )
+    session.set("incident_summary", "Card payments fail.\n\n10.0.3.7 db-prod-7 pool exhausted")
+    text = _render(session, "status-update")
+    assert "Checkout fails for card payments." in text and "Card payments fail." in text
+    for internal in ("Traceback", "db.py", "db-prod-7", "10.0.3.7"):
+        assert internal not in text
