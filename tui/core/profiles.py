@@ -268,11 +268,45 @@ def prefill(session: Session, profile: Profile) -> list[str]:
 # --- trust ---------------------------------------------------------------------------------------
 
 
+#: A file an argument names is hashed into the agreement up to this size (larger: its size).
+MAX_HASHED_FILE = 16 * 1024 * 1024
+
+
+def _named_files(profile_path: Path, argv: tuple[str, ...]) -> list[list[str]]:
+    """[argument, content hash] for each relative argument naming a regular file from the
+    profile's directory (`./collect.sh`, `sh scripts/x.sh`): a `git pull` can change the script
+    the user agreed to run without changing the argv."""
+    base = profile_path.absolute().parent
+    found: list[list[str]] = []
+    for arg in argv:
+        if os.path.isabs(arg):
+            continue
+        try:
+            info = os.stat(base / arg)
+        except (OSError, ValueError):
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        try:
+            digest = hashlib.sha256(read_regular(base / arg, MAX_HASHED_FILE)).hexdigest()
+        except FileRefused:
+            digest = f"unread, {info.st_size} bytes, mtime {info.st_mtime_ns}"
+        found.append([arg, digest])
+    return found
+
+
 def command_hash(profile_path: Path, command: GatherCommand) -> str:
     """What the user agreed to: this argv from this profile file, its output into this field
-    (the question names the field: a profile that later sends the output elsewhere asks again)."""
+    (the question names the field: a profile that later sends the output elsewhere asks again),
+    and the content of each file of the repository an argument names."""
     payload = json.dumps(
-        [str(profile_path.absolute()), list(command.argv), command.into], ensure_ascii=True
+        [
+            str(profile_path.absolute()),
+            list(command.argv),
+            command.into,
+            _named_files(profile_path, command.argv),
+        ],
+        ensure_ascii=True,
     )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
