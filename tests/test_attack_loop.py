@@ -296,3 +296,21 @@ def test_export_output_refuses_a_session_file_a_symlink_and_a_missing_directory(
         assert result.returncode != 0, target
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert session.path.read_bytes() == before and victim.read_text() == "keep me\n"
+
+
+def test_an_unterminated_escape_string_does_not_swallow_the_rest_of_an_answer(
+    store: SessionStore,
+) -> None:
+    from tui.core.answers import add_answer
+
+    # An OSC string with no terminator (a log line cut in the middle of a hyperlink) or a lone
+    # 8-bit OSC character: everything after it was dropped, 7,058 characters down to 33.
+    for opener in ("\x1b]8;;http://x", "\u009d"):
+        session = store.create("t")
+        text = f"## Rollback Plan\n- step one\nlog: {opener}\n- step two\n" + "- more\n" * 1000
+        stored = add_answer(session, text, "triage")
+        assert (
+            "- step two" in stored.answer["text"] and stored.answer["text"].count("- more") == 1000
+        )
+        assert "\x1b" not in stored.answer["text"] and "\u009d" not in stored.answer["text"]
+        assert stored.checklist.added == 3  # step one, step two, more
