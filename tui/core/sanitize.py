@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings terminated by BEL or
-# ESC \, and two-byte escapes. Also the 8-bit C1 forms (U+009B CSI, U+009D OSC, ...).
+# ESC \, and two-byte escapes. Also the 8-bit C1 forms (U+009B CSI, U+009D OSC, ...). An unended
+# string stops at the end of its line: the rest of a log or answer is text (its ESCs go too).
 _ESCAPE_SEQUENCE = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                       # CSI
-  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC, DCS...
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # OSC, DCS...
   | \x1b[ -/]*[0-~]                                        # two-byte and nF escapes
     """,
     re.VERBOSE,
