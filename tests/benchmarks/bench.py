@@ -24,7 +24,7 @@ How each row is measured:
   the command until the screen shows the ready UI: for incident-tui the step list, the first
   field ("Title") and the footer; for the baseline (bare_app.py: a Textual app with one Input)
   its placeholder. The interpreter's start is included. Peak RSS (VmHWM) is read from the same
-  processes once they are idle (after ctrl+n, which on incident-tui shows the Evidence step).
+  processes once they are idle (after F7, which on incident-tui shows the Evidence step).
 * render / list: wall time of the installed command, stdout to /dev/null.
 * Paste through tmux, `list` and `resume` among 10,000 incidents, `render` of a 50 MB log against
   the TOML parse, memory per log byte: see waits.py.
@@ -342,7 +342,7 @@ def measure_starts(
                     program.argv, program.ready, filled=program.filled, whole=program.whole
                 )
                 wait_idle(started.pid)
-                tmux.send_keys(started.pid, "C-n")
+                tmux.send_keys(started.pid, "F7")
                 time.sleep(0.1)
                 wait_idle(started.pid)
                 rss = peak_rss_mb(started.pid)

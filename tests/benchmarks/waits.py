@@ -53,8 +53,8 @@ def paste_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
                 with ControlTmux(child_env(home), width, height) as tmux:
                     started = tmux.start_and_wait([command, "new"], app_ready)
                     wait_idle(started.pid)
-                    tmux.send_keys(started.pid, "C-n")
-                    tmux.wait_screen(started.pid, _on_step("2 Evidence"), time.perf_counter())
+                    tmux.send_keys(started.pid, "F7")  # the Evidence step: the logs field
+                    tmux.wait_screen(started.pid, _on_step("3 Evidence"), time.perf_counter())
                     wait_idle(started.pid)
                     pane = tmux.pane_of(started.pid)
                     tmux.command("load-buffer", "-b", "log", str(source))
@@ -62,7 +62,7 @@ def paste_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
                     if name == "paste":
                         tmux.command("paste-buffer", "-p", "-b", "log", "-t", pane)
                     tmux.command("send-keys", "-t", pane, "C-n")
-                    took, _ = tmux.wait_screen(started.pid, _on_step("3 Changes"), t0)
+                    took, _ = tmux.wait_screen(started.pid, _on_step("4 Changes"), t0)
                 shutil.rmtree(home, ignore_errors=True)
                 if rep >= settings.warmup:
                     times[name].append(took)

@@ -72,7 +72,7 @@ def test_tick_the_checklist_quit_and_the_states_are_kept(
         term.wait_for("what you saw, who did it")  # the note dialog's empty field
         term.type("no KeyError since 14:20")
         term.send_keys("Enter")
-        term.wait_for("KeyError since 14:20")
+        term.wait_for("no KeyError since")  # the note, wrapped at 80 columns
         term.wait_for("▶ 6 Checklist 1/3")
         term.send_keys("C-q")
         assert term.exit_status() == 0
