@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tui.core.digest import digest, left_out
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
 from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, is_unknown, unknowns
@@ -286,6 +287,8 @@ def render_prompt(
     # Once per render, not once per fitting attempt: each strip() of a 5 MB value copies it.
     unknowns = unknown_labels(values)
     story = story if story is not None else StoryInput()
+    # The session's `digest` setting (absent: on).
+    digest_on = values.get("digest", "true") != "false"
 
     def build(keep: Mapping[str, int] | None) -> _Built:
         redactor = _redactor(redact)
@@ -298,7 +301,13 @@ def render_prompt(
         for f in CONTEXT_FIELDS:
             value = cleaned[f.key]
             if keep is not None and f.key in keep:
-                value, lines, size = trim_value(value, keep[f.key], max_tokens, totals[f.key])
+                digested = digest(value, keep[f.key]) if digest_on else value
+                # The totals count the value's own lines, not its digest's.
+                total = totals[f.key] if digested is value else None
+                kept, lines, size = trim_value(digested, keep[f.key], max_tokens, total)
+                if digested is not value:
+                    lines, size = left_out(value, kept, totals[f.key])
+                value = kept
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
             value = mask(value, f.key)
