@@ -190,8 +190,8 @@ def _trace_end(lines: list[str], start: int) -> int:
             go = go or line.startswith("goroutine ")
         elif go and (_GO_FRAME.match(line) or not line):
             pass
-        elif not line and end + 1 < n and _TRACE_LINE.match(lines[end + 1]):
-            pass  # a blank line inside a trace (a chained exception, the next goroutine)
+        elif end + 1 < n and _TRACE_LINE.match(lines[end + 1]) and (not line or end == start + 1):
+            pass  # a blank line inside a trace, or a Java exception line under its log line
         elif python and lines[end - 1][:1] in (" ", "\t"):
             end += 1  # the exception line that ends a Python traceback
             python = False

@@ -383,10 +383,12 @@ def _fit(
         if fits and (best is None or built.tokens > best.tokens):
             best = built
         used = built.tokens - smallest.tokens
-        # Close enough below the budget, or nothing left to trim: done.
-        if fits and (built.tokens >= max_tokens * 0.9 or not built.trims):
+        # Close enough below the budget, nothing left to trim, or more room bought nothing
+        # (a digest that shows every kind of line does not grow with its allowance): done.
+        if fits and (built.tokens >= max_tokens * 0.9 or not built.trims or built is not best):
             break
-        scale = room * (0.97 if fits else 0.95) / max(used, 1)
+        # At most 4× a step: past a log's own size its raw text would be tried.
+        scale = min(4.0, room * (0.97 if fits else 0.95) / max(used, 1))
         allowance = int(sum(stub.values()) + (allowance - sum(stub.values())) * scale)
     built = best if best is not None else smallest  # the stubs fit (checked above)
     return built, smallest.tokens
