@@ -3,7 +3,8 @@
 The log is the benchmark's realistic one (tests/benchmarks/data.py: timestamped lines of seven
 services with request ids, latencies and the odd secret, a tenth of them errors, some with Python
 or Java stack traces). Each run digests it from scratch (the per-text cache is cleared) to the
-share of the default budget a log gets, and the median of 5 runs is printed with the load average.
+share of the default budget a log gets; the median of 5 runs (wall clock, and the process's CPU
+time, which other work on the machine disturbs less) is printed with the load average.
 """
 
 from __future__ import annotations
@@ -29,16 +30,18 @@ RUNS = 5
 def main() -> int:
     log = log_text(SIZE)
     budget = int(DEFAULT_MAX_TOKENS * BYTES_PER_TOKEN)
-    times = []
+    times, cpu = [], []
     out = ""
     for _ in range(RUNS):
         digest_module._analyse.cache_clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         out = digest_module.digest(log, budget)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"log digest of {len(log):,} bytes ({log.count(chr(10)):,} lines) to {budget:,} chars:")
-    print(f"  median {statistics.median(times):.0f} ms of {RUNS} runs")
+    print(f"  median {statistics.median(times):.0f} ms of {RUNS} runs", end="")
+    print(f" (CPU time: median {statistics.median(cpu):.0f} ms)")
     print(f"  (min {min(times):.0f}, max {max(times):.0f}); load average {load}")
     print(f"  digest: {len(out):,} chars; {out.split(chr(10), 1)[0]}")
     return 0

@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import add
 
 __all__ = ["HEAD_LINES", "TAIL_LINES", "digest", "left_out"]
@@ -38,8 +38,9 @@ TRACE_CAP = 80
 # the whole text, no per-line work): numbers, hex ids, UUIDs and timestamps then compare equal.
 # The price: two lines that differ only in those letters ("added" and "faded") compare equal too.
 _SHAPE_DROP = b"0123456789abcdefABCDEF"
-#: What looks like an error, searched for in the lower-cased text with str.find (one fast scan
-#: each; long words scan fastest), word by word; True: only at the start of a word.
+#: What looks like an error, found with str.find (one fast scan each; long words scan fastest);
+#: True: only at the start of a word. Searched in the lower-cased first line of each shape: the
+#: lines of one shape differ only in digits and a-f, which spell none of these words.
 _ERROR_WORDS: tuple[tuple[str, bool], ...] = (
     ("error", False),
     ("exception", False),
@@ -52,7 +53,10 @@ _ERROR_WORDS: tuple[tuple[str, bool], ...] = (
     ("segfault", False),
     ("segmentation fault", False),
     ("fail", True),
-    # HTTP 5xx: a status of 5 and two digits after these (`"GET / HTTP/1.1" 503 12`).
+)
+#: HTTP 5xx: these, then 5 and two digits (`"GET / HTTP/1.1" 503 12`). Digits are what tell
+#: lines of one shape apart, so these are searched in every line.
+_STATUS_WORDS: tuple[tuple[str, bool], ...] = (
     ('" 5', False),
     ("status=5", False),
     ('"status":5', False),
@@ -63,6 +67,8 @@ _TRACE_LINE = re.compile(
     r"[ \t]+\S|Caused by|Suppressed:|goroutine \d+ \[|created by |\.\.\. \d+ more"
     r"|\[signal |Traceback \(|During handling of|The above exception"
 )
+# The first characters _TRACE_LINE can match: a log line (a timestamp) is turned away at once.
+_TRACE_FIRST = frozenset(" \tCSgc.[TD")
 # A Go frame's function line: `main.handler(0xc000012345, {0x6f1e58})`.
 _GO_FRAME = re.compile(r"[\w./*()\[\]-]+\(.*\)$")
 _TIME = re.compile(r"(\d{4}-\d\d-\d\d[T ])?(\d\d:\d\d:\d\d)")
@@ -135,14 +141,17 @@ def _analyse(value: str) -> _Analysis:
     first = dict(zip(reversed(shapes), range(n - 1, -1, -1), strict=True))
     in_event = bytearray(n)
     found: dict[bytes, list[int]] = {}
-    for start in _error_lines(text.lower(), lines):
+    for start in _error_lines(text, lines, shapes, first):
         if in_event[start]:
             continue
         end = _trace_end(lines, start)
         in_event[start:end] = b"\x01" * (end - start)
         # A trace is known by its own lines, not by the log line that announced it.
-        skip = end - start > 1 and _TIME.search(lines[start]) is not None
-        key = b"\n".join(shapes[start + skip : min(end, start + TRACE_CAP)])
+        if end - start == 1:
+            key = shapes[start]
+        else:
+            skip = _TIME.search(lines[start]) is not None
+            key = b"\n".join(shapes[start + skip : min(end, start + TRACE_CAP)])
         seen = found.get(key)
         if seen is None:
             found[key] = [start, end, 1, start]
@@ -153,28 +162,45 @@ def _analyse(value: str) -> _Analysis:
     return _Analysis(lines, shapes, counts, first, last, events, in_event)
 
 
-def _error_lines(lowered: str, lines: list[str]) -> list[int]:
-    """The indexes of the lines that look like errors, in order. Each word is found with
-    str.find over the whole text, and a line found once is skipped for the rest of that word."""
+def _error_lines(
+    text: str, lines: list[str], shapes: list[bytes], first: dict[bytes, int]
+) -> list[int]:
+    """The indexes of the lines that look like errors, in order."""
+    firsts = list(first.values())
+    samples = [lines[i] for i in firsts]
+    hits = _find_lines("\n".join(samples).lower(), samples, _ERROR_WORDS)
+    flagged = {shapes[firsts[h]] for h in hits}
+    found = set(compress(range(len(shapes)), map(flagged.__contains__, shapes)))
+    found.update(_find_lines(text, lines, _STATUS_WORDS))
+    return sorted(found)
+
+
+def _find_lines(text: str, lines: list[str], words: tuple[tuple[str, bool], ...]) -> set[int]:
+    """The lines of `text` (which is `lines` joined) that hold one of `words`. Each word is
+    found with str.find over the whole text; a line found once is skipped for that word."""
     # ends[i]: the offset just past line i's newline.
     ends = list(map(add, accumulate(map(len, lines)), range(1, len(lines) + 1)))
     found: set[int] = set()
-    for word, at_start in _ERROR_WORDS:
+    for word, at_start in words:
         status = word.endswith("5")
-        pos = lowered.find(word)
+        pos = text.find(word)
         while pos != -1:
             line = bisect_right(ends, pos)
             end = pos + len(word)
             if status:
-                ok = lowered[end : end + 2].isdigit() and not lowered[end + 2 : end + 3].isdigit()
+                ok = text[end : end + 2].isdigit() and not text[end + 2 : end + 3].isdigit()
             else:
-                ok = not at_start or pos == 0 or not lowered[pos - 1].isalpha()
+                ok = not at_start or pos == 0 or not text[pos - 1].isalpha()
             if ok:
                 found.add(line)
-                pos = lowered.find(word, ends[line])
+                pos = text.find(word, ends[line])
             else:
-                pos = lowered.find(word, pos + 1)
-    return sorted(found)
+                pos = text.find(word, pos + 1)
+    return found
+
+
+def _is_trace(line: str) -> bool:
+    return line[:1] in _TRACE_FIRST and _TRACE_LINE.match(line) is not None
 
 
 def _trace_end(lines: list[str], start: int) -> int:
@@ -185,12 +211,12 @@ def _trace_end(lines: list[str], start: int) -> int:
     go = False
     while end < n:
         line = lines[end]
-        if _TRACE_LINE.match(line):
+        if _is_trace(line):
             python = python or line.startswith("Traceback")
             go = go or line.startswith("goroutine ")
-        elif go and (_GO_FRAME.match(line) or not line):
+        elif go and (not line or _GO_FRAME.match(line)):
             pass
-        elif end + 1 < n and _TRACE_LINE.match(lines[end + 1]) and (not line or end == start + 1):
+        elif (not line or end == start + 1) and end + 1 < n and _is_trace(lines[end + 1]):
             pass  # a blank line inside a trace, or a Java exception line under its log line
         elif python and lines[end - 1][:1] in (" ", "\t"):
             end += 1  # the exception line that ends a Python traceback
