@@ -39,8 +39,10 @@ TRACE_CAP = 80
 # The price: two lines that differ only in those letters ("added" and "faded") compare equal too.
 _SHAPE_DROP = b"0123456789abcdefABCDEF"
 #: What looks like an error, found with str.find (one fast scan each; long words scan fastest);
-#: True: only at the start of a word. Searched in the lower-cased first line of each shape: the
-#: lines of one shape differ only in digits and a-f, which spell none of these words.
+#: True: only at the start of a word. Searched in the lower-cased first line of each shape, and
+#: a shape's lines take its answer: they differ from that line only in digits and the letters
+#: a-f, so one of them could hold a word the first does not only by spelling it with those
+#: ("3rror" in the first line, "error" in a later one).
 _ERROR_WORDS: tuple[tuple[str, bool], ...] = (
     ("error", False),
     ("exception", False),
