@@ -8,6 +8,7 @@ import pytest
 
 from tui.cli import main
 from tui.core.digest import TRACE_CAP, _analyse, digest
+from tui.core.model import SessionError
 from tui.core.prompt import DEFAULT_MAX_TOKENS, RenderedPrompt, TemplateLibrary, prompt_for
 from tui.core.schema import CONTEXT_FIELDS
 from tui.core.session import SessionStore
@@ -144,6 +145,9 @@ def test_render_no_digest_and_the_file_setting(
     assert "incident-tui log digest" not in capsys.readouterr().out
     store.save(loaded)
     assert "\ndigest = false\n" in path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ndigest = false\n", "\ndigest = 3\n"), encoding="utf-8")
+    with pytest.raises(SessionError, match="digest must be true or false"):
+        store.load(path)
 
 
 def test_a_secret_in_a_collapsed_lines_sample_is_masked() -> None:

@@ -205,7 +205,9 @@ def session_from_text(
     for meta in META_FIELDS:
         if meta.key in data:
             value = data[meta.key]
-            if meta.choices == _BOOLEAN and isinstance(value, bool):
+            if meta.choices == _BOOLEAN and not isinstance(value, str):
+                if not isinstance(value, bool):
+                    raise SessionError(path, f"{meta.key} must be true or false")
                 value = "true" if value else "false"
             try:
                 session.set(meta.key, _expect_str(path, meta.key, value))
