@@ -230,3 +230,26 @@ def test_cr_only_line_ends_collapse_like_newlines() -> None:
 def test_one_huge_line_is_left_to_the_trim() -> None:
     line = "y" * 5_000_000
     assert digest(line, 10_000) is line
+
+
+def word(n: int) -> str:
+    """A distinct word for each n, in letters that no shape drops (g to z)."""
+    out = ""
+    while True:
+        n, digit = divmod(n, 20)
+        out += "ghijklmnopqrstuvwxyz"[digit]
+        if not n:
+            return out
+
+
+@pytest.mark.parametrize("budget", [20_000, 45_000])
+def test_no_stack_frame_is_shown_without_its_trace(budget: int) -> None:
+    lines = [health_line(i) for i in range(200)]
+    for t in range(200):
+        lines.append(f"java.lang.IllegalStateException: {word(t)}")
+        lines += [f"\tat com.example.{word(t * 30 + k)}.run(Main.java)" for k in range(30)]
+        lines += [health_line(i) for i in range(20)]
+    out = digest("\n".join(lines), budget)
+    headers = out.count("java.lang.IllegalStateException")
+    assert headers >= 5
+    assert out.count("\tat com.example.") == 30 * headers

@@ -285,14 +285,13 @@ def _render(a: _Analysis, budget: int) -> str | None:
     # with its context; an event that does not fit is left out whole.
     order = sorted(a.events, key=lambda e: (e.end - e.start == 1, e.count, e.start))
     kept_events = [e for e in order if picker.take(_with_context(e, n), 60)]
-    # One sample of each repeated shape, the most frequent first, then lines seen once.
-    repeated = sorted(
-        (s for s, c in a.counts.items() if c > 1), key=lambda s: (-a.counts[s], a.first[s])
-    )
+    # One sample of each repeated shape, the most frequent first, then lines seen once; never a
+    # line of an error left out (a stack frame alone says nothing).
+    outside = [(s, c) for s, c in a.counts.items() if not a.in_event[a.first[s]]]
+    repeated = sorted((s for s, c in outside if c > 1), key=lambda s: (-a.counts[s], a.first[s]))
     for shape in repeated:
         picker.take([a.first[shape]], 40)
-    singles = sorted(a.first[s] for s, c in a.counts.items() if c == 1)
-    picker.take_while(singles)
+    picker.take_while(sorted(a.first[s] for s, c in outside if c == 1))
     return _assemble(a, picker.kept, kept_events, len(a.events) - len(kept_events))
 
 
