@@ -146,12 +146,18 @@ def _analyse(value: str) -> _Analysis:
     for start in _error_lines(text, lines, shapes, first):
         if in_event[start]:
             continue
-        end = _trace_end(lines, start)
-        in_event[start:end] = b"\x01" * (end - start)
+        # Most error lines have no trace: neither of the next two lines can start one.
+        after = lines[start + 1 : start + 3]
+        if any(line[:1] in _TRACE_FIRST for line in after) or lines[start][:1] == "T":
+            end = _trace_end(lines, start)
+        else:
+            end = start + 1
         # A trace is known by its own lines, not by the log line that announced it.
         if end - start == 1:
+            in_event[start] = 1
             key = shapes[start]
         else:
+            in_event[start:end] = b"\x01" * (end - start)
             skip = _TIME.search(lines[start]) is not None
             key = b"\n".join(shapes[start + skip : min(end, start + TRACE_CAP)])
         seen = found.get(key)
