@@ -128,7 +128,7 @@ def _utf8_len(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-@lru_cache(maxsize=3)
+@lru_cache(maxsize=2)
 def _analyse(value: str) -> _Analysis:
     """Everything that does not depend on the budget: fitting a prompt tries several budgets."""
     text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
@@ -351,13 +351,18 @@ def _assemble(a: _Analysis, kept: set[int], events: list[_Event], events_out: in
     if not collapsed and not events:
         return None
     summary = (
-        f"[incident-tui log digest: {n:,} lines, {len(kept):,} shown; {collapsed:,} repeats "
-        f"collapsed (see ×count); {len(events):,} distinct errors shown with context"
+        f"[incident-tui log digest: {_many(n, 'line')}, {len(kept):,} shown; "
+        f"{_many(collapsed, 'repeat')} collapsed (see ×count); "
+        f"{_many(len(events), 'distinct error')} shown with context"
         + (f" ({events_out:,} more left out)" if events_out else "")
-        + f", {repeats:,} repeats of them; {left_total:,} lines left out (see […])]"
+        + f", {_many(repeats, 'repeat')} of them; {_many(left_total, 'line')} left out (see […])]"
     )
     return "\n".join([summary, *out])
 
 
 def _left_out(lines: int) -> str:
-    return f"[… {lines:,} line{'' if lines == 1 else 's'} left out …]"
+    return f"[… {_many(lines, 'line')} left out …]"
+
+
+def _many(count: int, what: str) -> str:
+    return f"{count:,} {what}{'' if count == 1 else 's'}"
