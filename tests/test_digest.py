@@ -261,3 +261,12 @@ def test_one_line_left_out_is_one_line() -> None:
     assert (
         "; 1 line left out (see […])]\n[… 1 line left out …]\nretry in 3 s [×1,000 similar]" in out
     )
+
+
+def test_an_edited_log_is_digested_anew() -> None:
+    log, _ = big_log(20_000)
+    before = digest(log, 8_000)
+    assert digest(log, 8_000) is before  # the preview's next render: nothing to do again
+    edited = log + "\nkernel: Out of memory: Killed process 77 (cart)"
+    after = digest(edited, 8_000)
+    assert "Killed process 77" in after and "Killed process 77" not in before

@@ -105,10 +105,25 @@ def digest(value: str, budget: int) -> str:
     """
     if len(value) <= budget:
         return value
-    digested = _render(_analyse(value), budget)
-    # Nothing collapsed and no error kept (one huge line, a log of distinct lines): the trim's
-    # head and tail show more of it than a digest would.
-    return value if digested is None else digested
+    entry = _DONE.get(id(value))
+    done = entry[1] if entry is not None and entry[0] is value else {}
+    digested = done.get(budget)
+    if digested is None:
+        digested = _render(_analyse(value), budget)
+        # Nothing collapsed and no error kept (one huge line, a log of distinct lines): the
+        # trim's head and tail show more of it than a digest would.
+        digested = value if digested is None else digested
+        _DONE[id(value)] = (value, {**done, budget: digested})
+        for old in list(_DONE)[:-2]:
+            _DONE.pop(old, None)
+    return digested
+
+
+# The preview renders again after every pause in typing, with the same budgets each time: the
+# digests of the last two values digested (a log and a monitoring dump), by budget. Each entry
+# holds its value, so an id is never taken for another string's; only two, so an edited 5 MB
+# log does not keep its old versions alive.
+_DONE: dict[int, tuple[str, dict[int, str]]] = {}
 
 
 # The lines a digest adds: its summary, the markers of what was left out, a trace's count.
