@@ -257,7 +257,7 @@ def test_no_stack_frame_is_shown_without_its_trace(budget: int) -> None:
 
 def test_one_line_left_out_is_one_line() -> None:
     out = digest("x" * 100_000 + "\n" + "retry in 3 s\n" * 1_000, 1_000)
-    assert out.startswith("[incident-tui log digest: 1,002 lines, ")
+    assert out.startswith("[incident-tui log digest: 1,001 lines, ")  # the last newline ends one
     assert (
         "; 1 line left out (see […])]\n[… 1 line left out …]\nretry in 3 s [×1,000 similar]" in out
     )

@@ -147,6 +147,7 @@ def _utf8_len(text: str) -> int:
 def _analyse(value: str) -> _Analysis:
     """Everything that does not depend on the budget: fitting a prompt tries several budgets."""
     text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    text = text.removesuffix("\n")  # a last newline ends the last line; it starts none
     lines = text.split("\n")
     raw = text.encode("utf-8", "surrogatepass")
     shapes = raw.translate(None, _SHAPE_DROP).split(b"\n")
