@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.core.digest import digest, left_out
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
 from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, is_unknown, unknowns
@@ -301,6 +300,8 @@ def render_prompt(
         for f in CONTEXT_FIELDS:
             value = cleaned[f.key]
             if keep is not None and f.key in keep:
+                from tui.core.digest import digest, left_out  # only a prompt over budget needs it
+
                 digested = digest(value, keep[f.key]) if digest_on else value
                 # The totals count the value's own lines, not its digest's.
                 total = totals[f.key] if digested is value else None
