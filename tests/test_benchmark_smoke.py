@@ -29,6 +29,13 @@ ROWS = {
     "preview_latency_log",
     "paste_102400",
     "paste_307200",
+    "paste_tmux_102400",
+    "paste_tmux_307200",
+    "echo_title",
+    "render_huge",
+    "memory_log",
+    "list_cold",
+    "resume_many",
     "autosave_stall",
     "peak_rss",
     "list",
@@ -51,7 +58,8 @@ def test_quick_benchmark_emits_every_row(tmp_path: Path, installed_command: str)
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        # Ten app starts in tmux and more: on a busy machine of 2 cores that takes minutes.
+        timeout=300,
         check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -62,16 +62,16 @@ def test_a_bad_profile_names_its_file_and_line(
 
 
 def test_a_profile_is_found_upward_and_prefills_only_blank_fields(tmp_path: Path) -> None:
-    write(tmp_path, 'environment = "prod eu-west-1"\nagent_scope = "read only"\n')
+    write(tmp_path, 'environment = "prod eu-west-1"\nrollback_options = "argocd rollback"\n')
     deep = tmp_path / "a" / "b"
     deep.mkdir(parents=True)
     found = find_profile(deep)
     assert found == tmp_path / ".incident-tui.toml"
     session = Session(id="x")
     session.set("environment", "staging")
-    assert prefill(session, load_profile(found)) == ["agent_scope"]
+    assert prefill(session, load_profile(found)) == ["rollback_options"]
     assert session.get("environment") == "staging"
-    assert session.get("agent_scope") == "read only"
+    assert session.get("rollback_options") == "argocd rollback"
 
 
 def test_a_profile_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -21,7 +22,7 @@ from tui import __version__, cli_gather, cli_loop
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import UnsafeDirectory
 from tui.core.model import SessionError
-from tui.core.sanitize import strip_controls, visible_controls
+from tui.core.sanitize import has_controls, strip_controls, visible_controls
 from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
 from tui.core.store import SessionStore
 
@@ -138,8 +139,10 @@ def _list_width() -> int | None:
 
 
 def _local_time(when: datetime) -> str:
+    # time.localtime, not when.astimezone(): the same local time, at a third of the cost, which
+    # counts for 10,000 rows of `list`.
     try:
-        return when.astimezone().strftime("%Y-%m-%d %H:%M")
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(when.timestamp()))
     except (OverflowError, ValueError, OSError):
         return when.strftime("%Y-%m-%d %H:%M")
 
@@ -157,13 +160,18 @@ def cmd_list(store: SessionStore) -> int:
             file=sys.stderr,
         )
         return 0
-    ids = [_shown(s.id) for s in good]
+    ids = [s.id for s in good]
+    titles = [s.title for s in good]
+    # One search through every id and title rather than two per row: usually none needs cleaning.
+    if has_controls("\n".join(ids) + "\n" + "\n".join(titles)):
+        ids = [_shown(i) for i in ids]
+        titles = [strip_controls(t) for t in titles]
     width = max(len(i) for i in ids)
     lines = [f"{'ID':<{width}}  {'SEV':<7}  {'STATUS':<13}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
     columns = _list_width()
-    for shown_id, s in zip(ids, good, strict=True):
+    for shown_id, s, clean_title in zip(ids, good, titles, strict=True):
         updated = _local_time(s.updated_at)
-        title = strip_controls(s.title).replace("\n", " ")
+        title = clean_title.replace("\n", " ")
         line = (
             f"{shown_id:<{width}}  {s.severity:<7}  {s.status:<13}  {updated:<16}  "
             f"{s.unknowns:>7}  "

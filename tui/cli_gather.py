@@ -162,7 +162,7 @@ def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
     from tui.core.profiles import find_profile, load_profile, named_profile
 
     if name:
-        return load_profile(named_profile(store.home, name))
+        return load_profile(named_profile(store.home, name), private=True)
     found = find_profile(Path.cwd())
     return load_profile(found) if found is not None else None
 
@@ -170,7 +170,7 @@ def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
 def new_session(store: SessionStore, args: argparse.Namespace) -> Session | None:
     """For `new`: a new session pre-filled from the profile, or None when there is none. A
     broken profile is one line on stderr and is ignored (unless named with --profile)."""
-    from tui.core.profiles import ProfileError, prefill
+    from tui.core.profiles import ProfileError, prefill, withheld
 
     try:
         profile = load_profile_for(store, getattr(args, "profile", None))
@@ -184,12 +184,18 @@ def new_session(store: SessionStore, args: argparse.Namespace) -> Session | None
     session = store.create(getattr(args, "title", "") or "")
     filled = prefill(session, profile)
     if filled:
-        _say(f"pre-filled {len(filled)} fields from {profile.path}")
+        fields = "field" if len(filled) == 1 else "fields"
+        _say(f"pre-filled {len(filled)} {fields} ({', '.join(filled)}) from {profile.path}")
+    for key in withheld(profile):
+        _say(
+            f"warning: {profile.path} sets {key} (what the agent may do); not pre-filled: a "
+            f"repository's profile may not widen it (a profile in {store.home}/profiles may)"
+        )
     return session
 
 
 def _run_profile_command(store: SessionStore, path: Path, args: argparse.Namespace) -> int:
-    from tui.core.profiles import TrustStore, add_block, run_command
+    from tui.core.profiles import FieldFull, TrustStore, add_block, run_command
 
     profile = load_profile_for(store, args.profile)
     if profile is None:
@@ -202,12 +208,23 @@ def _run_profile_command(store: SessionStore, path: Path, args: argparse.Namespa
         _ask_trust(profile.path, command, trust)
     block = run_command(profile, command, trust, now_utc())
 
+    full: list[str] = []
+
     def change(session: Session, locked: bool) -> bool:
-        if locked:
+        if not locked:
+            return False
+        try:
             add_block(session, command.into, block)
-        return locked
+        except FieldFull as exc:
+            full[:] = [str(exc)]
+            return False
+        return True
 
     _, locked = _update(store, path, change)
+    if full:
+        _say(f"{full[0]}; the output is printed below instead")
+        print(visible_controls(block))
+        return 1
     if locked:
         _say(f"{command.name}: output added to {command.into} in {path}")
     else:

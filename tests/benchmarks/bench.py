@@ -26,8 +26,11 @@ How each row is measured:
   its placeholder. The interpreter's start is included. Peak RSS (VmHWM) is read from the same
   processes once they are idle (after ctrl+n, which on incident-tui shows the Evidence step).
 * render / list: wall time of the installed command, stdout to /dev/null.
-* Keystrokes, preview, paste, autosave: the app under Textual's test harness in a child process
-  (inprocess.py), frames encoded as for a real terminal. See that file for each definition.
+* Paste through tmux, `list` and `resume` among 10,000 incidents, `render` of a 50 MB log against
+  the TOML parse, memory per log byte: see waits.py.
+* Keystrokes, preview, autosave, and the in-process paste rows (diagnostics): the app under
+  Textual's test harness in a child process (inprocess.py), frames encoded as for a real
+  terminal. See that file for each definition.
 
 Load matters (2 cores shared with other work): the table ends with the load average before and
 after; compare runs made under similar load, and prefer more repetitions on a busy machine.
@@ -52,7 +55,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks import data
+from tests.benchmarks import data, waits
 from tests.benchmarks.tmuxctl import ControlTmux, TmuxError, tmux_path
 from tui.core.session import SessionStore
 
@@ -65,8 +68,15 @@ class Settings:
     repeat: int = 5
     log_bytes: int = 5 * MB
     paste_sizes: tuple[int, ...] = (1 * MB, 5 * MB)
-    sessions: int = 1000
+    sessions: int = 10_000
     session_bytes: int = 20_000
+    #: the log of the `render` row compared with the TOML parse
+    render_bytes: int = 50 * MB
+    #: the log of the memory-per-log-byte row
+    memory_bytes: int = 20 * MB
+    #: keys a second, and for how long, typed into Title for the echo row
+    echo_rate: float = 20.0
+    echo_seconds: float = 10.0
     keys: int = 40
     key_interval: float = 0.1
     watch: float = 3.5
@@ -484,8 +494,6 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
         sources = SessionStore(scratch / "sources")
         small = data.small_session(sources)
         big = data.log_session(sources, settings.log_bytes)
-        many = SessionStore(scratch / "many")
-        data.many_sessions(many, settings.sessions, settings.session_bytes)
 
         # Start-up and memory, in a real terminal.
         log("start-up in tmux …")
@@ -584,19 +592,13 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
                     limit=300.0,
                 ),
             ]
-            listed = measure_commands(
-                {"list": ([command, "list"], child_env(scratch / "many"))}, settings
-            )["list"]
-            list_row = Row.from_samples(  # shown last
-                "list",
-                f"`incident-tui list` with {settings.sessions:,} sessions of "
-                f"~{settings.session_bytes // 1000} KB",
-                "ms",
-                listed,
-                scale=1000,
-                budget="≤ 1 s",
-                limit=1000.0,
-            )
+            rows.append(waits.render_row(command, settings, scratch))
+            many_rows = waits.many_rows(command, settings, scratch)  # shown last
+
+            log("paste in tmux …")
+            rows += waits.paste_rows(command, settings, scratch)
+            log("typing echo in tmux …")
+            rows.append(waits.echo_row(command, settings, scratch))
 
             # In the running app.
             def child(measurement: str, source: Path, *extra: str) -> Any:
@@ -677,7 +679,8 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
                 rows.append(
                     Row.from_samples(
                         f"paste_{size}",
-                        f"paste of {human(size)} into the logs field → app responsive again",
+                        f"paste of {human(size)} into the logs field → app responsive again "
+                        "(in-process, diagnostic)",
                         "ms",
                         [r["value"] for r in runs],
                         scale=1000,
@@ -720,7 +723,9 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
                     limit=80.0,
                 )
             )
-            rows.append(list_row)
+            log("memory with a big log …")
+            rows.append(waits.memory_row(command, settings, scratch))
+            rows += many_rows
 
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
     if fingerprint(installed) != before:
@@ -829,6 +834,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_bytes=300 * 1024,
             paste_sizes=(100 * 1024, 300 * 1024),
             sessions=20,
+            render_bytes=300 * 1024,
+            memory_bytes=300 * 1024,
+            echo_seconds=1.0,
             keys=8,
             watch=1.0,
             size=args.size,

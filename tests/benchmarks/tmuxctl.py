@@ -259,6 +259,40 @@ class ControlTmux:
             if whole is None and filled is None:
                 return result
 
+    def wait_screen(
+        self, pid: int, condition: Callable[[str], bool], t0: float, timeout: float = 60.0
+    ) -> tuple[float, str]:
+        """Wait until the screen of pid's pane satisfies `condition`; seconds from t0 until the
+        output that made it so arrived, and that screen. The screen is captured only after new
+        output, as in start_and_wait."""
+        pane = self._pane_of(pid)
+        outputs: list[float] = []
+
+        def note(stamp: float, line: bytes) -> None:
+            if line.startswith(b"%output "):
+                outputs.append(stamp)
+
+        deadline = t0 + timeout
+        screen = ""
+        while True:
+            self._send("capture-pane", "-p", "-t", pane)
+            screen = "\n".join(self._answer(timeout, note))
+            if condition(screen):
+                # The last output before the capture made the screen so (output read before t0
+                # was queued earlier: it counts as t0).
+                return (max(outputs[-1], t0) if outputs else t0) - t0, screen
+            seen_count = len(outputs)
+            while len(outputs) == seen_count:
+                if time.perf_counter() > deadline:
+                    raise TmuxError(f"not there after {timeout:g} s; the screen:\n{screen}")
+                try:
+                    item = self._lines.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                if item is None:
+                    raise TmuxError("the tmux control client exited")
+                note(*item)
+
     def send_keys(self, target_pid: int, *keys: str) -> None:
         pane = self._pane_of(target_pid)
         self.command("send-keys", "-t", pane, *keys)
@@ -266,6 +300,9 @@ class ControlTmux:
     def capture(self, pid: int) -> str:
         """The screen of the pane that runs pid, as text."""
         return "\n".join(self.command("capture-pane", "-p", "-t", self._pane_of(pid)))
+
+    def pane_of(self, pid: int) -> str:
+        return self._pane_of(pid)
 
     def _pane_of(self, pid: int) -> str:
         for row in self.command("list-panes", "-a", "-F", "#{pane_id} #{pane_pid}"):

@@ -1,6 +1,7 @@
-"""The loop in a real terminal (tmux): tick the checklist and quit, the states are kept and the
-follow-up template shows them; Send to agent hands the terminal over and Ctrl+C stops the agent
-and keeps its partial answer, with the app still running."""
+"""The loop in a real terminal (tmux), against the installed command: an answer stored with
+`incident-tui answer`, its items ticked on the wizard's Checklist step (F10) at 80×24, quit, and
+the states are kept and the follow-up template shows them; Send to agent hands the terminal
+over and Ctrl+C stops the agent and keeps its partial answer, with the app still running."""
 
 from __future__ import annotations
 
@@ -55,21 +56,24 @@ def test_tick_the_checklist_quit_and_the_states_are_kept(
         timeout=60,
     )
     assert stored.returncode == 0, stored.stderr
-    with TmuxTerminal([installed_command, "resume", str(path)], env=env) as term:
+    with TmuxTerminal(
+        [installed_command, "resume", str(path)], env=env, width=80, height=24
+    ) as term:
         term.wait_for("Context")
-        term.send_keys("F11")
+        term.send_keys("F10")  # step 6, the Checklist
+        term.wait_for("▶ 6 Checklist 0/3")
         term.wait_for("Tail the checkout logs")
         term.send_keys("Space")
-        term.wait_for("[x] done")
+        term.wait_for("[x] Check the error rate")
+        term.wait_for("done 2026-")  # the time it was ticked, UTC
         term.send_keys("Down", "x", "x")
-        term.wait_for("[!] failed")
+        term.wait_for("[!] Tail the checkout logs")
         term.send_keys("n")
-        term.wait_for("Note")
+        term.wait_for("what you saw, who did it")  # the note dialog's empty field
         term.type("no KeyError since 14:20")
         term.send_keys("Enter")
         term.wait_for("KeyError since 14:20")
-        term.send_keys("Escape")
-        term.wait_for("Context")
+        term.wait_for("▶ 6 Checklist 1/3")
         term.send_keys("C-q")
         assert term.exit_status() == 0
     checklist = data(path)["checklist"]

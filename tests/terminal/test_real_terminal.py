@@ -40,9 +40,9 @@ def test_type_copy_quit_and_resume_in_tmux(
         assert buffer.rstrip().endswith(
             "Begin the production incident root cause and hotfix planning now."
         )
-        # F10 jumps to Review, which lists what is still unknown.
-        term.send_keys("F10")
-        term.wait_for("▶ 6 Review (16)")
+        # F11 jumps to Review, which lists what is still unknown.
+        term.send_keys("F11")
+        term.wait_for("▶ 7 Review (16)")
         term.send_keys("C-q")
         assert term.exit_status() == 0
 

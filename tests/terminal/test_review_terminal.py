@@ -30,8 +30,8 @@ def test_review_at_80x24_unmasks_a_secret_by_keyboard(
     env = {**cli_env, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
     with TmuxTerminal([installed_command, "resume"], env=env, width=80, height=24) as term:
         term.wait_for("Checkout returns 500")
-        term.send_keys("F10")
-        term.wait_for("▶ 6 Review")
+        term.send_keys("F11")
+        term.wait_for("▶ 7 Review")
         # Review lists the secrets once the prompt is rendered (its header then counts them);
         # a Tab before that has no list to go to.
         term.wait_for("1 secret masked")

@@ -65,7 +65,7 @@ async def test_review_buttons_come_from_the_registry_and_run_their_action(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot)
         shown = [(str(b.label), b.id) for b in app.screen.query(".review-actions Button")]
         assert shown == [(a.button, f"review-{a.id}") for a in buttons()]

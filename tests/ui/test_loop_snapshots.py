@@ -1,5 +1,6 @@
-"""Snapshot tests of the loop's screens at 80×24 and 120×40: the Checklist (with every state,
-a time and a note) and the template chooser. Update with `--snapshot-update`, then look."""
+"""Snapshot tests of the loop's screens at 80×24 and 120×40: the Checklist step (with every
+state, a time and a note; and empty, saying how to get an answer) and the template chooser.
+Update with `--snapshot-update`, then look."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ DEMO_ANSWER = """## Investigation Checklist
 def demo_with_checklist(store: SessionStore) -> Session:
     """The demo incident with one answer stored and its checklist half worked through."""
     session = checkout_session(store)
+    work_through_checklist(session)
+    store.save(session, touch=False)
+    return session
+
+
+def work_through_checklist(session: Session) -> None:
+    """Store the demo answer; tick its items: two done, one failed, one skipped, three to do."""
     add_answer(session, DEMO_ANSWER, "incident-response", at="2026-11-29 14:24")
     items = session.items("checklist")
     set_state(items[0], "done", "2026-11-29 14:26")
@@ -47,8 +55,6 @@ def demo_with_checklist(store: SessionStore) -> Session:
     set_state(items[3], "failed", "2026-11-29 14:29")
     items[3]["note"] = "the cache empties again on restart"
     set_state(items[4], "skipped", "2026-11-29 14:29")
-    store.save(session, touch=False)
-    return session
 
 
 def checklist_app(store: SessionStore) -> IncidentApp:
@@ -56,14 +62,24 @@ def checklist_app(store: SessionStore) -> IncidentApp:
     return IncidentApp(store, start="resume", path=session.path, clock=lambda: NOW, blink=False)
 
 
+async def go_to_checklist(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("f10")  # step 6, the Checklist
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_checklist(snap_compare: SnapCompare, store: SessionStore, size: tuple[int, int]) -> None:
-    async def go(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        await pilot.press("f11")
-        await settle(pilot)
+    assert snap_compare(checklist_app(store), terminal_size=size, run_before=go_to_checklist)
 
-    assert snap_compare(checklist_app(store), terminal_size=size, run_before=go)
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checklist_empty(
+    snap_compare: SnapCompare, store: SessionStore, size: tuple[int, int]
+) -> None:
+    session = checkout_session(store)
+    app = IncidentApp(store, start="resume", path=session.path, clock=lambda: NOW, blink=False)
+    assert snap_compare(app, terminal_size=size, run_before=go_to_checklist)
 
 
 def test_template_chooser(snap_compare: SnapCompare, store: SessionStore) -> None:

@@ -48,3 +48,37 @@ async def test_opening_and_closing_30_incidents_levels_off(
     # And the rest levels off: each incident used to leave about 10,000 objects behind (the
     # rendered lines of its widgets, kept by a style cache).
     assert objects_30 - objects_10 < 20 * 2500, (objects_10, objects_30)
+
+
+async def peak_of_opening(make_app: MakeApp, store: SessionStore, log: str) -> int:
+    """Bytes allocated at the peak of resuming an incident with `log` in its logs field, the
+    Evidence step shown and every worker (preview, autosave) done."""
+    import tracemalloc
+
+    session = store.create("memory")
+    session.set("error_logs", log)
+    path = store.save(session)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        app = make_app("resume", path)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+async def test_a_big_log_is_held_about_once_while_the_wizard_shows_it(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    size = 4 * 1024 * 1024
+    line = "2026-11-29T14:07:01Z ERROR checkout-api upstream timeout after 3000 ms\n"
+    log = line * (size // len(line))
+    without = await peak_of_opening(make_app, store, "")
+    with_log = await peak_of_opening(make_app, store, log)
+    # One copy for the session, and transient ones while the file is read and parsed; the
+    # stripped copies made to count unknowns and to build the prompt took it to 4 bytes a byte.
+    assert with_log - without < 2 * len(log), (with_log - without) / len(log)

@@ -55,7 +55,7 @@ async def test_review_secrets_are_reachable_and_unmasked_by_keyboard_at_80x24(
     app = make_app("resume", session.path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.2)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot, 0.2)
         screen = wizard(app)
         findings = screen.query_one("#review-findings", OptionList)
@@ -77,7 +77,7 @@ async def test_review_and_preview_count_secrets_the_same_way(
     app = make_app("resume", session.path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.2)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot, 0.2)
         screen = wizard(app)
         header = str(screen.query_one("#preview-header").render())
@@ -95,7 +95,7 @@ async def test_unknowns_act_on_enter_at_once_and_ctrl_t_hides_the_prompt_on_revi
     app = make_app("resume", session.path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.2)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot, 0.2)
         screen = wizard(app)
         preview = screen.query_one(PreviewPane)

@@ -248,7 +248,7 @@ async def test_review_shows_the_status_and_every_list_readable(
     app = make_app(start="resume", path=session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot)
         story = str(app.screen.query_one("#review-story", Static).render())
         assert "Status identified" in story

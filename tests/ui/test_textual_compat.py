@@ -173,3 +173,22 @@ def test_install_paste_parser_replaces_the_drivers_parser(monkeypatch: object) -
     finally:
         mp.undo()
     gc.collect()
+
+
+def test_a_big_paste_read_4_kb_at_a_time_arrives_as_one_clean_event() -> None:
+    """As Textual's driver reads the terminal: 4 KB a read. The paste is split across hundreds
+    of reads, and here its end marker across two of them as well; it arrives once, whole."""
+    body = "\n".join(f"{n:06d} {COLOUR_LOG}" for n in range(6_000))
+    data = "x" + "\x1b[200~" + body + "\x1b[201~" + "y"
+    end = data.index("\x1b[201~")
+    for split in (2, 3, 5):  # where in the end marker one read ends and the next begins
+        start = (end + split) % 4096
+        chunks = [data[:start]] + [data[i : i + 4096] for i in range(start, len(data), 4096)]
+        assert any(c.endswith(data[end : end + split]) for c in chunks), split
+        parser = PasteParser()
+        got = feed_all(parser, *chunks)
+        pastes = [e.text for e in got if isinstance(e, events.Paste)]
+        keys = [e.key for e in got if isinstance(e, events.Key)]
+        clean = "\n".join(f"{n:06d} {CLEAN_LOG}" for n in range(6_000))
+        assert pastes == [clean], split
+        assert keys == ["x", "y"], split

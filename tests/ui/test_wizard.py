@@ -145,7 +145,7 @@ async def test_step_navigation_and_focus(make_app: MakeApp) -> None:
         await pilot.press("f5")
         assert screen.current_step == "context"
         assert app.focused.id == "input-title"
-        await pilot.press("f10")
+        await pilot.press("f11")
         assert screen.current_step == "review"
 
         # The step list: ctrl+g, arrows, Enter.
@@ -233,7 +233,7 @@ async def test_toggle_preview(make_app: MakeApp) -> None:
         assert not preview.display
         assert form.region.width > narrow_form
         # Review always shows the prompt: it is what is being reviewed.
-        await pilot.press("f10")
+        await pilot.press("f11")
         await pilot.pause()
         assert preview.display
         await pilot.press("f5", "ctrl+t")
@@ -309,7 +309,7 @@ async def test_copy_from_review_button_and_palette_names(make_app: MakeApp) -> N
             "Toggle preview",
         ):
             assert wanted in titles
-        await pilot.press("f10")
+        await pilot.press("f11")
         await pilot.click("#review-copy")
         await settle(pilot)
         assert app.clipboard == wizard(app).query_one(PreviewPane).text != ""
@@ -450,6 +450,7 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
             "status": "investigating",
             "question": "",
             "agent_scope": "",
+            "template": "incident-response",
         }
         for step in STEPS:
             await screen.go_to_step(step.key)
@@ -715,7 +716,7 @@ async def test_review_lists_unknowns_that_jump_to_their_field(
     app = make_app("resume", session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot)
         screen = wizard(app)
         unknowns = screen.query_one("#review-unknowns", OptionList)
@@ -763,7 +764,7 @@ async def test_review_unmasks_a_false_positive_and_masks_it_again(
     app = make_app("resume", session.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f10")
+        await pilot.press("f11")
         await settle(pilot)
         screen = wizard(app)
         assert token not in screen.query_one(PreviewPane).text

@@ -28,6 +28,9 @@ from tui.core.sanitize import strip_controls
 TERMINATE_SECONDS = 3.0
 #: A line still unfinished after this long is shown anyway (an agent printing a progress bar).
 FLUSH_SECONDS = 0.3
+#: After the agent itself has exited, its output is read this much longer: a daemon it left
+#: behind (in a session of its own) may hold the pipe open for ever.
+EXIT_GRACE = 1.0
 #: An unfinished line longer than this is shown at once (stderr has no size limit of its own).
 MAX_PENDING_CHARS = 64 * 1024
 
@@ -183,7 +186,12 @@ def run_agent(
         selector.register(fd, selectors.EVENT_READ)
     try:
         last = time.monotonic()
+        exited_at: float | None = None
         while selector.get_map():
+            if exited_at is None and process.poll() is not None:
+                exited_at = time.monotonic()
+            if exited_at is not None and time.monotonic() - exited_at > EXIT_GRACE:
+                break  # what is left holds the pipe, not the agent: its answer is complete
             events = selector.select(FLUSH_SECONDS)
             if not events and time.monotonic() - last >= FLUSH_SECONDS:
                 out.flush()

@@ -20,6 +20,9 @@ from tui.core.textfile import decode_text, human_size
 #: The largest answer stored: an answer in the seed's format is tens of KB; a megabyte is a
 #: runaway agent or a wrong file, and it would be masked at every render of the session.
 MAX_ANSWER_BYTES = 1024 * 1024
+#: All of a session's answers together: a session file over fsio.MAX_READ_BYTES (64 MiB) cannot
+#: be opened again, and a runaway `send` loop of 1 MiB answers reached that after 64 answers.
+MAX_ANSWERS_TOTAL_BYTES = 16 * 1024 * 1024
 
 
 class AnswerError(IncidentTuiError):
@@ -53,6 +56,12 @@ def add_answer(
     answers = session.items("answers")
     if len(answers) >= MAX_ITEMS:
         raise AnswerError(f"the incident already holds {MAX_ITEMS:,} answers")
+    held = sum(len(str(a.get("text", "")).encode("utf-8", "surrogatepass")) for a in answers)
+    if held + size > MAX_ANSWERS_TOTAL_BYTES:
+        raise AnswerError(
+            f"the incident's answers already hold {human_size(held)}; with this one they would "
+            f"pass the limit of {human_size(MAX_ANSWERS_TOTAL_BYTES)} for all answers"
+        )
     stamp = at or now_utc().strftime(TIME_FORMAT)
     answer: Item = {"at": stamp, "template": template, "text": cleaned, "partial": partial}
     answers.append(answer)

@@ -30,8 +30,9 @@ NO_SECTION = "Checklist"
 MAX_ACTION_CHARS = 1000
 
 _SECTION_BY_KEY = {s.casefold(): s for s in ACTION_SECTIONS}
-_ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")  # "## 5. Investigation Checklist"
-_BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")  # "**Safe Hotfix Plan:**" alone on a line
+# Headings are taken apart with str methods after a prefix match: a pattern with a lazy group
+# before trailing `\s*#*\s*$` backtracks cubically on a long line of spaces (an answer hung).
+_ATX = re.compile(r"\s{0,3}#{1,6}\s+(.*)")  # "## 5. Investigation Checklist ##"
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s+(.*)$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -52,11 +53,23 @@ def heading_title(text: str) -> str:
     return name.rstrip(":").strip().strip("*_").strip()
 
 
+def _bold(line: str) -> str | None:
+    """The words of "**Safe Hotfix Plan:**" (or "__…__", a colon after it) alone on a line."""
+    text = line.strip()
+    if text.endswith(":"):
+        text = text[:-1].rstrip()
+    for mark in ("**", "__"):
+        if len(text) > 4 and text.startswith(mark) and text.endswith(mark):
+            return text[2:-2]
+    return None
+
+
 def _heading(line: str) -> str | None:
     """The title of a heading line (ATX, a bold line, or "Rollback Plan:"), or None."""
-    found = _ATX.match(line) or _BOLD.match(line)
-    if found is not None:
-        return heading_title(found.group(found.lastindex or 1))
+    atx = _ATX.match(line)
+    words = atx.group(1).rstrip().rstrip("#").rstrip() if atx is not None else _bold(line)
+    if words is not None:
+        return heading_title(words)
     title = heading_title(line)
     return title if title.casefold() in _SECTION_BY_KEY else None
 

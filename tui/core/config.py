@@ -117,6 +117,15 @@ def load_config(home: Path) -> Config:
         return Config(path, problems=(ConfigProblem(path, None, _rest(exc, path)),), writable=False)
     if raw is None:
         return Config(path)
+    # The file may be ours and 0600, but in a directory others can write it can be swapped
+    # between our checks and our use; the agent command it names is run as us.
+    from tui.core.fsio import UnsafeDirectory, check_private_dir
+
+    try:
+        check_private_dir(home)
+    except UnsafeDirectory as exc:
+        problem = ConfigProblem(path, None, f"not read, so its settings are ignored: {exc}")
+        return Config(path, problems=(problem,), writable=False)
     return parse_config(raw, path)
 
 
@@ -144,6 +153,11 @@ def parse_config(raw: bytes, path: Path) -> Config:
         line = int(at.group(1)) if at else None
         message = _TOML_LINE.sub("", message)
         problem = ConfigProblem(path, line, f"not valid TOML ({message}); using the defaults")
+        return Config(path, problems=(problem,), writable=False)
+    except RecursionError:  # `x = [[[[…]]]]`: tomllib recurses once per level
+        problem = ConfigProblem(
+            path, None, "not valid TOML (nested too deeply); using the defaults"
+        )
         return Config(path, problems=(problem,), writable=False)
     lines = Lines(text)
     settings: dict[str, Any] = {}

@@ -9,6 +9,7 @@ multi-line value sits in a fenced block longer than any backtick run inside it. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,8 +37,13 @@ class Record:
     findings: tuple[Finding, ...]
 
 
+#: A line starting like this would begin a Markdown block (a heading, a fence, an HTML comment
+#: hiding the rest, a list, a quote, a table): such a value is fenced even on one line.
+_BLOCK_START = re.compile(r"[#`~<>|*+=_-]|\d{1,9}[.)]")
+
+
 def _block(value: str) -> str:
-    if "\n" not in value:
+    if "\n" not in value and not _BLOCK_START.match(value):
         return value
     fence = fence_for(value)
     return f"{fence}\n{value}\n{fence}"
@@ -106,7 +112,11 @@ def _facts(session: Session, clean: Cleaner, add: Callable[[str], None]) -> None
     for key in ("question", "agent_scope"):
         value = clean(key, session.get(key))
         if value:
-            add(f"**{FIELDS_BY_KEY[key].label}:** {_block(value)}\n")
+            # A fence must start its own line: after "**Question:**" it would be a code span,
+            # and a blank line inside the value would end it and let the rest be headings.
+            block = _block(value)
+            sep = "\n\n" if block != value else " "
+            add(f"**{FIELDS_BY_KEY[key].label}:**{sep}{block}\n")
     add("## Facts\n")
     for f in CONTEXT_FIELDS:
         if f.key == "incident_summary":

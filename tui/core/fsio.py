@@ -156,8 +156,11 @@ def read_regular(
             raise FileTooLarge(path, f"is {info.st_size:,} bytes; the limit is {limit:,}")
         chunks: list[bytes] = []
         total = 0
+        # The whole file in the first read, as fstat saw it (one chunk: join copies nothing; a
+        # 50 MB log was read in 1 MB chunks and copied once more to join them).
+        size = max(info.st_size + 1, 1024 * 1024)
         while total <= limit:
-            chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+            chunk = os.read(fd, min(size if not chunks else 1024 * 1024, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)

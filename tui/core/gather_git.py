@@ -34,6 +34,9 @@ DEFAULT_WINDOW = timedelta(hours=24)
 #: Before a known start, the window opens this much earlier (the deploy came first).
 LEAD_TIME = timedelta(hours=2)
 SHORT_SHA = 12
+#: A change item names at most this many of its commit's tags (a repository can hang thousands
+#: on one commit, and each would lengthen one list item).
+MAX_TAGS = 3
 
 #: Overrides, on git's command line, of what a repository's own config could set to run a
 #: program: a pager, an fsmonitor hook, signature checks (gpg.program), hooks, colour, submodule
@@ -112,7 +115,9 @@ def run_git(
         raise GatherError(f"git cannot be run: {exc.strerror or exc}") from None
     if result.timed_out:
         raise GatherError(f"git {args[0]} in {repo} took longer than {timeout:g} s; stopped")
-    if not result.ok and not allow_fail:
+    # A cut answer: git was killed by us (SIGKILL), not failing; the caller uses what came
+    # before the cut and says that it was cut.
+    if not result.ok and not result.truncated and not allow_fail:
         why = strip_controls(first_line(result.stderr)) or f"exit status {result.returncode}"
         raise GatherError(f"git {args[0]} in {repo} failed: {why}")
     return result
@@ -171,9 +176,15 @@ def parse_time(text: str, now: datetime | None = None) -> datetime | None:
     offset = timedelta(0)
     if zone and zone[0] in "+-":
         digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            return None  # "+99:99" is no zone
+        offset = timedelta(hours=hours, minutes=minutes)
         offset = -offset if zone[0] == "-" else offset
-    return when.replace(tzinfo=UTC) - offset
+    try:
+        return when.replace(tzinfo=UTC) - offset
+    except OverflowError:  # "9999-12-31 23:59 -23:59", from someone else's session file
+        return None
 
 
 @dataclass(frozen=True)
@@ -209,7 +220,10 @@ def window_for(
         return Window(None, sha, f"since {strip_controls(ref)} ({sha[:SHORT_SHA]})")
     started = parse_time(started_at, now) if started_at.strip() else None
     if started is not None and _RELATIVE.fullmatch(started_at.strip()) is None:
-        when = started - LEAD_TIME
+        try:
+            when = started - LEAD_TIME
+        except OverflowError:  # "0001-01-01 00:30": there is no two hours before it
+            when = datetime.min.replace(tzinfo=UTC)
         return Window(when, None, f"since {when.strftime(TIME_FORMAT)} UTC (2 h before the start)")
     when = now - DEFAULT_WINDOW
     return Window(when, None, f"since {when.strftime(TIME_FORMAT)} UTC (the last 24 h)")
@@ -235,7 +249,9 @@ class Commit:
     def marks(self) -> str:
         """ " [merge] [tag v1.4.2]": a release or a merge is the usual suspect."""
         marks = [" [merge]"] if self.parents > 1 else []
-        marks += [f" [tag {tag}]" for tag in self.tags]
+        marks += [f" [tag {tag}]" for tag in self.tags[:MAX_TAGS]]
+        if len(self.tags) > MAX_TAGS:
+            marks.append(f" [{len(self.tags) - MAX_TAGS:,} more tags]")
         return "".join(marks)
 
     def item(self) -> dict[str, str]:

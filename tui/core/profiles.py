@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ PREFILL_KEYS: tuple[str, ...] = (
     "definition_of_done",
     "agent_scope",
 )
+#: What the agent may do: only a profile in the private home may pre-fill it. A repository's
+#: `.incident-tui.toml` is whoever committed it, and no command's output may go there.
+SCOPE_KEYS = frozenset({"agent_scope"})
 GATHER_KEYS = frozenset({"name", "argv", "into", "timeout", "max_bytes"})
 DEFAULT_TIMEOUT = 30.0
 MAX_TIMEOUT = 600.0
@@ -73,8 +77,11 @@ class GatherCommand:
     @property
     def shown(self) -> str:
         """The exact command line, quoted as a shell would need it, every control character
-        and invisible character made visible: what the user agrees to is what runs."""
-        return visible_controls(shlex.join(self.argv))
+        and invisible character made visible: what the user agrees to is what runs. One line:
+        a newline or tab is shown as ␊ or ␉, so blank lines cannot push the end of an argument
+        out of the question's view."""
+        shown = visible_controls(shlex.join(self.argv))
+        return shown.replace("\n", "\u240a").replace("\t", "\u2409")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ class Profile:
     path: Path
     values: dict[str, str]
     commands: tuple[GatherCommand, ...] = ()
+    #: Read from $INCIDENT_TUI_HOME/profiles (the user's own), not found in a directory.
+    private: bool = False
 
     def command(self, name: str) -> GatherCommand:
         for command in self.commands:
@@ -111,7 +120,7 @@ def named_profile(home: Path, name: str) -> Path:
     return directory / f"{name}.toml"
 
 
-def load_profile(path: Path) -> Profile:
+def load_profile(path: Path, *, private: bool = False) -> Profile:
     """The profile in `path`. Raises ProfileError (`path:line: why`) for anything wrong: the
     whole profile is then ignored, not half of it."""
     try:
@@ -135,6 +144,8 @@ def load_profile(path: Path) -> Profile:
         where = f"{path}:{at}" if at else str(path)
         message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
         raise ProfileError(f"{where}: not valid TOML ({message}); profile ignored") from None
+    except RecursionError:  # a cloned repository's `x = [[[[…]]]]`: tomllib recurses per level
+        raise ProfileError(f"{path}: not valid TOML (nested too deeply); profile ignored") from None
     lines = Lines(text)
     tables = _gather_tables(text)
 
@@ -168,7 +179,7 @@ def load_profile(path: Path) -> Profile:
             line = tables[index].get("name") if index < len(tables) else None
             raise fail(line, f"two gather commands are named {command.name!r}")
         seen.add(command.name)
-    return Profile(path, values, tuple(commands))
+    return Profile(path, values, tuple(commands), private)
 
 
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -215,8 +226,11 @@ def _command(item: Any, where: Where, fail: Fail) -> GatherCommand:
         or not all(isinstance(a, str) and a and "\x00" not in a for a in argv)
     ):
         raise fail(where("argv"), f'{name}: argv must be a list of words, e.g. ["kubectl", "logs"]')
-    if into not in FIELD_TABLE_KEYS:
-        raise fail(where("into"), f"{name}: into must be a field key (incident-tui fields)")
+    if into not in FIELD_TABLE_KEYS or into in SCOPE_KEYS:
+        raise fail(
+            where("into"),
+            f"{name}: into must be a field key (incident-tui fields) other than agent_scope",
+        )
     timeout = item.get("timeout", DEFAULT_TIMEOUT)
     if (
         isinstance(timeout, bool)
@@ -234,11 +248,18 @@ def _command(item: Any, where: Where, fail: Fail) -> GatherCommand:
     return GatherCommand(name, tuple(argv), into, float(timeout), max_bytes)
 
 
+def withheld(profile: Profile) -> list[str]:
+    """The keys `prefill` leaves out: what the agent may do, from a profile not in the home."""
+    return [] if profile.private else [k for k in profile.values if k in SCOPE_KEYS]
+
+
 def prefill(session: Session, profile: Profile) -> list[str]:
-    """Fill the session's blank fields from the profile; the keys it filled."""
+    """Fill the session's blank fields from the profile (not `withheld` ones); the keys it
+    filled."""
     filled = []
+    skip = withheld(profile)
     for key, value in profile.values.items():
-        if value.strip() and not session.get(key).strip():
+        if key not in skip and value.strip() and not session.get(key).strip():
             session.set(key, value)
             filled.append(key)
     return filled
@@ -247,9 +268,46 @@ def prefill(session: Session, profile: Profile) -> list[str]:
 # --- trust ---------------------------------------------------------------------------------------
 
 
+#: A file an argument names is hashed into the agreement up to this size (larger: its size).
+MAX_HASHED_FILE = 16 * 1024 * 1024
+
+
+def _named_files(profile_path: Path, argv: tuple[str, ...]) -> list[list[str]]:
+    """[argument, content hash] for each relative argument naming a regular file from the
+    profile's directory (`./collect.sh`, `sh scripts/x.sh`): a `git pull` can change the script
+    the user agreed to run without changing the argv."""
+    base = profile_path.absolute().parent
+    found: list[list[str]] = []
+    for arg in argv:
+        if os.path.isabs(arg):
+            continue
+        try:
+            info = os.stat(base / arg)
+        except (OSError, ValueError):
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        try:
+            digest = hashlib.sha256(read_regular(base / arg, MAX_HASHED_FILE)).hexdigest()
+        except FileRefused:
+            digest = f"unread, {info.st_size} bytes, mtime {info.st_mtime_ns}"
+        found.append([arg, digest])
+    return found
+
+
 def command_hash(profile_path: Path, command: GatherCommand) -> str:
-    """What the user agreed to: this argv from this profile file."""
-    payload = json.dumps([str(profile_path.absolute()), list(command.argv)], ensure_ascii=True)
+    """What the user agreed to: this argv from this profile file, its output into this field
+    (the question names the field: a profile that later sends the output elsewhere asks again),
+    and the content of each file of the repository an argument names."""
+    payload = json.dumps(
+        [
+            str(profile_path.absolute()),
+            list(command.argv),
+            command.into,
+            _named_files(profile_path, command.argv),
+        ],
+        ensure_ascii=True,
+    )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
@@ -264,6 +322,7 @@ class TrustStore:
         if not os.path.lexists(self.path):
             return set()
         check_private_dir(self.home)
+        self._check_mode()
         try:
             raw = read_regular(self.path, MAX_TRUST_BYTES, what="trust file", follow=False)
         except FileRefused as exc:
@@ -273,6 +332,25 @@ class TrustStore:
             for line in raw.decode("ascii", "replace").splitlines()
             if re.fullmatch(r"[0-9a-f]{64}", line.strip())
         }
+
+    def _check_mode(self) -> None:
+        """A line another user can add to this file is a command run without asking: the file
+        must be ours and writable by us only (the home may be readable by others)."""
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ProfileError(f"{self.path}: cannot be checked: {exc.strerror or exc}") from None
+        if stat.S_ISLNK(info.st_mode):
+            raise ProfileError(f"{self.path}: is a symlink; remove it (agreements are asked again)")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise ProfileError(f"{self.path}: is owned by another user (uid {info.st_uid})")
+        if stat.S_IMODE(info.st_mode) & 0o022:
+            raise ProfileError(
+                f"{self.path}: is writable by group or others; remove it "
+                "(agreements are asked again)"
+            )
 
     def is_trusted(self, profile_path: Path, command: GatherCommand) -> bool:
         return command_hash(profile_path, command) in self._hashes()
@@ -324,7 +402,27 @@ def run_command(profile: Profile, command: GatherCommand, trust: TrustStore, whe
     return "\n".join(lines)
 
 
-def add_block(session: Session, key: str, block: str) -> None:
-    """Append a command's block to a field, after whatever it holds."""
+#: A field a gather command's output may grow to: runs of a 16 MB command added up to a session
+#: file over the 64 MiB it is read back at, and the incident could not be opened again.
+MAX_GATHERED_FIELD_BYTES = 16 * 1024 * 1024
+
+
+class FieldFull(ProfileError):
+    """The output would grow its field past MAX_GATHERED_FIELD_BYTES: not added."""
+
+
+def with_block(session: Session, key: str, block: str) -> str:
+    """The field's text with a command's block after it. Raises FieldFull when too large."""
     existing = session.get(key).rstrip()
-    session.set(key, f"{existing}\n\n{block}" if existing else block)
+    value = f"{existing}\n\n{block}" if existing else block
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_GATHERED_FIELD_BYTES:
+        raise FieldFull(
+            f"{key} would pass {MAX_GATHERED_FIELD_BYTES // (1024 * 1024)} MiB with this output; "
+            "not added"
+        )
+    return value
+
+
+def add_block(session: Session, key: str, block: str) -> None:
+    """Append a command's block to a field, after whatever it holds. Raises FieldFull."""
+    session.set(key, with_block(session, key, block))

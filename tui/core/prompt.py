@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tui.core import trim
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import strip_controls
 from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, is_unknown, unknowns
@@ -29,6 +30,7 @@ from tui.core.templates import (
     builtin_templates_dir,
 )
 from tui.core.tokens import BYTES_PER_TOKEN, estimate_tokens, utf8_len
+from tui.core.trim import Clean
 
 if TYPE_CHECKING:
     from tui.core.redact import Finding
@@ -53,8 +55,6 @@ __all__ = [
 
 #: Room for the incident, while leaving most of a 200k-token context window to the agent's work.
 DEFAULT_MAX_TOKENS = 32_000
-#: The smallest share of a value kept when trimming, so every value keeps some head and tail.
-_MIN_KEEP = 400
 
 
 @dataclass(frozen=True)
@@ -129,58 +129,6 @@ def format_value(value: str) -> str:
     return f"\n{fence}\n{value}\n{fence}"
 
 
-# Where a cut inside a line may fall: never inside a token, so that masking, which runs on what
-# is kept, still sees every secret whole (half a token would match no rule and leak).
-_SEPARATOR = re.compile(r"[\s,;\"'<>()\[\]{}|]")
-_SEPARATOR_WINDOW = 512
-
-
-def trim_value(
-    value: str, keep_chars: int, max_tokens: int, totals: tuple[int, int] | None = None
-) -> tuple[str, int, int]:
-    """Keep about 40% head and 60% tail (the last lines of a log hold the latest error).
-
-    Cuts fall on line boundaries when there are any nearby, so no log line is half-shown, and
-    otherwise between tokens. Returns the text, and the number of lines and bytes left out.
-    """
-    keep_chars = max(keep_chars, _MIN_KEEP)
-    if len(value) <= keep_chars:
-        return value, 0, 0
-    head_end = int(keep_chars * 0.4)
-    tail_start = len(value) - (keep_chars - head_end)
-    newline = value.rfind("\n", 0, head_end)
-    head_end = newline + 1 if newline > head_end // 2 else _separator_before(value, head_end)
-    newline = value.find("\n", tail_start, tail_start + (keep_chars - head_end) // 2)
-    tail_start = newline + 1 if newline != -1 else _separator_after(value, tail_start)
-    if totals is None:
-        omitted = value[head_end:tail_start]
-        lines, size = omitted.count("\n"), utf8_len(omitted)
-    else:
-        # The value's own totals less what is kept: no pass over the megabytes left out.
-        head_kept, tail_kept = value[:head_end], value[tail_start:]
-        lines = totals[0] - head_kept.count("\n") - tail_kept.count("\n")
-        size = totals[1] - utf8_len(head_kept) - utf8_len(tail_kept)
-    what = f"{lines:,} lines, {size:,} bytes" if lines else f"{size:,} bytes of one line"
-    marker = (
-        f"[… incident-tui left out {what} here to fit the prompt budget of {max_tokens:,} tokens …]"
-    )
-    head = value[:head_end]
-    joiner = "" if head.endswith("\n") or not head else "\n"
-    tail_joiner = "\n" if value[tail_start - 1 : tail_start] == "\n" else ""
-    return f"{head}{joiner}{marker}{tail_joiner}{value[tail_start:]}", lines, size
-
-
-def _separator_before(value: str, index: int) -> int:
-    start = max(0, index - _SEPARATOR_WINDOW)
-    found = [m.end() for m in _SEPARATOR.finditer(value, start, index)]
-    return found[-1] if found else index
-
-
-def _separator_after(value: str, index: int) -> int:
-    match = _SEPARATOR.search(value, index, index + _SEPARATOR_WINDOW)
-    return match.start() if match else index
-
-
 def unknown_labels(values: Mapping[str, str]) -> list[str]:
     return [f.label for f in unknowns(values)]
 
@@ -239,13 +187,13 @@ def _one_line(value: str) -> str:
 # log that did not change would cost ~100 ms of escape stripping each time; the session hands us
 # the same string object then, so the identity check makes a hit free. One entry per field keeps
 # memory bounded.
-_CLEAN_CACHE: dict[str, tuple[str, str]] = {}
+_CLEAN_CACHE: dict[str, tuple[str, Clean]] = {}
 
 
-_TOTALS_CACHE: dict[str, tuple[str, tuple[int, int]]] = {}
+_TOTALS_CACHE: dict[str, tuple[Clean, tuple[int, int]]] = {}
 
 
-def _totals(key: str, value: str) -> tuple[int, int] | None:
+def _totals(key: str, value: Clean) -> tuple[int, int] | None:
     """(newlines, UTF-8 bytes) of a large value, counted once per value, not once per fitting
     attempt; None for a small one (cheap to count where it is trimmed)."""
     if len(value) <= 65_536:
@@ -253,16 +201,18 @@ def _totals(key: str, value: str) -> tuple[int, int] | None:
     hit = _TOTALS_CACHE.get(key)
     if hit is not None and hit[0] is value:
         return hit[1]
-    found = (value.count("\n"), utf8_len(value))
+    text, start, end = value.text, value.start, value.end
+    size = end - start if text.isascii() else utf8_len(value.whole())
+    found = (text.count("\n", start, end), size)
     _TOTALS_CACHE[key] = (value, found)
     return found
 
 
-def _cleaned(key: str, raw: str) -> str:
+def _cleaned(key: str, raw: str) -> Clean:
     hit = _CLEAN_CACHE.get(key)
     if hit is not None and hit[0] is raw:
         return hit[1]
-    cleaned = strip_controls(raw).strip("\n")
+    cleaned = trim.clean(raw)
     if len(raw) > 65_536:
         _CLEAN_CACHE[key] = (raw, cleaned)
     return cleaned
@@ -298,19 +248,31 @@ def render_prompt(
         items: list[ContextItem] = []
         trims: list[Trim] = []
         for f in CONTEXT_FIELDS:
-            value = cleaned[f.key]
+            clean = cleaned[f.key]
             if keep is not None and f.key in keep:
-                from tui.core.digest import digest, left_out  # only a prompt over budget needs it
+                digested = None
+                if digest_on:
+                    from tui.core.digest import digest, left_out  # only an over-budget prompt
 
-                digested = digest(value, keep[f.key]) if digest_on else value
-                # The totals count the value's own lines, not its digest's.
-                total = totals[f.key] if digested is value else None
-                kept, lines, size = trim_value(digested, keep[f.key], max_tokens, total)
-                if digested is not value:
-                    lines, size = left_out(value, kept, totals[f.key])
-                value = kept
+                    whole = clean.whole()
+                    digested = digest(whole, keep[f.key])
+                if digested is None or digested is whole:
+                    value, lines, size = trim.trim_value(
+                        clean.text,
+                        keep[f.key],
+                        max_tokens,
+                        totals[f.key],
+                        start=clean.start,
+                        end=clean.end,
+                    )
+                else:
+                    value, lines, size = trim.trim_value(digested, keep[f.key], max_tokens)
+                    # What the digest and the trim left out of the value's own lines.
+                    lines, size = left_out(whole, value, totals[f.key])
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
+            else:
+                value = clean.whole()
             value = mask(value, f.key)
             unknown = is_unknown(f, value)
             items.append(
@@ -367,7 +329,7 @@ def _fit(
     stub): the smallest budget that can fit.
     """
     # What the prompt costs around the values: build it with every value cut to a stub.
-    stub = {k: min(n, _MIN_KEEP) for k, n in sizes.items()}
+    stub = {k: min(n, trim.MIN_KEEP) for k, n in sizes.items()}
     smallest = build(stub)
     if smallest.tokens > max_tokens:
         # Each cut's marker names the budget, so a larger budget writes a few more digits.

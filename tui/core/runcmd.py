@@ -38,6 +38,9 @@ class Captured:
 
 #: stderr is only for a one-line reason: a little is plenty.
 STDERR_CAP = 64 * 1024
+#: After the program itself has exited, its output is read this much longer: a daemon it left
+#: behind (in a session of its own, out of reach of the group kill) may hold the pipe for ever.
+EXIT_GRACE = 1.0
 
 
 def run_capped(
@@ -64,8 +67,9 @@ def run_capped(
     out: list[bytes] = []
     err: list[bytes] = []
     sizes = {"out": 0, "err": 0}
-    truncated = timed_out = False
+    truncated = timed_out = left_open = False
     deadline = time.monotonic() + timeout
+    exited_at: float | None = None
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ, "out")
         selector.register(proc.stderr, selectors.EVENT_READ, "err")
@@ -74,7 +78,12 @@ def run_capped(
             if left <= 0:
                 timed_out = True
                 break
-            for key, _ in selector.select(min(left, 0.5)):
+            if exited_at is None and proc.poll() is not None:
+                exited_at = time.monotonic()
+            if exited_at is not None and time.monotonic() - exited_at > EXIT_GRACE:
+                left_open = True
+                break
+            for key, _ in selector.select(min(left, 0.5 if exited_at is None else 0.1)):
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
                     selector.unregister(key.fileobj)
@@ -88,7 +97,7 @@ def run_capped(
                     truncated = True
             if truncated:
                 break
-    if timed_out or truncated:
+    if timed_out or truncated or left_open:
         _kill_group(proc)
     try:
         returncode: int | None = proc.wait(timeout=max(deadline - time.monotonic(), 1.0))

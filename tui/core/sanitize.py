@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings terminated by BEL or
-# ESC \, and two-byte escapes. Also the 8-bit C1 forms (U+009B CSI, U+009D OSC, ...).
+# ESC \, and two-byte escapes. Also the 8-bit C1 forms (U+009B CSI, U+009D OSC, ...). An unended
+# string stops at the end of its line: the rest of a log or answer is text (its ESCs go too).
 _ESCAPE_SEQUENCE = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                       # CSI
-  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC, DCS...
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # OSC, DCS...
   | \x1b[ -/]*[0-~]                                        # two-byte and nF escapes
     """,
     re.VERBOSE,
@@ -36,6 +37,9 @@ _DROP = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")  # one pa
 
 
 def normalize_newlines(text: str) -> str:
+    # One search for a CR (memchr) before two replace() scans: a 50 MB log seldom has one.
+    if "\r" not in text:
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -43,7 +47,7 @@ def strip_controls(text: str) -> str:
     """Text fit for a prompt: escape sequences removed, controls other than \\n and \\t and
     invisible format characters dropped, line and paragraph separators made newlines."""
     text = normalize_newlines(text)
-    if not _needs_work(text):
+    if not has_controls(text):
         return text
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
@@ -69,10 +73,35 @@ def visible_controls(text: str) -> str:
     The bytes after an ESC stay, so the user can see what the log held, but without their ESC no
     terminal will act on them.
     """
-    if not _needs_work(text):
+    if not has_controls(text):
         return text
     return _UNSAFE.sub(_visible, text)
 
 
-def _needs_work(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
+def has_controls(text: str) -> bool:
+    """Whether strip_controls or visible_controls would change anything in the text (a CR, an
+    escape, any control or invisible character): one search, for callers that check much text.
+
+    ASCII text (Python knows without a scan) can hold only the ASCII ones: a search for each of
+    those 31 characters (memchr), a slice of the text at a time so that the slice stays in the
+    CPU's cache for all 31, is several times faster on a big log than the regular expression's
+    character-by-character scan, which the rest still takes."""
+    if len(text) <= _SHORT or not text.isascii():
+        return _UNSAFE.search(text) is not None
+    find = text.find
+    for start in range(0, len(text), _SLICE):
+        end = start + _SLICE
+        for char in _ASCII_UNSAFE:
+            if find(char, start, end) != -1:
+                return True
+    return False
+
+
+#: The characters of _UNSAFE that are ASCII, the likeliest in a log first (ESC, CR, NUL).
+_ASCII_UNSAFE = "\x1b\r\x00\x08\x07\x0c\x7f" + "".join(
+    chr(c) for c in [*range(0x01, 0x07), *range(0x0B, 0x20)] if chr(c) not in "\x1b\r\x0c"
+)
+#: Below this length one regular-expression search is as quick as 31 substring searches.
+_SHORT = 4096
+#: What fits in a CPU's second-level cache.
+_SLICE = 128 * 1024

@@ -46,7 +46,7 @@ def _toml(path: Path) -> dict[str, Any] | None:
         return None
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # RecursionError: nested too deeply
         return None
 
 
@@ -100,7 +100,7 @@ def _node(root: Path) -> Iterator[TestCommand]:
         return
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):

@@ -117,7 +117,7 @@ ACTIONS: tuple[Action, ...] = (
         "focus_steps", "focus_steps", "wizard", "ctrl+g", "Steps",
         key_help="Go to the step list", show=False, priority=False,
     ),
-    # F5…F10 jump to steps 1…6. Not alt+digit: terminals send it as ESC and the digit, which
+    # F5…F11 jump to steps 1…7. Not alt+digit: terminals send it as ESC and the digit, which
     # Textual reads as a macOS option-key character (alt+5 typed "∞" into the field).
     *(
         Action(
@@ -149,9 +149,10 @@ ACTIONS: tuple[Action, ...] = (
         "send_to_agent", "send_to_agent", "wizard", title="Send to agent",
         help="Pipe the prompt to [agent] command in the terminal and keep its answer",
     ),
+    # The Checklist is a step: its key is go_step_6's (f10); this is its name in the palette.
     Action(
-        "open_checklist", "open_checklist", "wizard", "f11", "Checklist", "Checklist",
-        "Tick off the actions of the agent's answers", show=False,
+        "open_checklist", "open_checklist", "wizard", title="Checklist",
+        help="Go to the Checklist step: tick off the actions of the agent's answers",
     ),
     Action(
         "export_record", "export_record", "wizard", title="Export incident as Markdown",

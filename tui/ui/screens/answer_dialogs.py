@@ -1,7 +1,7 @@
-"""The loop's screens: the checklist, adding an agent's answer, and a note for an item.
+"""The loop's dialogs: adding an agent's answer, and a note for a checklist item.
 
-The checklist screen is pushed over the wizard (one key, or the palette); the answer dialog
-takes a paste, a file or $EDITOR and dismisses with the text.
+The answer dialog takes a paste, a file or $EDITOR and dismisses with the text; the note dialog
+is opened from the Checklist step (tui.ui.widgets.checklist_step).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.core.model import Item
 from tui.core.sanitize import visible_controls
-from tui.ui.widgets.checklist import ChecklistList
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -46,69 +44,6 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ChecklistScreen(ModalScreen[None]):
-    """The session's checklist, ticked off in place. Escape goes back to the wizard."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back")]
-
-    def __init__(
-        self, items: list[Item], clock: Callable[[], str], on_change: Callable[[], None]
-    ) -> None:
-        super().__init__(classes="checklist-screen")
-        self._items = items
-        self._clock = clock
-        self._on_change = on_change
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="checklist-box"):
-            yield Static("Checklist", classes="dialog-title")
-            if not self._items:
-                yield Static(
-                    "No items yet: add an agent's answer (palette: Add agent answer, or Send to "
-                    "agent); its Investigation Checklist, Safe Hotfix Plan, Rollback Plan and "
-                    "Verification Steps become items here.",
-                    id="checklist-empty",
-                )
-            yield ChecklistList(self._items, self._clock, id="checklist")
-            yield Static(
-                "space/x: todo → done → failed → skipped (time stamped) · n: note · Escape: back",
-                classes="dialog-note",
-            )
-
-    def on_mount(self) -> None:
-        checklist = self.query_one("#checklist", ChecklistList)
-        if self._items:
-            checklist.highlighted = 0
-        checklist.focus()
-
-    @on(ChecklistList.Changed)
-    def _changed(self, event: ChecklistList.Changed) -> None:
-        event.stop()
-        self._on_change()
-
-    @on(ChecklistList.NoteRequested)
-    def _note(self, event: ChecklistList.NoteRequested) -> None:
-        event.stop()
-        index = event.index
-        item = self._items[index]
-
-        def keep(note: str | None) -> None:
-            if note is None:
-                return
-            cleaned = " ".join(note.split())
-            if cleaned:
-                item["note"] = cleaned
-            else:
-                item.pop("note", None)
-            self.query_one("#checklist", ChecklistList).refresh_item(index)
-            self._on_change()
-
-        self.app.push_screen(NoteDialog(str(item.get("text", "")), str(item.get("note", ""))), keep)
-
-    def action_close(self) -> None:
         self.dismiss(None)
 
 

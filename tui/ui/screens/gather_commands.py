@@ -170,6 +170,12 @@ class GatherCommands(Screen[None]):
         self._gather_to_ui(self._take_block, command.into, command.name, block)
 
     async def _take_block(self, key: str, name: str, block: str) -> None:
-        existing = self.session.get(key).rstrip()
-        await self.set_field(key, f"{existing}\n\n{block}" if existing else block)
+        from tui.core.profiles import FieldFull, with_block
+
+        try:
+            value = with_block(self.session, key, block)
+        except FieldFull as exc:
+            self._gather_problem(f"{name}: {exc}")
+            return
+        await self.set_field(key, value)
         self.notify(f"{name}: output added to {key}", markup=False)

@@ -1,6 +1,7 @@
-"""The wizard's loop commands: choose the template, add or fetch the agent's answer, tick the
-checklist, export the record. WizardScreen inherits them (after FieldCommands); the keys and
-palette entries are declared in tui.ui.actions like every other action.
+"""The wizard's loop commands: choose the template, add or fetch the agent's answer, go to the
+Checklist step and write an item's note, export the record. WizardScreen inherits them (after
+FieldCommands); the keys and palette entries are declared in tui.ui.actions like every other
+action.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import SuspendNotSupported
 
 from tui.core.sanitize import visible_controls
@@ -20,8 +21,12 @@ from tui.core.textfile import TextFileError, edit_in_editor
 from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.field_commands import FieldCommands, exports_dir
 from tui.ui.screens.template_chooser import TemplateChooser
+from tui.ui.screens.wizard_keys import CHECKLIST, TIMELINE
+from tui.ui.widgets.checklist import ChecklistList, progress
+from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.preview import PreviewPane, RenderRequest
 from tui.ui.widgets.save_status import SaveStatus
+from tui.ui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
     from tui.core.agent import AgentResult
@@ -43,6 +48,15 @@ class LoopCommands(FieldCommands):
             return request._replace(template=self._previewing)
         return request
 
+    async def go_to_step(self, step: str, *, focus: bool = True) -> None:
+        raise NotImplementedError
+
+    def list_edited(self) -> None:
+        raise NotImplementedError
+
+    def refresh_review(self) -> None:
+        raise NotImplementedError
+
     def _stamp(self) -> str:
         return str(self.app.clock().strftime(TIME_FORMAT))  # type: ignore[attr-defined]
 
@@ -53,6 +67,7 @@ class LoopCommands(FieldCommands):
         status.refresh_status()
         status.schedule(SAVE_DELAY)
         self.query_one("#preview", PreviewPane).render_now()
+        self.refresh_review()  # the Checklist step and the step list show the new items
 
     # --- Choose template… ------------------------------------------------------------------------
 
@@ -170,12 +185,55 @@ class LoopCommands(FieldCommands):
 
     # --- the checklist ---------------------------------------------------------------------------
 
-    def action_open_checklist(self) -> None:
-        from tui.ui.screens.answer_dialogs import ChecklistScreen
+    async def action_open_checklist(self) -> None:
+        await self.go_to_step(CHECKLIST)
 
-        self.app.push_screen(
-            ChecklistScreen(self.session.items("checklist"), self._stamp, self.loop_changed)
-        )
+    @on(ChecklistList.Changed)
+    def _checklist_ticked(self, event: ChecklistList.Changed) -> None:
+        event.stop()
+        self.list_edited()
+
+    @on(ChecklistStep.Action)
+    async def _checklist_action(self, event: ChecklistStep.Action) -> None:
+        event.stop()
+        await self.run_action(event.action)
+
+    def _refresh_badges(self) -> None:
+        """The steps without unknowns say what they hold in the step list: the timeline's
+        entries, the checklist's items done."""
+        steps = self.query_one("#steps", StepList)
+        steps.set_badge(TIMELINE, str(len(self.session.items("timeline"))))
+        items = self.session.items("checklist")
+        steps.set_badge(CHECKLIST, progress(items) if items else "–")
+
+    @on(ChecklistList.NoteRequested)
+    def _checklist_note(self, event: ChecklistList.NoteRequested) -> None:
+        """A note for a checklist item: one line, saved like any list edit."""
+        from tui.ui.screens.answer_dialogs import NoteDialog
+
+        event.stop()
+        found = self.query("#checklist")
+        checklist = found.first() if found else None
+        items = self.session.items("checklist")
+        if event.index >= len(items):
+            return
+        item = items[event.index]
+
+        def keep(note: str | None) -> None:
+            if note is None:
+                return
+            cleaned = " ".join(note.split())
+            if cleaned == item.get("note", ""):
+                return
+            if cleaned:
+                item["note"] = cleaned
+            else:
+                item.pop("note", None)
+            if isinstance(checklist, ChecklistList):
+                checklist.refresh_item(event.index)
+            self.list_edited()
+
+        self.app.push_screen(NoteDialog(str(item.get("text", "")), str(item.get("note", ""))), keep)
 
     # --- Export incident as Markdown -------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from tui.core.session import (
     SessionSummary,
     age_text,
 )
+from tui.core.store import summarize
 from tui.ui.actions import bindings
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.widgets.key_bar import KeyBar
@@ -221,17 +222,7 @@ def read_incidents(
         return [], [BrokenSession(store.sessions_dir.name, store.sessions_dir, _reason(exc))]
     for path in paths:
         try:
-            session = store.load(path)
-            good.append(
-                SessionSummary(
-                    id=session.id,
-                    path=path,
-                    title=session.display_title,
-                    severity=session.severity,
-                    updated_at=session.updated_at,
-                    unknowns=len(session.unknowns()),
-                )
-            )
+            good.append(summarize(path, store.load(path)))
         except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError included
             broken.append(BrokenSession(path.stem, path, _reason(exc)))
     good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)

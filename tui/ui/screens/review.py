@@ -24,6 +24,7 @@ from tui.core.sanitize import visible_controls
 from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, TABLES, Field
 from tui.core.story import in_time_order
 from tui.ui.actions import ACTIONS_BY_ID, buttons
+from tui.ui.widgets.checklist import counts_text
 from tui.ui.widgets.preview import secret_counts
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ STORY_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "timeline": ("kind", ("at", "text", "outcome")),
     "changes": ("relation", ("when", "what", "ref", "why")),
     "hypotheses": ("status", ("text", "evidence")),
+    "checklist": ("state", ("text", "at", "note")),
 }
 #: Items listed per list on Review; the rest are counted.
 STORY_LIMIT = 30
@@ -118,9 +120,9 @@ class ReviewPanel(VerticalScroll, can_focus=False):
             items = session.tables.get(table.key, [])
             if table.key == "timeline":
                 items = list(in_time_order(items))  # type: ignore[arg-type]
-            parts.append(
-                Content.assemble((table.label, "bold"), (f"  {len(items)}", "$text-muted"))
-            )
+            # The checklist: how far it is worked through ("2/7 done · 1 failed"), not just a count.
+            count = counts_text(items) if table.key == "checklist" and items else str(len(items))
+            parts.append(Content.assemble((table.label, "bold"), (f"  {count}", "$text-muted")))
             lead, rest = STORY_ROWS.get(table.key, ("", tuple(c.key for c in table.columns)))
             for item in items[:STORY_LIMIT]:
                 parts.append(self._story_row(item, lead, rest))

@@ -28,6 +28,7 @@ from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.loop_commands import LoopCommands
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
+    CHECKLIST,
     FIELD_STEP,
     REVIEW,
     STEP_FIELDS,
@@ -37,6 +38,7 @@ from tui.ui.screens.wizard_keys import (
     WIZARD_STEPS,
     is_field_step,
 )
+from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.item_list import ItemList
 from tui.ui.widgets.key_bar import KeyBar
@@ -51,8 +53,8 @@ if TYPE_CHECKING:
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
 
 
-#: A step's widget: its fields (and lists), its lists only, or Review.
-StepWidget = StepForm | ListStep | ReviewPanel
+#: A step's widget: its fields (and lists), its lists only, the Checklist, or Review.
+StepWidget = StepForm | ListStep | ChecklistStep | ReviewPanel
 
 
 class WizardScreen(GatherCommands, ListCommands, LoopCommands):
@@ -136,6 +138,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
                 markup=False,
             )
         self._refresh_counts()
+        self._refresh_badges()
         self._refresh_title()
         self._refresh_status()
         await self.go_to_step(STEP_KEYS[0])
@@ -151,13 +154,19 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         switcher = self.query_one("#forms", ContentSwitcher)
         found = switcher.query_children(f"#step-{step}")
         widget = found.first() if found else None
-        return widget if isinstance(widget, StepForm | ListStep | ReviewPanel) else None
+        return (
+            widget
+            if isinstance(widget, StepForm | ListStep | ChecklistStep | ReviewPanel)
+            else None
+        )
 
     def _make_form(self, step: str) -> StepWidget:
-        """A step's widget (see wizard_keys): Review, a step of the schema's fields, or a step
-        of lists. A step with a widget of its own (a checklist) is one more case here."""
+        """A step's widget (see wizard_keys): Review, the Checklist, a step of the schema's
+        fields, or a step of lists."""
         if step == REVIEW:
             return ReviewPanel(id=f"step-{REVIEW}")
+        if step == CHECKLIST:
+            return ChecklistStep(CHECKLIST, self.session, self._stamp)
         if is_field_step(step):
             return StepForm(step, self.session, blink=self._blink)
         tables = tuple(table for table, _ in STEP_LISTS.get(step, ()))
@@ -216,6 +225,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         self.query_one("#forms", ContentSwitcher).current = form.id
         self.query_one("#steps", StepList).set_current(step)
         self.set_class(step == REVIEW, "-review")
+        self.set_class(step == CHECKLIST, "-checklist")
         self._update_preview_visibility()
         if isinstance(form, ReviewPanel):
             self._current_key = None
@@ -224,7 +234,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             form.show_story(self.session)
             if focus:
                 form.focus_first()
-        elif isinstance(form, ListStep):
+        elif isinstance(form, ListStep | ChecklistStep):
             self._current_key = None
             self._preview.follow(None)
             if focus:
@@ -234,7 +244,9 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             self._current_key = fields[0].key if fields else None
             if focus:
                 form.focus_first()
-                form.scroll_home(animate=False)
+                # After the refresh: focusing scrolls to the field once the step is laid out,
+                # and a list still mounting can leave that a line down.
+                self.call_after_refresh(form.scroll_home, animate=False)
         if previous != step:
             self._schedule_save(0)
 
@@ -350,13 +362,19 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         """The session's lists (or its status) changed: the same path as a field's edit."""
         self.saving.edited()
         self._refresh_status()
+        self._refresh_badges()
         self._preview.schedule()
         self._schedule_save(self.AUTOSAVE_DELAY)
 
     def refresh_review(self) -> None:
+        """The lists changed behind the step widgets (a merge, a new answer): show them."""
         review = self._form(REVIEW)
         if isinstance(review, ReviewPanel) and self.current_step == REVIEW:
             review.show_story(self.session)
+        checklist = self._form(CHECKLIST)
+        if isinstance(checklist, ChecklistStep):
+            checklist.sync()
+        self._refresh_badges()
 
     def _refresh_counts(self) -> None:
         self.query_one("#steps", StepList).show_unknowns(self._unknown, REVIEW)

@@ -3,9 +3,9 @@
 Its keys and palette entries are declared with every other action in tui.ui.actions.
 
 A step is one of: a step of the schema (its fields, tui.core.schema.STEPS), a step of lists only
-(made by ListStep from STEP_LISTS, like Timeline), or Review. Adding a step is a line in
-WIZARD_STEPS and, for a step of lists, its entry in STEP_LISTS; a step with a widget of its own
-(a checklist) is one more case in WizardScreen._make_form.
+(made by ListStep from STEP_LISTS, like Timeline), the Checklist (its own widget), or Review.
+Adding a step is a line in WIZARD_STEPS and, for a step of lists, its entry in STEP_LISTS; a step
+with a widget of its own is one more case in WizardScreen._make_form.
 """
 
 from __future__ import annotations
@@ -14,16 +14,19 @@ from tui.core.schema import STEPS, STEPS_BY_KEY
 
 REVIEW = "review"
 TIMELINE = "timeline"
+CHECKLIST = "checklist"
 
 _SCHEMA = {s.key: s.title for s in STEPS}
 
 #: Every step of the wizard, in order. Timeline comes right after Context: what has been done
 #: and seen so far is the most decision-relevant part of the story, and it is updated all
-#: through the incident, so it sits one step from the start rather than behind the logs.
+#: through the incident, so it sits one step from the start rather than behind the logs. The
+#: Checklist (the agent's actions, ticked off) comes after the facts, just before Review.
 WIZARD_STEPS: tuple[tuple[str, str], ...] = (
     ("context", _SCHEMA["context"]),
     (TIMELINE, "Timeline"),
     *((s.key, s.title) for s in STEPS if s.key != "context"),
+    (CHECKLIST, "Checklist"),
     (REVIEW, "Review"),
 )
 STEP_KEYS: tuple[str, ...] = tuple(key for key, _ in WIZARD_STEPS)

@@ -1,4 +1,5 @@
-"""The wizard's step list: each step with its count of unknowns, the current one marked."""
+"""The wizard's step list: each step with its count of unknowns (or, for a step that has none,
+what it holds: "4" timeline entries, "3/7" checklist items done), the current one marked."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ class StepList(OptionList):
     def __init__(self, steps: list[tuple[str, str]], *, id: str | None = None) -> None:
         self._steps = steps
         self._counts: dict[str, int] = {key: 0 for key, _ in steps}
+        #: A step's words in place of its count (set_badge).
+        self._badges: dict[str, str] = {}
         self._current = steps[0][0]
         super().__init__(*[Option(self._prompt(key), id=key) for key, _ in steps], id=id)
 
@@ -25,7 +28,12 @@ class StepList(OptionList):
         title = self._steps[index][1]
         marker = "▶ " if key == self._current else "  "
         count = self._counts[key]
-        badge = (f" ({count})", "$text-warning bold") if count else (" ✓", "$text-success")
+        if key in self._badges:
+            badge = (f" {self._badges[key]}", "$text-muted")
+        elif count:
+            badge = (f" ({count})", "$text-warning bold")
+        else:
+            badge = (" ✓", "$text-success")
         return Content.assemble(
             (marker, "bold"),
             (f"{index + 1} {title}", "bold" if key == self._current else ""),
@@ -40,6 +48,16 @@ class StepList(OptionList):
             return
         self._counts[key] = count
         self._refresh_option(key)
+
+    def set_badge(self, key: str, text: str) -> None:
+        """Show `text` after the step's title instead of its count of unknowns (or ✓)."""
+        if self._badges.get(key) == text:
+            return
+        self._badges[key] = text
+        self._refresh_option(key)
+
+    def badge(self, key: str) -> str | None:
+        return self._badges.get(key)
 
     def count(self, key: str) -> int:
         return self._counts[key]

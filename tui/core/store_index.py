@@ -1,0 +1,161 @@
+"""The summary index: what `list`, `resume` and the picker show of each session file, kept so
+that they need not parse every whole file (logs included) each time.
+
+The index is a cache, never a source of truth:
+- plain JSON data (never code, never pickle), in the private home's cache directory, written
+  0600 atomically through fsio; a symlink in its place is not read, and the next write replaces
+  the link itself;
+- one entry per file, keyed by what the file looks like on disk (mtime in ns, size, inode,
+  device): any edit, replace or touch makes the entry stale and the file is parsed again;
+- an index that cannot be read, is not ours, was written by another version or holds one value
+  of the wrong shape is ignored as a whole, and rebuilt;
+- what it holds is used for display only (a title, a severity, a status, a time, a count), and
+  every value is checked to be one the parser could have produced: a title goes through the same
+  sanitizing on display as a parsed one, a severity or status outside the schema's choices
+  disqualifies the index.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tui import __version__
+from tui.core.errors import IncidentTuiError
+from tui.core.fsio import atomic_write, private_dir, read_regular
+from tui.core.schema import ALL_FIELDS, SEVERITIES, STATUSES
+
+INDEX_NAME = "sessions-index.json"
+#: Raise when what a summary holds, or how it is derived from a file, changes.
+INDEX_FORMAT = 1
+#: A title longer than this is not kept in the index (its file is parsed each time instead), so
+#: that a hostile title cannot grow the index without bound.
+MAX_TITLE = 1024
+#: An index larger than this is ignored (and rebuilt) rather than read.
+MAX_INDEX_BYTES = 32 * 1024 * 1024
+#: A file modified this recently (seconds) is not indexed: a second write within the file
+#: system's timestamp granularity could keep its size and time (git's "racily clean" entries).
+RACY_SECONDS = 2.0
+
+#: (st_mtime_ns, st_size, st_ino, st_dev) of the file the entry was made from.
+Key = tuple[int, int, int, int]
+#: What is kept of a file: its key, then title, severity, status, updated_at and unknowns.
+#: A plain tuple: an index of 10,000 entries is read on every `list`.
+Entry = tuple[Key, str, str, str, datetime, int]
+
+_SEVERITIES = frozenset(SEVERITIES)
+_STATUSES = frozenset(STATUSES)
+_MAX_UNKNOWNS = len(ALL_FIELDS)
+
+
+def file_key(info: os.stat_result) -> Key:
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_dev)
+
+
+def _fingerprint(sessions_dir: Path) -> dict[str, Any]:
+    """What an index must have been written for: this format, this version's fields and this
+    sessions directory."""
+    return {
+        "format": INDEX_FORMAT,
+        "version": __version__,
+        "fields": [f.key for f in ALL_FIELDS],
+        "sessions_dir": str(sessions_dir),
+    }
+
+
+#: The index's columns, one list each, in this order; an entry is one position in every list.
+COLUMNS = ("name", "mtime", "size", "ino", "dev", "title", "severity", "status", "updated",
+           "unknowns")  # fmt: skip
+
+
+def _types(values: list[Any]) -> set[type]:
+    return set(map(type, values))
+
+
+def _entries(data: dict[str, Any]) -> dict[str, Entry]:
+    """The entries of the file by name; ValueError (or TypeError, OverflowError) when any value
+    is not one the parser could have produced.
+
+    Column by column, with map() and set(): each check runs in C over 10,000 values, where a
+    loop over the entries in Python took longer than the JSON parse."""
+    columns = [data[c] for c in COLUMNS]
+    if _types(columns) != {list} or len({len(c) for c in columns}) != 1:
+        raise ValueError("the columns are not lists of one length")
+    names, mtime, size, ino, dev, title, severity, status, updated, unknowns = columns
+    if not names:
+        return {}
+    # type() rather than isinstance: True is an int too.
+    if _types(mtime + size + ino + dev + unknowns) != {int}:
+        raise ValueError("a number is not a whole number")
+    if min(unknowns) < 0 or max(unknowns) > _MAX_UNKNOWNS:
+        raise ValueError("unknowns out of range")
+    if not set(severity) <= _SEVERITIES or not set(status) <= _STATUSES:
+        raise ValueError("a severity or status outside the schema's choices")
+    if _types(names + title) != {str} or min(map(len, title)) < 1:
+        raise ValueError("a name or title that is not text")
+    if max(map(len, title)) > MAX_TITLE:
+        raise ValueError("a title too long to be indexed")
+    when = list(map(datetime.fromisoformat, updated))  # TypeError or ValueError if not a time
+    if None in set(map(_TZINFO, when)):
+        raise ValueError("a time without a time zone")
+    for _ in map(_IN_UTC, when):  # OverflowError for a time the parser would have refused
+        pass
+    keys = zip(mtime, size, ino, dev, strict=True)
+    entries = zip(keys, title, severity, status, when, unknowns, strict=True)
+    return dict(zip(names, entries, strict=True))
+
+
+_TZINFO = operator.attrgetter("tzinfo")
+_IN_UTC = operator.methodcaller("astimezone", UTC)
+
+
+class SummaryIndex:
+    """The index file of one sessions directory."""
+
+    def __init__(self, path: Path, sessions_dir: Path) -> None:
+        self.path = path
+        self.sessions_dir = sessions_dir
+
+    def read(self) -> dict[str, Entry]:
+        """The entries by file name; empty when the index is missing or not to be trusted."""
+        try:
+            info = os.lstat(self.path)
+        except OSError:
+            return {}
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077:
+            return {}
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            return {}
+        try:
+            raw = read_regular(self.path, MAX_INDEX_BYTES, "index", follow=False)
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("about") != _fingerprint(self.sessions_dir):
+                return {}
+            return _entries(data)
+        except (IncidentTuiError, KeyError, ValueError, TypeError, OverflowError, RecursionError):
+            return {}
+
+    def write(self, entries: dict[str, Entry]) -> bool:
+        """Replace the index; False (and nothing else) when it cannot be written."""
+        data: dict[str, Any] = {"about": _fingerprint(self.sessions_dir)}
+        data.update((column, []) for column in COLUMNS)
+        for name, (key, title, severity, status, updated_at, unknowns) in sorted(entries.items()):
+            row = (name, *key, title, severity, status, updated_at.isoformat(), unknowns)
+            for column, value in zip(COLUMNS, row, strict=True):
+                data[column].append(value)
+        text = json.dumps(data, separators=(",", ":"))
+        try:
+            private_dir(self.path.parent)
+            atomic_write(self.path, text.encode("ascii"))
+        except (IncidentTuiError, OSError):
+            return False
+        return True
+
+
+def is_racy(info: os.stat_result, now_ns: int) -> bool:
+    return info.st_mtime_ns >= now_ns - int(RACY_SECONDS * 1e9)
