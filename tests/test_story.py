@@ -94,7 +94,14 @@ def test_meta_fields_carry_their_kind_choices_and_unknowns() -> None:
         severity.normalize("critical")
     assert is_unknown(severity, "unknown") and not is_unknown(severity, "SEV3")
     assert not is_unknown(FIELDS_BY_KEY["title"], "")
-    assert [f.key for f in META_FIELDS] == ["title", "severity", "started_at", "status", "template"]
+    assert [f.key for f in META_FIELDS] == [
+        "title",
+        "severity",
+        "started_at",
+        "status",
+        "template",
+        "digest",
+    ]
 
 
 def test_unknowns_are_counted_in_one_place_and_the_story_fields_never_count() -> None:
@@ -425,8 +432,8 @@ def test_the_wizard_render_request_carries_the_lists(store: SessionStore) -> Non
 def test_fields_lists_the_new_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fields"]) == 0
     keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert keys[-4:] == ["status", "question", "agent_scope", "template"]
-    assert len(keys) == 22
+    assert keys[-5:] == ["status", "question", "agent_scope", "template", "digest"]
+    assert len(keys) == 23
 
 
 def test_a_note_written_while_a_big_save_is_being_serialised_is_not_overwritten(

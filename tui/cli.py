@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not mask secrets (the output then holds every credential the session holds)",
     )
+    render.add_argument(
+        "--no-digest",
+        action="store_true",
+        help="trim a log that does not fit without digesting it first (no repeats collapsed)",
+    )
 
     cli_loop.add_parsers(sub)
     sub.add_parser("templates", help="the templates it can render, with their descriptions")
@@ -230,8 +235,11 @@ def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
     from tui.core.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
 
     session = store.load(store.resolve(args.session))
+    values = session.values()
+    if args.no_digest:
+        values["digest"] = "false"
     rendered = prompt_for(
-        session.values(),
+        values,
         TemplateLibrary(store.templates_dir, cache_dir=store.cache_dir),
         args.template or session.template,
         max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS,

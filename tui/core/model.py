@@ -75,6 +75,7 @@ class Session:
     started_at: str = ""
     status: str = FIELDS_BY_KEY["status"].default
     template: str = DEFAULT_TEMPLATE
+    digest: str = FIELDS_BY_KEY["digest"].default
     created_at: datetime = field(default_factory=now_utc)
     updated_at: datetime = field(default_factory=now_utc)
     fields: dict[str, str] = field(default_factory=dict)

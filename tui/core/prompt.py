@@ -236,6 +236,8 @@ def render_prompt(
     # Once per render, not once per fitting attempt: each strip() of a 5 MB value copies it.
     unknowns = unknown_labels(values)
     story = story if story is not None else StoryInput()
+    # The session's `digest` setting (absent: on).
+    digest_on = values.get("digest", "true") != "false"
 
     def build(keep: Mapping[str, int] | None) -> _Built:
         redactor = _redactor(redact)
@@ -248,14 +250,25 @@ def render_prompt(
         for f in CONTEXT_FIELDS:
             clean = cleaned[f.key]
             if keep is not None and f.key in keep:
-                value, lines, size = trim.trim_value(
-                    clean.text,
-                    keep[f.key],
-                    max_tokens,
-                    totals[f.key],
-                    start=clean.start,
-                    end=clean.end,
-                )
+                digested = None
+                if digest_on:
+                    from tui.core.digest import digest, left_out  # only an over-budget prompt
+
+                    whole = clean.whole()
+                    digested = digest(whole, keep[f.key])
+                if digested is None or digested is whole:
+                    value, lines, size = trim.trim_value(
+                        clean.text,
+                        keep[f.key],
+                        max_tokens,
+                        totals[f.key],
+                        start=clean.start,
+                        end=clean.end,
+                    )
+                else:
+                    value, lines, size = trim.trim_value(digested, keep[f.key], max_tokens)
+                    # What the digest and the trim left out of the value's own lines.
+                    lines, size = left_out(whole, value, totals[f.key])
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))
             else:
@@ -333,10 +346,12 @@ def _fit(
         if fits and (best is None or built.tokens > best.tokens):
             best = built
         used = built.tokens - smallest.tokens
-        # Close enough below the budget, or nothing left to trim: done.
-        if fits and (built.tokens >= max_tokens * 0.9 or not built.trims):
+        # Close enough below the budget, nothing left to trim, or more room bought nothing
+        # (a digest that shows every kind of line does not grow with its allowance): done.
+        if fits and (built.tokens >= max_tokens * 0.9 or not built.trims or built is not best):
             break
-        scale = room * (0.97 if fits else 0.95) / max(used, 1)
+        # At most 4× a step: past a log's own size its raw text would be tried.
+        scale = min(4.0, room * (0.97 if fits else 0.95) / max(used, 1))
         allowance = int(sum(stub.values()) + (allowance - sum(stub.values())) * scale)
     built = best if best is not None else smallest  # the stubs fit (checked above)
     return built, smallest.tokens

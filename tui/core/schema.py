@@ -284,6 +284,19 @@ SETTING_FIELDS: tuple[Field, ...] = (
         default=DEFAULT_TEMPLATE,
         unknown_values=NEVER_UNKNOWN,
     ),
+    Field(
+        "digest",
+        "Log digest",
+        "context",
+        "choice",
+        "true: a log over its share of the prompt is digested (repeats collapsed, errors kept) "
+        "before it is trimmed; false: only trimmed.",
+        place="meta",
+        in_prompt=False,
+        choices=("true", "false"),
+        default="true",
+        unknown_values=NEVER_UNKNOWN,
+    ),
 )
 
 #: Every field a session holds: the wizard's, the story's, then the settings.

@@ -17,6 +17,8 @@ from tui.core.sanitize import normalize_newlines
 from tui.core.schema import ALL_FIELDS, FIELD_TABLE_KEYS, MAX_ITEMS, META_FIELDS, TABLES, Table
 
 SCHEMA_VERSION = 2
+#: A setting whose choices are these is a TOML boolean in the file.
+_BOOLEAN = ("true", "false")
 _KNOWN_TOP_KEYS = (
     {f.key for f in META_FIELDS}
     | {t.key for t in TABLES}
@@ -36,6 +38,8 @@ def session_to_toml(session: Session) -> str:
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     for meta in META_FIELDS:
         data[meta.key] = session.get(meta.key)
+        if meta.choices == _BOOLEAN:
+            data[meta.key] = data[meta.key] == "true"  # `digest = false`, as a person writes it
     data["created_at"] = session.created_at
     data["updated_at"] = session.updated_at
     data.update(session.extra)
@@ -200,8 +204,13 @@ def session_from_text(
             session.extra_fields[key] = value
     for meta in META_FIELDS:
         if meta.key in data:
+            value = data[meta.key]
+            if meta.choices == _BOOLEAN and not isinstance(value, str):
+                if not isinstance(value, bool):
+                    raise SessionError(path, f"{meta.key} must be true or false")
+                value = "true" if value else "false"
             try:
-                session.set(meta.key, _expect_str(path, meta.key, data[meta.key]))
+                session.set(meta.key, _expect_str(path, meta.key, value))
             except ValueError as exc:
                 raise SessionError(path, str(exc)) from None
     if not session.template.strip():
