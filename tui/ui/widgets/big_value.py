@@ -43,7 +43,7 @@ class BigValueView(Vertical):
             (f"{human_size(size)} · {lines:,} lines", "bold"),
             (
                 f" · read-only here (over {human_size(BIG_VALUE_CHARS)}); "
-                "the prompt keeps its head and tail",
+                "the prompt keeps a digest of it",
                 "dim",
             ),
         )
