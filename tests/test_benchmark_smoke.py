@@ -33,6 +33,7 @@ ROWS = {
     "paste_tmux_307200",
     "echo_title",
     "render_huge",
+    "digest_log",
     "memory_log",
     "list_cold",
     "resume_many",

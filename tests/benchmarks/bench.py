@@ -593,6 +593,7 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
                 ),
             ]
             rows.append(waits.render_row(command, settings, scratch))
+            rows.append(waits.digest_row(settings))
             many_rows = waits.many_rows(command, settings, scratch)  # shown last
 
             log("paste in tmux …")

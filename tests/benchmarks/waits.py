@@ -274,3 +274,22 @@ def _echoes(
         tmux.kill(started.pid)
     shutil.rmtree(home, ignore_errors=True)
     return echoes
+
+
+def digest_row(settings: Settings) -> Row:
+    """The log digest of a 5 MB log, in this process (the digest is all there is to it: no
+    terminal, no file), from scratch each run."""
+    from tests.benchmarks.bench import Row, human
+    from tests.benchmarks.digest_bench import digest_times
+
+    size = 200_000 if settings.quick else 5_000_000
+    times = digest_times(size, max(settings.repeat, 1))
+    return Row.from_samples(
+        "digest_log",
+        f"log digest of a {human(size)} log to the prompt's budget (in process)",
+        "ms",
+        times,
+        scale=1000,
+        budget="≤ 300 ms",
+        limit=300.0,
+    )
