@@ -6,7 +6,9 @@ from __future__ import annotations
 import gc
 import inspect
 import time
+import weakref
 from collections.abc import Callable
+from typing import Any
 
 import textual
 from textual import constants, events
@@ -192,3 +194,42 @@ def test_a_big_paste_read_4_kb_at_a_time_arrives_as_one_clean_event() -> None:
         clean = "\n".join(f"{n:06d} {CLEAN_LOG}" for n in range(6_000))
         assert pastes == [clean], split
         assert keys == ["x", "y"], split
+
+
+class _WorkerScreen(Screen[None]):
+    """A screen that does one job in a thread worker, as the wizard's file check does."""
+
+    def on_mount(self) -> None:
+        self.run_worker(lambda: None, thread=True)
+
+
+def _closed_screen_alive(isolate: bool) -> Callable[[], Any]:
+    class ThreadWorkerApp(App[None]):
+        def on_load(self) -> None:
+            if isolate:
+                textual_compat.isolate_thread_worker_contexts()
+
+    async def run() -> bool:
+        app = ThreadWorkerApp()
+        async with app.run_test() as pilot:
+            screen = _WorkerScreen()
+            await app.push_screen(screen)
+            await settle(pilot)
+            ref = weakref.ref(screen)
+            del screen
+            app.pop_screen()
+            await settle(pilot)
+            gc.collect()
+            return ref() is not None
+
+    return run
+
+
+async def test_textual_thread_workers_keep_their_closed_screen_alive_without_the_fix() -> None:
+    # What isolate_thread_worker_contexts works around: if this fails, Textual no longer leaves
+    # its last worker in the pool thread, and the workaround can go.
+    assert await _closed_screen_alive(isolate=False)()
+
+
+async def test_a_closed_screen_is_freed_after_its_thread_worker_ran() -> None:
+    assert not await _closed_screen_alive(isolate=True)()

@@ -37,6 +37,7 @@ from tui.ui.textual_compat import (
     CrashReportingApp,
     give_default_screen_a_result_callback,
     install_paste_parser,
+    isolate_thread_worker_contexts,
     release_style_caches,
 )
 from tui.ui.widgets.field_editor import FieldEditor
@@ -126,6 +127,9 @@ class IncidentApp(CrashReportingApp[int]):
         # A new incident may come pre-filled from a service profile (tui/cli_gather.py).
         session = self.start_session or self.store.create(self.start_title)
         return self._wizard(session, fresh=True)
+
+    def on_load(self) -> None:
+        isolate_thread_worker_contexts()
 
     def on_mount(self) -> None:
         if self.after_first_frame is not None:

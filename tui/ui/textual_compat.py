@@ -7,9 +7,12 @@ upgrade is one module to review rather than a hunt through the UI.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +32,25 @@ if TYPE_CHECKING:
 TEXTUAL_VERSION = "8.2.8"
 
 ReturnType = TypeVar("ReturnType")
+
+
+# --- thread workers ------------------------------------------------------------------------------
+
+
+class _ContextPerJobExecutor(ThreadPoolExecutor):
+    """Runs each job in a copy of the submitter's context, not in the pool thread's own."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+
+def isolate_thread_worker_contexts() -> None:
+    """Textual 8.2.8's thread workers (`Worker._run_threaded`) set the `active_worker` context
+    variable inside the pool thread and never reset it, so an idle pool thread keeps its last
+    worker, and through it that worker's screen and every widget of it, after the screen has
+    closed. Jobs run in a context copy are forgotten with the copy. Textual runs them with
+    `loop.run_in_executor(None, ...)`: this sets that default executor for the running loop."""
+    asyncio.get_running_loop().set_default_executor(_ContextPerJobExecutor())
 
 
 # --- screens -------------------------------------------------------------------------------------
