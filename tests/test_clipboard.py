@@ -557,7 +557,10 @@ def test_over_ssh_a_big_prompt_is_rendered_to_fit_and_the_report_says_so(bin_dir
 
     terminal = Terminal()
     env = {"PATH": str(bin_dir), "SSH_TTY": "/dev/pts/3", "DISPLAY": "localhost:10.0"}
-    render = _renderer({"incident_summary": "checkout fails", "error_logs": BIG_LOG})
+    # A repetitive log is digested to a few lines: trimmed only, it keeps the prompt big.
+    render = _renderer(
+        {"incident_summary": "checkout fails", "error_logs": BIG_LOG, "digest": "false"}
+    )
     full = render(DEFAULT_MAX_TOKENS)  # type: ignore[operator]
     assert len(full.text.encode("utf-8")) > OSC52_MAX_BYTES
 
@@ -587,7 +590,8 @@ def test_with_a_local_clipboard_the_full_prompt_is_copied(bin_dir: Path) -> None
     from tui.core.prompt import DEFAULT_MAX_TOKENS
 
     xclip = ClipTool(bin_dir, "xclip")
-    render = _renderer({"error_logs": BIG_LOG})
+    # Not digested, so that the prompt is too big for OSC 52.
+    render = _renderer({"error_logs": BIG_LOG, "digest": "false"})
 
     copied, report = clipboard.copy_prompt(
         render,  # type: ignore[arg-type]

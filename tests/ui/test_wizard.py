@@ -451,6 +451,7 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
             "question": "",
             "agent_scope": "",
             "template": "incident-response",
+            "digest": "true",
         }
         for step in STEPS:
             await screen.go_to_step(step.key)
