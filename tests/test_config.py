@@ -180,3 +180,12 @@ def test_a_wrong_agent_command_is_reported_with_file_and_line(
     assert config.agent_command is None
     [problem] = config.problems
     assert str(problem).startswith(f"{path}:{line}: {message}")
+
+
+def test_save_setting_writes_nothing_into_a_home_others_can_write(tmp_path: Path) -> None:
+    home = tmp_path / "shared-home"
+    home.mkdir()
+    home.chmod(0o777)
+    with pytest.raises(ConfigReadError, match="shared-home"):
+        save_setting(home, "theme", "nord")
+    assert not (home / "config.toml").exists()

@@ -335,8 +335,13 @@ def save_setting(home: Path, key: str, value: str) -> None:
     """
     import tomllib
 
+    from tui.core.fsio import UnsafeDirectory, private_dir
     from tui.core.session import atomic_write
 
+    try:
+        private_dir(home)
+    except UnsafeDirectory as exc:
+        raise ConfigReadError(str(exc)) from None
     path = config_path(home)
     raw = read_config_bytes(path)
     if raw is None:
@@ -345,5 +350,4 @@ def save_setting(home: Path, key: str, value: str) -> None:
         data = with_setting(raw, key, value)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         raise ConfigReadError(f"{path}: not valid TOML, so it was left as it is") from None
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     atomic_write(path, data)
