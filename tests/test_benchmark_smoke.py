@@ -99,3 +99,31 @@ def test_quick_benchmark_emits_every_row(tmp_path: Path, installed_command: str)
     assert "Python" in table and "Textual" in table
     # The user's (here: the fixture's) home was never written: every run has its own.
     assert not (tmp_path / "untouched-home").exists()
+
+
+@pytest.mark.terminal
+def test_only_runs_the_named_groups_and_refuses_unknown_ones(
+    tmp_path: Path, installed_command: str
+) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+    bench = [sys.executable, "-m", "tests.benchmarks.bench", "--quick"]
+    wrong = subprocess.run(
+        [*bench, "--only", "digest,typing"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert wrong.returncode == 2
+    assert "unknown group(s): typing" in wrong.stderr
+
+    result = subprocess.run(
+        [*bench, "--only", "digest", "--json", str(tmp_path / "bench.json")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads((tmp_path / "bench.json").read_text())["rows"]
+    assert [row["key"] for row in rows] == ["digest_log"]

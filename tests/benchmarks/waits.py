@@ -26,20 +26,29 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tests.benchmarks import data
+from tests.benchmarks.common import (
+    HERE,
+    Row,
+    Settings,
+    child_env,
+    fresh_home,
+    human,
+    log,
+    measure_commands,
+    p95,
+    timed_run,
+    wait_idle,
+)
+from tests.benchmarks.starts import Program, app_ready, bare_ready, form_text, measure_starts
 from tests.benchmarks.tmuxctl import ControlTmux
 from tui.core.session import SessionStore
-
-if TYPE_CHECKING:
-    from tests.benchmarks.bench import Row, Settings
 
 MB = 1024 * 1024
 
 
 def paste_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
-    from tests.benchmarks.bench import Row, app_ready, child_env, fresh_home, human, log, wait_idle
 
     width, height = (int(n) for n in settings.size.split("x"))
     rows: list[Row] = []
@@ -92,15 +101,6 @@ def _on_step(label: str) -> Callable[[str], bool]:
 
 
 def many_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
-    from tests.benchmarks.bench import (
-        Row,
-        app_ready,
-        child_env,
-        log,
-        measure_commands,
-        timed_run,
-        wait_idle,
-    )
 
     many = SessionStore(scratch / "many")
     log(f"writing {settings.sessions:,} incidents …")
@@ -163,7 +163,6 @@ def many_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
 
 
 def render_row(command: str, settings: Settings, scratch: Path) -> Row:
-    from tests.benchmarks.bench import Row, child_env, human, measure_commands
 
     store = SessionStore(scratch / "render")
     big = data.log_session(store, settings.render_bytes, "bench-render")
@@ -191,7 +190,6 @@ def render_row(command: str, settings: Settings, scratch: Path) -> Row:
 
 
 def memory_row(command: str, settings: Settings, scratch: Path) -> Row:
-    from tests.benchmarks.bench import Program, Row, app_ready, human, measure_starts
 
     store = SessionStore(scratch / "memory")
     small = data.small_session(store, "bench-nolog")
@@ -221,7 +219,6 @@ def echo_row(command: str, settings: Settings, scratch: Path) -> Row:
     """Keys typed at `echo_rate` a second for `echo_seconds`, in tmux, into incident-tui's Title
     and into the bare Textual app's Input: for each key, the time from sending it until the
     output that shows it on screen arrived."""
-    from tests.benchmarks.bench import HERE, Row, app_ready, bare_ready, form_text, p95
 
     ours = _echoes([command, "new"], app_ready, form_text, settings, scratch)
     bare = [sys.executable, str(HERE / "bare_app.py")]
@@ -249,7 +246,6 @@ def _echoes(
     settings: Settings,
     scratch: Path,
 ) -> list[float]:
-    from tests.benchmarks.bench import child_env, fresh_home, wait_idle
 
     width, height = (int(n) for n in settings.size.split("x"))
     keys = max(1, int(settings.echo_rate * settings.echo_seconds))
@@ -279,7 +275,6 @@ def _echoes(
 def digest_row(settings: Settings) -> Row:
     """The log digest of a 5 MB log, in this process (the digest is all there is to it: no
     terminal, no file), from scratch each run."""
-    from tests.benchmarks.bench import Row, human
     from tests.benchmarks.digest_bench import digest_times
 
     size = 200_000 if settings.quick else 5_000_000
