@@ -357,6 +357,49 @@ async def test_export_writes_the_prompt_with_mode_0600(
     assert "[REDACTED:slack-webhook#1]" in target.read_text()
 
 
+async def test_the_title_does_not_shift_as_the_save_state_changes(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    """New, unsaved and saved take the same place in the top bar, right-aligned: the title keeps
+    its width while the user types and the incident saves (and the screen is not laid out again
+    on every save)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        status = screen.query_one(SaveStatus)
+        title = screen.query_one("#incident-title")
+        seen = [(status.has_class("-new"), status.region, title.region)]
+        screen.AUTOSAVE_DELAY = 2.0
+        await screen.focus_field("incident_summary")
+        await pilot.press(*"DB down")
+        await pilot.pause()
+        seen.append((status.has_class("-dirty"), status.region, title.region))
+        await settle(pilot, 2.5)
+        seen.append((status.has_class("-saved"), status.region, title.region))
+        assert all(state for state, _, _ in seen)
+        assert len({(s, t) for _, s, t in seen}) == 1, seen
+        shown = status.render_line(0).text
+        assert shown.endswith("✓ Saved") and shown.startswith("  "), shown  # right-aligned
+
+
+async def test_a_long_title_gives_way_to_the_severity_and_status(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        await screen.set_field(
+            "title", "Checkout returns 500 for every EU customer since the 14:05 deploy"
+        )
+        await screen.set_field("severity", "SEV1")
+        await pilot.pause()
+        shown = screen.query_one("#incident-title").render_line(0).text.rstrip()
+        assert shown.endswith("SEV1  investigating"), shown
+        assert "Checkout returns 500 for every" in shown and "… " in shown, shown
+
+
 async def test_autosave_writes_the_file(make_app: MakeApp, store: SessionStore) -> None:
     app = make_app()
     async with app.run_test() as pilot:

@@ -16,11 +16,15 @@ from textual.widgets import Static
 from tui.core.sanitize import visible_controls
 from tui.core.save_controller import SaveController, SaveJob, SaveResult
 
+#: The states shown in the fixed width of `#save-status` (the others size to their text).
+FIXED_WIDTH = frozenset({"saved", "dirty", "new"})
+
 
 class SaveStatus(Static):
     def __init__(self, controller: SaveController | None = None, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._shown: str | None = None
+        self._state = ""
         self.controller = controller
         self._timer: Timer | None = None
 
@@ -35,10 +39,13 @@ class SaveStatus(Static):
         }[state]
         if text == self._shown:
             return  # called on every keystroke: an update would cost a layout pass each time
-        self._shown = text
+        # The everyday states share one fixed width (app.tcss), so going between them repaints
+        # this widget only; a layout pass of the whole screen is what stalled the UI on a save.
+        same_width = self._state in FIXED_WIDTH and state in FIXED_WIDTH
+        self._shown, self._state = text, state
         for name in ("saved", "dirty", "new", "failed", "read-only"):
             self.set_class(name == state, f"-{name}")
-        self.update(Content(text))
+        self.update(Content(text), layout=not same_width)
 
     # --- saving ----------------------------------------------------------------------------------
 

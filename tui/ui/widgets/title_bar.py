@@ -19,12 +19,19 @@ class IncidentTitle(Static):
             return  # typing in the summary calls this on every key
         self._shown = shown
         # A fixed-width bar: the new title needs a repaint, not a layout pass.
-        self.update(
-            Content.assemble(
-                (visible_controls(title), "bold"),
-                ("  ", ""),
-                (severity, "$text-warning" if severity == "unknown" else "$text-error bold"),
-                ("  " + status if status else "", "$text-accent"),
-            ),
-            layout=False,
+        self.refresh()
+
+    def render(self) -> Content:
+        """A long title gives way (with an ellipsis), so that the severity and the status, what
+        an on-call engineer glances at, are always shown whole."""
+        title, severity, status = self._shown or ("", "", "")
+        tail = Content.assemble(
+            ("  ", ""),
+            (severity, "$text-warning" if severity == "unknown" else "$text-error bold"),
+            ("  " + status if status else "", "$text-accent"),
         )
+        head = Content.styled(visible_controls(title), "bold")
+        room = self.content_size.width - tail.cell_length
+        if head.cell_length > room > 0:
+            head = head.truncate(room, ellipsis=True)
+        return head + tail
