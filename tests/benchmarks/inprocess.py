@@ -41,7 +41,7 @@ from textual.widgets import TextArea
 
 from tui.core.prompt import RenderedPrompt
 from tui.core.session import SessionStore
-from tui.ui.app import IncidentApp, settle_garbage_collector
+from tui.ui.app import IncidentApp, settle_garbage_collector, ui_interpreter
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.widgets.preview import PreviewPane
 from tui.ui.widgets.save_status import SaveStatus
@@ -155,13 +155,15 @@ async def with_app(
     home: Path, session: Path, size: tuple[int, int], body: Callable[[Harness], Awaitable[Any]]
 ) -> Any:
     app = BenchApp(SessionStore(home), start="resume", path=session, blink=False)
-    # As the real program (cli.cmd_tui, run_tui): collector off during start-up, then frozen.
+    # As the real program (cli.cmd_tui, run_tui): collector off during start-up, then frozen;
+    # the same interpreter settings.
     gc.disable()
     app.after_first_frame = settle_garbage_collector
-    async with app.run_test(size=size, headless=True) as pilot:
-        harness = Harness(app, pilot)
-        await harness.ready()
-        return await body(harness)
+    with ui_interpreter():
+        async with app.run_test(size=size, headless=True) as pilot:
+            harness = Harness(app, pilot)
+            await harness.ready()
+            return await body(harness)
 
 
 class LagMonitor:

@@ -88,11 +88,11 @@ def _item_out(table: Table, item: Item) -> Item:
 _NOT_LITERAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _has_match(pattern: re.Pattern[str], text: str, chunk: int = 256 * 1024) -> bool:
+def _has_match(pattern: re.Pattern[str], text: str, chunk: int = 64 * 1024) -> bool:
     """pattern.search over text, a slice at a time.
 
     One regex call holds the GIL throughout, and the UI thread cannot draw while an autosave of a
-    big log runs in its worker; slices of 256 KB keep each hold short. (The pattern matches
+    big log runs in its worker; slices of 64 KB keep each hold short. (The pattern matches
     single characters, so no match can straddle two slices.)
     """
     return any(pattern.search(text, start, start + chunk) for start in range(0, len(text), chunk))

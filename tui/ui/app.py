@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -337,6 +337,24 @@ def settle_garbage_collector() -> None:
     gc.enable()
 
 
+@contextlib.contextmanager
+def ui_interpreter() -> Iterator[None]:
+    """The interpreter-wide settings the UI runs under (the benchmark's in-process harness uses
+    them too). Here and not in the App, because tests create apps in one process.
+
+    The UI thread shares the GIL with the save and render workers, and at Python's default
+    switch interval an autosave of a big log held the screen visibly; a shorter one lets it go
+    sooner. The collector may have been left off for the start (see settle_garbage_collector).
+    """
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(switch_interval)
+        gc.enable()
+
+
 def run_tui(
     store: SessionStore,
     *,
@@ -353,16 +371,8 @@ def run_tui(
     app.hard_exit_on_hangup = True
     app.after_first_frame = settle_garbage_collector
     install_paste_parser()
-    # Interpreter-wide, so here and not in the App (tests create apps in one process): the UI
-    # thread shares the GIL with the save and render workers, and at Python's default switch
-    # interval an autosave of a big log held the screen visibly; a shorter one lets it go sooner.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(0.001)
-    try:
+    with ui_interpreter():
         result = app.run()
-    finally:
-        sys.setswitchinterval(switch_interval)
-        gc.enable()
     if app.crash_report is not None:
         print(app.crash_report, file=sys.stderr)
     if isinstance(result, int):
