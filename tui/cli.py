@@ -351,9 +351,9 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
     elif args.command == "new":
         session = cli_gather.new_session(store, args)  # pre-filled from a service profile
     store.remove_stale_temp_files()
-    # Start-up allocates much and frees little, so the collector's passes over it are wasted:
-    # about 45 ms of a 300 ms start, measured in tmux. The app turns it back on after its first
-    # frame (tui.ui.app.settle_garbage_collector).
+    # Start-up allocates much and frees little, so the collector's passes over it are wasted
+    # (see README, Performance). The app turns it back on after its first frame
+    # (tui.ui.collector).
     gc.disable()
     try:
         from tui.ui.app import run_tui

@@ -80,7 +80,7 @@ def test_a_note_reaches_the_open_wizard_and_the_file_keeps_both(
         # The focus stayed in our entry's text: Tab to its time, Tab to its outcome.
         term.send_keys("Tab", "Tab")
         term.type("ok")
-        term.wait_for("● Unsaved changes")
+        term.wait_for("● Unsaved")
         term.wait_for("✓ Saved")
         term.send_keys("C-q")
         assert term.exit_status() == 0

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from tui.core.sanitize import visible_controls
 from tui.core.session import Session, SessionError, SessionStore, now_utc
 from tui.ui.actions import bindings
+from tui.ui.collector import CollectorSettling
 from tui.ui.commands import ActionCommands
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
@@ -81,8 +82,8 @@ class IncidentApp(CrashReportingApp[int]):
         super().__init__()
         self.store = store
         self.crash_home = store.home
-        #: Run once after the first frame (run_tui's interpreter-wide settings; tests: None).
-        self.after_first_frame: Callable[[], None] | None = None
+        #: The garbage collector's settling (run_tui's, interpreter-wide; tests: None).
+        self.collector: CollectorSettling | None = None
         self.start = start
         self.start_path = path
         self.start_session = session
@@ -132,8 +133,8 @@ class IncidentApp(CrashReportingApp[int]):
         isolate_thread_worker_contexts()
 
     def on_mount(self) -> None:
-        if self.after_first_frame is not None:
-            self.call_after_refresh(self.after_first_frame)
+        if self.collector is not None:
+            self.call_after_refresh(self.collector.settle)
         self._catch_hangup()
         self.settings.start(self)
         if self._start_problem:
@@ -191,6 +192,13 @@ class IncidentApp(CrashReportingApp[int]):
         # The picker or the wizard is always the bottom screen (see get_default_screen).
         self.switch_screen(screen)
         release_style_caches()
+        if self.collector is not None:
+            self.collector.release()
+
+    @on(WizardScreen.Settled)
+    def _settled(self) -> None:
+        if self.collector is not None:
+            self.collector.settle()
 
     def _picker(self) -> PickerScreen:
         return PickerScreen(self.store, self.clock)
@@ -326,17 +334,6 @@ def stop_template_renders() -> None:
         templates.stop_rendering()
 
 
-def settle_garbage_collector() -> None:
-    """After the first frame: what exists now stays for the app's life.
-
-    The collector is off while the app starts (see cli.cmd_tui): start-up allocates much and
-    frees little, and full passes over it are wasted. Frozen objects are also kept out of later
-    full passes, which otherwise land on a keystroke (see README, Performance).
-    """
-    gc.freeze()
-    gc.enable()
-
-
 @contextlib.contextmanager
 def ui_interpreter() -> Iterator[None]:
     """The interpreter-wide settings the UI runs under (the benchmark's in-process harness uses
@@ -344,7 +341,7 @@ def ui_interpreter() -> Iterator[None]:
 
     The UI thread shares the GIL with the save and render workers, and at Python's default
     switch interval an autosave of a big log held the screen visibly; a shorter one lets it go
-    sooner. The collector may have been left off for the start (see settle_garbage_collector).
+    sooner. The collector may have been left off for the start (see tui.ui.collector).
     """
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
@@ -369,10 +366,13 @@ def run_tui(
     """
     app = IncidentApp(store, start=start, path=path, title=title, session=session)
     app.hard_exit_on_hangup = True
-    app.after_first_frame = settle_garbage_collector
+    app.collector = CollectorSettling()
     install_paste_parser()
     with ui_interpreter():
-        result = app.run()
+        try:
+            result = app.run()
+        finally:
+            app.collector.stop()
     if app.crash_report is not None:
         print(app.crash_report, file=sys.stderr)
     if isinstance(result, int):

@@ -58,6 +58,10 @@ StepWidget = StepForm | ListStep | ChecklistStep | ReviewPanel
 
 
 class WizardScreen(GatherCommands, ListCommands, LoopCommands):
+    class Settled(Message):
+        """The wizard has built and shown what it was building (its first step, a step on its
+        first visit): what exists now lives as long as the wizard."""
+
     class Leave(Message):
         """Saved; go to the list of incidents (handled by the app)."""
 
@@ -183,6 +187,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             await self.query_one("#forms", ContentSwitcher).mount(form)
             if isinstance(form, StepForm):
                 await self._mount_lists(form)
+            if self.forms_settled:
+                self.call_after_refresh(self.post_message, self.Settled())
         return form
 
     async def _mount_lists(self, form: StepForm) -> None:
@@ -206,6 +212,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         if not self.forms_settled:
             self.forms_settled = True
             self._preview.render_now()
+            self.call_after_refresh(self.post_message, self.Settled())
 
     async def _complete_form(self, step: str) -> None:
         form = await self._ensure_form(step)

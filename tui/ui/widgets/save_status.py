@@ -17,7 +17,7 @@ from tui.core.sanitize import visible_controls
 from tui.core.save_controller import SaveController, SaveJob, SaveResult
 
 #: The states shown in the fixed width of `#save-status` (the others size to their text).
-FIXED_WIDTH = frozenset({"saved", "dirty", "new"})
+FIXED_WIDTH = frozenset({"saved", "dirty"})
 
 
 class SaveStatus(Static):
@@ -32,7 +32,7 @@ class SaveStatus(Static):
         """state: "saved", "dirty", "new", "read-only" or "failed" (with the reason)."""
         text = {
             "saved": "✓ Saved",
-            "dirty": "● Unsaved changes",
+            "dirty": "● Unsaved",
             "new": "New · not saved yet",
             "failed": f"✗ NOT SAVED: {reason}",
             "read-only": "Read-only · edits go to a copy",
