@@ -127,3 +127,14 @@ def test_only_runs_the_named_groups_and_refuses_unknown_ones(
     assert result.returncode == 0, result.stderr
     rows = json.loads((tmp_path / "bench.json").read_text())["rows"]
     assert [row["key"] for row in rows] == ["digest_log"]
+
+
+def test_the_echo_row_types_keys_whose_last_letters_never_repeat() -> None:
+    """Each key's echo is found by the last letters typed: were they typed before, the screen
+    would show them before the key is echoed, and the echo would be timed as instant."""
+    from tests.benchmarks.waits import ECHO_WINDOW, typing_sequence
+
+    typed = typing_sequence(400)
+    windows = [typed[i : i + ECHO_WINDOW] for i in range(len(typed) - ECHO_WINDOW + 1)]
+    assert len(typed) == 400
+    assert len(set(windows)) == len(windows)

@@ -248,8 +248,10 @@ def _echoes(
 ) -> list[float]:
 
     width, height = (int(n) for n in settings.size.split("x"))
-    keys = max(1, int(settings.echo_rate * settings.echo_seconds))
-    alphabet = "zqxjkvzxqj"  # rare letters: the last six typed appear nowhere else on screen
+    # The first keys are typed but not timed: until ECHO_WINDOW letters are in, what they show
+    # may be seen elsewhere on screen.
+    keys = max(1, int(settings.echo_rate * settings.echo_seconds)) + ECHO_WINDOW - 1
+    sequence = typing_sequence(keys)
     echoes: list[float] = []
     home = fresh_home(scratch)
     with ControlTmux(child_env(home), width, height) as tmux:
@@ -259,17 +261,47 @@ def _echoes(
         typed = ""
         next_at = time.perf_counter()
         for n in range(keys):
-            typed += alphabet[n % len(alphabet)]
-            tail = typed[-6:]
+            typed += sequence[n]
+            tail = typed[-ECHO_WINDOW:]
             time.sleep(max(0.0, next_at - time.perf_counter()))
             t0 = time.perf_counter()
             tmux.command("send-keys", "-t", pane, "-l", typed[-1])
             took, _ = tmux.wait_screen(started.pid, lambda s, tail=tail: tail in where(s), t0)
-            echoes.append(took)
+            if n >= ECHO_WINDOW - 1:
+                echoes.append(took)
             next_at = t0 + 1 / settings.echo_rate
         tmux.kill(started.pid)
     shutil.rmtree(home, ignore_errors=True)
     return echoes
+
+
+#: Rare letters, typed so that the last ECHO_WINDOW of them appear nowhere else on screen.
+ECHO_LETTERS = "zqxjkv"
+ECHO_WINDOW = 5
+
+
+def typing_sequence(length: int, letters: str = ECHO_LETTERS, window: int = ECHO_WINDOW) -> str:
+    """`length` letters in which every run of `window` is new (a de Bruijn sequence): the echo of
+    each key is the one place its last `window` letters can be seen, never an earlier repeat."""
+    k = len(letters)
+    if length > k**window:
+        raise ValueError(f"at most {k**window} keys")
+    found: list[int] = []
+    a = [0] * (k * window)
+
+    def extend(t: int, p: int) -> None:
+        if t > window:
+            if window % p == 0:
+                found.extend(a[1 : p + 1])
+        else:
+            a[t] = a[t - p]
+            extend(t + 1, p)
+            for j in range(a[t - p] + 1, k):
+                a[t] = j
+                extend(t + 1, t)
+
+    extend(1, 1)
+    return "".join(letters[i] for i in found[:length])
 
 
 def digest_row(settings: Settings) -> Row:
