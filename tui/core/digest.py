@@ -13,19 +13,25 @@ digested, and the digest is deterministic (the same text and budget give the sam
 
 Every kept line is a line of the log, verbatim: the digest goes on to the same cleaning and
 masking as any value, so a secret in a sample line is masked like one anywhere else.
+
+The log is held once: the analysis keeps each line's offset and the number of its shape, never the
+lines themselves, and reads the text a chunk at a time. A log larger than FULL_LIMIT is analysed
+in two windows, its first HEAD_WINDOW and last TAIL_WINDOW characters (a prompt holds about a
+tenth of that), and the digest says how many lines in the middle it did not search.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, count, islice
 from operator import add
 
-__all__ = ["HEAD_LINES", "TAIL_LINES", "digest", "left_out"]
+__all__ = ["HEAD_LINES", "TAIL_LINES", "digest", "digest_span", "left_out"]
 
 HEAD_LINES = 10
 TAIL_LINES = 20
@@ -33,6 +39,12 @@ TAIL_LINES = 20
 CONTEXT_LINES = 3
 #: The longest stack trace kept whole; the rest of a longer one is counted.
 TRACE_CAP = 80
+#: The largest log analysed whole, in characters; a larger one is analysed in two windows.
+FULL_LIMIT = 32 * 1024 * 1024
+HEAD_WINDOW = 256 * 1024
+TAIL_WINDOW = 768 * 1024
+# The text is read this many characters at a time: what the analysis holds beyond its offsets.
+_CHUNK = 256 * 1024
 
 # Lines are compared with their digits and the letters a-f left out (one C-speed translate of
 # the whole text, no per-line work): numbers, hex ids, UUIDs and timestamps then compare equal.
@@ -85,17 +97,40 @@ class _Event:
     last_start: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Analysis:
-    lines: list[str]
-    shapes: list[bytes]
-    counts: Counter[bytes]
-    first: dict[bytes, int]
-    last: dict[bytes, int]
+    text: str
+    #: starts[i]: where line i starts in text; one more entry, one past the last line's end.
+    starts: array[int]
+    #: The number of each line's shape (lines of one shape have one number).
+    ids: array[int]
+    #: Where the head window's last line ends (a huge log), else the end of the text.
+    head_end: int
+    #: The first line of the tail window (a huge log), else the number of lines.
+    skip_at: int
+    #: Lines between the windows, not analysed.
+    skipped: int
+    counts: Counter[int]
+    first: dict[int, int]
+    last: dict[int, int]
     #: Distinct events (by shape), in the order they first occur.
     events: list[_Event]
     #: Lines that belong to some event (kept ones and their repeats): no per-line count there.
     in_event: bytearray
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def end(self, i: int) -> int:
+        return self.head_end if i + 1 == self.skip_at else self.starts[i + 1] - 1
+
+    def line(self, i: int) -> str:
+        starts = self.starts
+        return self.text[starts[i] : self.head_end if i + 1 == self.skip_at else starts[i + 1] - 1]
+
+    def size(self, i: int) -> int:
+        return self.end(i) - self.starts[i]
 
 
 def digest(value: str, budget: int) -> str:
@@ -105,25 +140,48 @@ def digest(value: str, budget: int) -> str:
     """
     if len(value) <= budget:
         return value
-    entry = _DONE.get(id(value))
-    done = entry[1] if entry is not None and entry[0] is value else {}
-    digested = done.get(budget)
-    if digested is None:
-        digested = _render(_analyse(value), budget)
-        # Nothing collapsed and no error kept (one huge line, a log of distinct lines): the
-        # trim's head and tail show more of it than a digest would.
-        digested = value if digested is None else digested
-        _DONE[id(value)] = (value, {**done, budget: digested})
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    # A last newline ends the last line; it starts none.
+    digested = digest_span(text, 0, len(text) - text.endswith("\n"), budget)
+    # Nothing collapsed and no error kept (one huge line, a log of distinct lines): the
+    # trim's head and tail show more of it than a digest would.
+    return value if digested is None else digested
+
+
+def digest_span(
+    text: str, start: int, end: int, budget: int, newlines: int | None = None
+) -> str | None:
+    """The digest of text[start:end] (LF line ends only), read in place; None when it fits
+    `budget` or a digest would show less of it than the trim. `newlines`: the span's, if known.
+    """
+    if end - start <= budget:
+        return None
+    key = (id(text), start, end)
+    entry = _DONE.get(key)
+    if entry is None or entry[0] is not text:
+        analysis = _analyse(text, start, end, newlines)
+        entry = (text, analysis, {})
+        _DONE.pop(key, None)
+        _DONE[key] = entry
         for old in list(_DONE)[:-2]:
             _DONE.pop(old, None)
-    return digested
+    _, analysis, done = entry
+    if budget not in done:
+        done[budget] = None if analysis is None else _render(analysis, budget)
+    return done[budget]
 
 
-# The preview renders again after every pause in typing, with the same budgets each time: the
-# digests of the last two values digested (a log and a monitoring dump), by budget. Each entry
-# holds its value, so an id is never taken for another string's; only two, so an edited 5 MB
-# log does not keep its old versions alive.
-_DONE: dict[int, tuple[str, dict[int, str]]] = {}
+# The preview renders again after every pause in typing, with the same budgets each time, and
+# fitting a prompt tries several budgets: the analyses of the last two values digested (a log and
+# a monitoring dump), with their digests by budget. Each entry holds its text (the value itself,
+# which the session holds anyway), so an id is never taken for another string's; only two, so an
+# edited 5 MB log does not keep its old versions alive.
+_DONE: dict[tuple[int, int, int], tuple[str, _Analysis | None, dict[int, str | None]]] = {}
+
+
+def forget() -> None:
+    """Drop what is remembered of the last values digested."""
+    _DONE.clear()
 
 
 # The lines a digest adds: its summary, the markers of what was left out, a trace's count.
@@ -133,7 +191,7 @@ _MARKER_LINE = re.compile(r"^\[(?:incident-tui log digest|… |×)", re.MULTILIN
 def left_out(raw: str, shown: str, totals: tuple[int, int] | None = None) -> tuple[int, int]:
     """(lines, bytes) of `raw` that `shown` (its digest, maybe trimmed) does not hold verbatim:
     the log's lines less the log lines shown, and its size less the size shown. `totals` are
-    raw's (newlines, UTF-8 bytes) when already counted."""
+    raw's (newlines, UTF-8 bytes) when already counted (raw is then not read)."""
     lines, size = totals if totals is not None else (raw.count("\n"), _utf8_len(raw))
     shown_lines = shown.count("\n") + 1 - len(_MARKER_LINE.findall(shown))
     return max(0, lines + 1 - shown_lines), max(0, size - _utf8_len(shown))
@@ -143,83 +201,143 @@ def _utf8_len(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-@lru_cache(maxsize=2)
-def _analyse(value: str) -> _Analysis:
-    """Everything that does not depend on the budget: fitting a prompt tries several budgets."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-    text = text.removesuffix("\n")  # a last newline ends the last line; it starts none
-    lines = text.split("\n")
-    raw = text.encode("utf-8", "surrogatepass")
-    shapes = raw.translate(None, _SHAPE_DROP).split(b"\n")
-    n = len(lines)
-    counts = Counter(shapes)
+def _analyse(text: str, start: int, end: int, newlines: int | None) -> _Analysis | None:
+    """Everything that does not depend on the budget; None when a huge log has no line break
+    near its ends (a few huge lines: the trim shows them better)."""
+    starts: array[int] = array("q")
+    ids: array[int] = array("l")
+    numbers: dict[bytes, int] = {}
+    head_end, skipped = end, 0
+    if end - start > FULL_LIMIT:
+        head_end = text.rfind("\n", start, start + HEAD_WINDOW)
+        tail = text.find("\n", end - TAIL_WINDOW, end) + 1
+        if head_end == -1 or tail == 0:
+            return None
+        _scan(text, start, head_end, starts, ids, numbers)
+        skip_at = len(ids)
+        _scan(text, tail, end, starts, ids, numbers)
+        if newlines is None:
+            newlines = text.count("\n", start, end)
+        skipped = newlines + 1 - len(ids)
+    else:
+        _scan(text, start, end, starts, ids, numbers)
+        skip_at = len(ids)
+    del numbers  # the shapes themselves: only their numbers are needed from here
+    starts.append(end + 1)
+    n = len(ids)
+    counts = Counter(ids)
     # dict() keeps the last value given for a key: forwards that is the last index, backwards
     # the first.
-    last = dict(zip(shapes, range(n), strict=True))
-    first = dict(zip(reversed(shapes), range(n - 1, -1, -1), strict=True))
-    in_event = bytearray(n)
-    found: dict[bytes, list[int]] = {}
-    for start in _error_lines(text, lines, shapes, first):
-        if in_event[start]:
+    last = dict(zip(ids, range(n), strict=True))
+    first = dict(zip(reversed(ids), range(n - 1, -1, -1), strict=True))
+    a = _Analysis(
+        text, starts, ids, head_end, skip_at, skipped, counts, first, last, [], bytearray(n)
+    )
+    in_event = a.in_event
+    text, starts = a.text, a.starts
+    found: dict[tuple[int, ...], list[int]] = {}
+    for at in compress(range(n), _error_lines(a)):
+        if in_event[at]:
             continue
-        # Most error lines have no trace: neither of the next two lines can start one.
-        after = lines[start + 1 : start + 3]
-        if any(line[:1] in _TRACE_FIRST for line in after) or lines[start][:1] == "T":
-            end = _trace_end(lines, start)
+        # Most error lines have no trace: neither of the next two lines can start one. (The
+        # first character of an empty line is its newline, which starts no trace.)
+        here = starts[at]
+        if (
+            text[here : here + 1] == "T"
+            or (at + 1 < n and text[starts[at + 1] : starts[at + 1] + 1] in _TRACE_FIRST)
+            or (at + 2 < n and text[starts[at + 2] : starts[at + 2] + 1] in _TRACE_FIRST)
+        ):
+            stop = _trace_end(a, at)
         else:
-            end = start + 1
+            stop = at + 1
         # A trace is known by its own lines, not by the log line that announced it.
-        if end - start == 1:
-            in_event[start] = 1
-            key = shapes[start]
+        if stop - at == 1:
+            in_event[at] = 1
+            key: tuple[int, ...] = (ids[at],)
         else:
-            in_event[start:end] = b"\x01" * (end - start)
-            skip = _TIME.search(lines[start]) is not None
-            key = b"\n".join(shapes[start + skip : min(end, start + TRACE_CAP)])
+            in_event[at:stop] = b"\x01" * (stop - at)
+            skip = _TIME.search(a.line(at)) is not None
+            key = tuple(ids[at + skip : min(stop, at + TRACE_CAP)])
         seen = found.get(key)
         if seen is None:
-            found[key] = [start, end, 1, start]
+            found[key] = [at, stop, 1, at]
         else:
             seen[2] += 1
-            seen[3] = start
-    events = [_Event(*e) for e in found.values()]
-    return _Analysis(lines, shapes, counts, first, last, events, in_event)
+            seen[3] = at
+    a.events.extend(_Event(*e) for e in found.values())
+    return a
 
 
-def _error_lines(
-    text: str, lines: list[str], shapes: list[bytes], first: dict[bytes, int]
-) -> list[int]:
-    """The indexes of the lines that look like errors, in order."""
-    firsts = list(first.values())
-    samples = [lines[i] for i in firsts]
-    hits = _find_lines("\n".join(samples).lower(), samples, _ERROR_WORDS)
-    flagged = {shapes[firsts[h]] for h in hits}
-    found = set(compress(range(len(shapes)), map(flagged.__contains__, shapes)))
-    found.update(_find_lines(text, lines, _STATUS_WORDS))
-    return sorted(found)
+def _scan(
+    text: str, start: int, end: int, starts: array[int], ids: array[int], numbers: dict[bytes, int]
+) -> None:
+    """Add the lines of text[start:end]: where each starts, and its shape's number (`numbers`:
+    the shapes seen so far). A chunk at a time, so that only the offsets outlive it."""
+    pos = start
+    while True:
+        stop = end if end - pos <= _CHUNK else text.find("\n", pos + _CHUNK, end)
+        stop = end if stop == -1 else stop
+        chunk = text[pos:stop]
+        parts = chunk.split("\n")
+        # Line j of the chunk starts after the j lines before it and their newlines.
+        starts.extend(
+            islice(map(add, accumulate(map(len, parts), initial=pos), count()), len(parts))
+        )
+        del parts
+        shapes = chunk.encode("utf-8", "surrogatepass").translate(None, _SHAPE_DROP).split(b"\n")
+        for shape in dict.fromkeys(shapes):  # new shapes numbered in the order they occur
+            if shape not in numbers:
+                numbers[shape] = len(numbers)
+        ids.extend(map(numbers.__getitem__, shapes))
+        if stop >= end:
+            break
+        pos = stop + 1
 
 
-def _find_lines(text: str, lines: list[str], words: tuple[tuple[str, bool], ...]) -> set[int]:
-    """The lines of `text` (which is `lines` joined) that hold one of `words`. Each word is
-    found with str.find over the whole text; a line found once is skipped for that word."""
-    # ends[i]: the offset just past line i's newline.
-    ends = list(map(add, accumulate(map(len, lines)), range(1, len(lines) + 1)))
+def _error_lines(a: _Analysis) -> bytearray:
+    """1 for each line that looks like an error (a byte a line: a log can be all errors)."""
+    firsts = list(a.first.values())
+    samples = [a.line(i) for i in firsts]
+    # Where each sample starts in them joined: after the samples before it and their newlines.
+    sample_starts = list(map(add, accumulate(map(len, samples), initial=0), count()))
+    joined = "\n".join(samples).lower()
+    hits = _find_lines(joined, sample_starts, [(0, len(joined))], _ERROR_WORDS)
+    flagged = {a.ids[firsts[h]] for h in hits}
+    found = bytearray(map(flagged.__contains__, a.ids))
+    spans = [(a.starts[0], a.head_end)]
+    if a.skip_at < a.n:
+        spans.append((a.starts[a.skip_at], a.starts[-1] - 1))
+    for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS):
+        found[line] = 1
+    return found
+
+
+def _find_lines(
+    text: str,
+    starts: Sequence[int],
+    spans: list[tuple[int, int]],
+    words: tuple[tuple[str, bool], ...],
+) -> set[int]:
+    """The lines that hold one of `words` in the spans of `text`; starts[i] is where line i
+    starts. Each word is found with str.find; a line found once is skipped for that word."""
     found: set[int] = set()
-    for word, at_start in words:
-        status = word.endswith("5")
-        pos = text.find(word)
-        while pos != -1:
-            line = bisect_right(ends, pos)
-            end = pos + len(word)
-            if status:
-                ok = text[end : end + 2].isdigit() and not text[end + 2 : end + 3].isdigit()
-            else:
-                ok = not at_start or pos == 0 or not text[pos - 1].isalpha()
-            if ok:
-                found.add(line)
-                pos = text.find(word, ends[line])
-            else:
-                pos = text.find(word, pos + 1)
+    for lo, hi in spans:
+        for word, at_start in words:
+            status = word.endswith("5")
+            pos = text.find(word, lo, hi)
+            while pos != -1:
+                line = bisect_right(starts, pos) - 1
+                end = pos + len(word)
+                if status:
+                    two, third = text[end : min(end + 2, hi)], text[end + 2 : min(end + 3, hi)]
+                    ok = two.isdigit() and not third.isdigit()
+                else:
+                    ok = not at_start or pos == 0 or not text[pos - 1].isalpha()
+                if ok:
+                    found.add(line)
+                    pos = text.find(word, starts[line + 1], hi)
+                else:
+                    pos = text.find(word, pos + 1, hi)
     return found
 
 
@@ -227,60 +345,60 @@ def _is_trace(line: str) -> bool:
     return line[:1] in _TRACE_FIRST and _TRACE_LINE.match(line) is not None
 
 
-def _trace_end(lines: list[str], start: int) -> int:
+def _trace_end(a: _Analysis, start: int) -> int:
     """One past the last line of the stack trace that follows the error line at `start`."""
-    n = len(lines)
+    n = a.n
     end = start + 1
-    python = lines[start].startswith("Traceback")
+    python = a.line(start).startswith("Traceback")
     go = False
     while end < n:
-        line = lines[end]
+        line = a.line(end)
         if _is_trace(line):
             python = python or line.startswith("Traceback")
             go = go or line.startswith("goroutine ")
         elif go and (not line or _GO_FRAME.match(line)):
             pass
-        elif (not line or end == start + 1) and end + 1 < n and _is_trace(lines[end + 1]):
+        elif (not line or end == start + 1) and end + 1 < n and _is_trace(a.line(end + 1)):
             pass  # a blank line inside a trace, or a Java exception line under its log line
-        elif python and lines[end - 1][:1] in (" ", "\t"):
+        elif python and a.line(end - 1)[:1] in (" ", "\t"):
             end += 1  # the exception line that ends a Python traceback
             python = False
             continue
         else:
             break
         end += 1
-    while end > start + 1 and not lines[end - 1]:
+    while end > start + 1 and not a.size(end - 1):
         end -= 1
     return end
 
 
-def _time(lines: list[str], index: int) -> re.Match[str] | None:
+def _time(a: _Analysis, index: int) -> re.Match[str] | None:
     """The time on a line, or on the line before it (a trace's own lines seldom have one)."""
-    found = _TIME.search(lines[index])
-    return found if found is not None or index == 0 else _TIME.search(lines[index - 1])
+    found = _TIME.search(a.line(index))
+    return found if found is not None or index == 0 else _TIME.search(a.line(index - 1))
 
 
-def _times(lines: list[str], first: int, last: int) -> str:
+def _times(a: _Analysis, first: int, last: int) -> str:
     """`, 14:05:01–14:19:44`: when the first and last of a group were seen, if the lines say."""
-    a, b = _time(lines, first), _time(lines, last)
-    if a is None or b is None:
+    x, y = _time(a, first), _time(a, last)
+    if x is None or y is None:
         return ""
-    if a.group(1) != b.group(1):
-        return f", {a.group()}–{b.group()}"
-    return f", {a.group(2)}–{b.group(2)}"
+    if x.group(1) != y.group(1):
+        return f", {x.group()}–{y.group()}"
+    return f", {x.group(2)}–{y.group(2)}"
 
 
 class _Picker:
     """The lines kept, and what they cost, while the budget lasts."""
 
-    def __init__(self, lines: list[str], budget: int) -> None:
-        self.lines = lines
+    def __init__(self, a: _Analysis, budget: int) -> None:
+        self.size = a.size
         self.left = budget
         self.kept: set[int] = set()
 
     def take(self, indexes: range | list[int], extra: int = 0) -> bool:
         new = [i for i in indexes if i not in self.kept]
-        cost = sum(len(self.lines[i]) + 1 for i in new) + extra
+        cost = sum(self.size(i) + 1 for i in new) + extra
         if cost > self.left:
             return False
         self.left -= cost
@@ -290,7 +408,7 @@ class _Picker:
     def take_while(self, indexes: list[int]) -> None:
         """As many of these as fit, in order (in bulk: they can be most lines of a log)."""
         new = [i for i in indexes if i not in self.kept]
-        spent = list(accumulate(len(self.lines[i]) + 1 for i in new))
+        spent = list(accumulate(self.size(i) + 1 for i in new))
         count = bisect_right(spent, self.left)
         if count:
             self.left -= spent[count - 1]
@@ -298,9 +416,9 @@ class _Picker:
 
 
 def _render(a: _Analysis, budget: int) -> str | None:
-    lines, n = a.lines, len(a.lines)
+    n = a.n
     # Room for the summary line, the count markers and the markers of what was left out.
-    picker = _Picker(lines, int(budget * 0.9) - 400)
+    picker = _Picker(a, int(budget * 0.9) - 400)
     picker.take(range(min(HEAD_LINES, n)))
     picker.take(range(max(0, n - TAIL_LINES), n))
     # Traces first, then the rarest errors (the one that matters is seldom the noisiest), each
@@ -324,10 +442,10 @@ def _with_context(e: _Event, n: int) -> list[int]:
 
 
 def _assemble(a: _Analysis, kept: set[int], events: list[_Event], events_out: int) -> str | None:
-    lines, shapes, n = a.lines, a.shapes, len(a.lines)
-    kept_shapes = {shapes[i] for i in kept}
-    # True for a line shown, or like one shown; C-speed, no Python code per line.
-    shown = list(map(kept_shapes.__contains__, shapes))
+    ids, n = a.ids, a.n
+    kept_shapes = {ids[i] for i in kept}
+    # 1 for a line shown, or like one shown; C-speed, no Python code per line.
+    shown = bytes(map(kept_shapes.__contains__, ids))
     left_total = n - sum(shown)
     # The count of a repeated event: on its line when it is one line, else below its trace.
     inline: dict[int, str] = {}
@@ -340,38 +458,48 @@ def _assemble(a: _Analysis, kept: set[int], events: list[_Event], events_out: in
             notes.append(f"[… {e.end - cap:,} more lines of this trace …]")
         if e.count > 1:
             repeats += e.count - 1
-            times = _times(lines, e.start, e.last_start)
+            times = _times(a, e.start, e.last_start)
             if e.end - e.start == 1:
                 inline[e.start] = f"[×{e.count:,} similar{times}]"
             else:
                 notes.append(f"[×{e.count:,} this error and its trace{times}]")
+
+    def gap(lo: int, hi: int) -> None:
+        """The markers for lines lo to hi - 1, none of them kept."""
+        if a.skipped and lo <= a.skip_at <= hi:
+            if left := a.skip_at - lo - sum(shown[lo : a.skip_at]):
+                out.append(_left_out(left))
+            out.append(f"[… {_many(a.skipped, 'line')} not searched (a huge log's middle) …]")
+            lo = a.skip_at
+        if hi > lo and (left := hi - lo - sum(shown[lo:hi])):
+            out.append(_left_out(left))
+
     out: list[str] = []
     previous = -1
     for i in sorted(kept):
-        if i > previous + 1 and (gap := i - previous - 1 - sum(shown[previous + 1 : i])):
-            out.append(_left_out(gap))
+        gap(previous + 1, i)
         previous = i
-        shape = shapes[i]
+        shape = ids[i]
         if i in inline:
-            out.append(f"{lines[i]} {inline[i]}")
+            out.append(f"{a.line(i)} {inline[i]}")
         elif not a.in_event[i] and a.counts[shape] > 1 and a.first[shape] == i:
-            out.append(
-                f"{lines[i]} [×{a.counts[shape]:,} similar{_times(lines, i, a.last[shape])}]"
-            )
+            times = _times(a, i, a.last[shape])
+            out.append(f"{a.line(i)} [×{a.counts[shape]:,} similar{times}]")
         else:
-            out.append(lines[i])
+            out.append(a.line(i))
         out.extend(below.get(i, ()))
-    if gap := n - previous - 1 - sum(shown[previous + 1 :]):
-        out.append(_left_out(gap))
+    gap(previous + 1, n)
     collapsed = n - len(kept) - left_total
     if not collapsed and not events:
         return None
     summary = (
-        f"[incident-tui log digest: {_many(n, 'line')}, {len(kept):,} shown; "
+        f"[incident-tui log digest: {_many(n + a.skipped, 'line')}, {len(kept):,} shown; "
         f"{_many(collapsed, 'repeat')} collapsed (see ×count); "
         f"{_many(len(events), 'distinct error')} shown with context"
         + (f" ({events_out:,} more left out)" if events_out else "")
-        + f", {_many(repeats, 'repeat')} of them; {_many(left_total, 'line')} left out (see […])]"
+        + f", {_many(repeats, 'repeat')} of them; {_many(left_total, 'line')} left out (see […])"
+        + (f"; {_many(a.skipped, 'line')} in the middle not searched" if a.skipped else "")
+        + "]"
     )
     return "\n".join([summary, *out])
 
