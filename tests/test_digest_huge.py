@@ -7,16 +7,16 @@ import re
 import pytest
 from test_digest import JAVA_TRACE, PYTHON_TRACE, access_line, render, values_with
 
-from tui.core import digest as digest_module
+from tui.core import digest_lines
 from tui.core.digest import digest, forget, left_out
 
 
 @pytest.fixture
 def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows of a test's size: what holds for 32 MB and its ends holds for 400 KB."""
-    monkeypatch.setattr(digest_module, "FULL_LIMIT", 400_000)
-    monkeypatch.setattr(digest_module, "HEAD_WINDOW", 40_000)
-    monkeypatch.setattr(digest_module, "TAIL_WINDOW", 80_000)
+    monkeypatch.setattr(digest_lines, "FULL_LIMIT", 400_000)
+    monkeypatch.setattr(digest_lines, "HEAD_WINDOW", 40_000)
+    monkeypatch.setattr(digest_lines, "TAIL_WINDOW", 80_000)
     forget()
 
 
