@@ -122,13 +122,15 @@ class _Picker:
     """The lines kept, and what they cost, while the budget lasts."""
 
     def __init__(self, a: Analysis, budget: int) -> None:
-        self.size = a.size
+        self.costs = a.costs
         self.left = budget
         self.kept: set[int] = set()
 
     def take(self, indexes: range | list[int], extra: int = 0) -> bool:
+        if extra > self.left:
+            return False
         new = [i for i in indexes if i not in self.kept]
-        cost = sum(self.size(i) + 1 for i in new) + extra
+        cost = sum(self.costs(new)) + extra
         if cost > self.left:
             return False
         self.left -= cost
@@ -138,7 +140,7 @@ class _Picker:
     def take_while(self, indexes: list[int]) -> None:
         """As many of these as fit, in order (in bulk: they can be most lines of a log)."""
         new = [i for i in indexes if i not in self.kept]
-        spent = list(accumulate(self.size(i) + 1 for i in new))
+        spent = list(accumulate(self.costs(new)))
         count = bisect_right(spent, self.left)
         if count:
             self.left -= spent[count - 1]

@@ -16,14 +16,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count, islice
-from operator import add
+from operator import add, sub
 
 #: The longest stack trace kept whole; the rest of a longer one is counted.
 TRACE_CAP = 80
 #: The largest log analysed whole, in characters; a larger one is analysed in two windows.
 FULL_LIMIT = 32 * 1024 * 1024
-HEAD_WINDOW = 256 * 1024
-TAIL_WINDOW = 768 * 1024
+HEAD_WINDOW = 128 * 1024
+TAIL_WINDOW = 384 * 1024
 # The text is read this many characters at a time: what the analysis holds beyond its offsets.
 _CHUNK = 256 * 1024
 
@@ -109,6 +109,16 @@ class Analysis:
     def line(self, i: int) -> str:
         starts = self.starts
         return self.text[starts[i] : self.head_end if i + 1 == self.skip_at else starts[i + 1] - 1]
+
+    def costs(self, lines: list[int]) -> list[int]:
+        """What each of these lines costs in a digest: its characters and a newline (C-speed
+        lookups: a digest can weigh most lines of a log)."""
+        at = self.starts.__getitem__
+        found = list(map(sub, map(at, map((1).__add__, lines)), map(at, lines)))
+        if self.skip_at < self.n and (self.skip_at - 1) in lines:
+            # The head window's last line: the next line starts after the gap, not after it.
+            found[lines.index(self.skip_at - 1)] = self.head_end + 1 - self.starts[self.skip_at - 1]
+        return found
 
     def size(self, i: int) -> int:
         return self.end(i) - self.starts[i]

@@ -272,7 +272,9 @@ def render_prompt(
                         start=clean.start,
                         end=clean.end,
                     )
+                    value = clean.finish(value)
                 else:
+                    digested = clean.finish(digested)
                     value, lines, size = trim.trim_value(digested, keep[f.key], max_tokens)
                     # What the digest and the trim left out of the value's own lines (a
                     # small value's are counted here; a large one's were counted once).
