@@ -69,7 +69,9 @@ _GO_FRAME = re.compile(r"[\w./*()\[\]-]+\(.*\)$")
 TIME = re.compile(r"(\d{4}-\d\d-\d\d[T ])?(\d\d:\d\d:\d\d)")
 
 
-@dataclass(frozen=True)
+# Only __init__ generated (eq, repr, hash and frozen each compile more code at import, and a
+# render imports this module).
+@dataclass(eq=False, repr=False)
 class Event:
     start: int
     #: One past the event's last line (the error line and its trace).
@@ -78,7 +80,7 @@ class Event:
     last_start: int
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Analysis:
     text: str
     #: starts[i]: where line i starts in text; one more entry, one past the last line's end.
