@@ -78,3 +78,20 @@ def test_a_log_up_to_the_limit_is_analysed_whole() -> None:
     out = digest(log, 20_000)
     assert "not searched" not in out and "middle-of-the-log failure" in out
     assert out.startswith(f"[incident-tui log digest: {count:,} lines, ")
+
+
+@pytest.mark.usefixtures("small_windows")
+def test_a_trace_does_not_run_on_from_the_head_window_into_the_tail() -> None:
+    # 100 characters a line: the head window (40,000) ends just after the error line.
+    tick = [f"2026-11-29T14:05:{i % 60:02d}Z INFO worker tick {i}".ljust(99) for i in range(8_399)]
+    tick[399] = "2026-11-29T14:06:40Z ERROR worker crashed".ljust(99)
+    frames = [f"\tat com.example.Loop.spin(Loop.java:{i})".ljust(99) for i in range(900)]
+    out = digest("\n".join(tick + frames), 20_000)
+    after = out.split(tick[399], 1)[1].split("\n")[1]
+    assert after.startswith("[… ") and after.endswith(
+        " lines not searched (a huge log's middle) …]"
+    )
+    # The frames in the tail are lines of one kind, shown once; neither the error's stack
+    # trace nor its context.
+    assert out.split(after, 1)[1].split("\n")[1] == f"{frames[100]} [×800 similar]"
+    assert "Loop.java:101)" not in out

@@ -156,7 +156,7 @@ def _render(a: Analysis, budget: int) -> str | None:
     # Traces first, then the rarest errors (the one that matters is seldom the noisiest), each
     # with its context; an event that does not fit is left out whole.
     order = sorted(a.events, key=lambda e: (e.end - e.start == 1, e.count, e.start))
-    kept_events = [e for e in order if picker.take(_with_context(e, n), 60)]
+    kept_events = [e for e in order if picker.take(_with_context(e, a), 60)]
     # One sample of each repeated shape, the most frequent first, then lines seen once; never a
     # line of an error left out (a stack frame alone says nothing).
     outside = [(s, c) for s, c in a.counts.items() if not a.in_event[a.first[s]]]
@@ -167,10 +167,12 @@ def _render(a: Analysis, budget: int) -> str | None:
     return _assemble(a, picker.kept, kept_events, len(a.events) - len(kept_events))
 
 
-def _with_context(e: Event, n: int) -> list[int]:
-    """An event's lines (up to the cap) with the lines around it."""
-    shown = range(max(0, e.start - CONTEXT_LINES), min(e.end, e.start + TRACE_CAP))
-    return [*shown, *range(e.end, min(n, e.end + CONTEXT_LINES))]
+def _with_context(e: Event, a: Analysis) -> list[int]:
+    """An event's lines (up to the cap) with the lines around it, on its side of the gap
+    between a huge log's windows (the lines across it are not its neighbours)."""
+    low, high = (0, a.skip_at) if e.start < a.skip_at else (a.skip_at, a.n)
+    shown = range(max(low, e.start - CONTEXT_LINES), min(e.end, e.start + TRACE_CAP))
+    return [*shown, *range(e.end, min(high, e.end + CONTEXT_LINES))]
 
 
 def _assemble(a: Analysis, kept: set[int], events: list[Event], events_out: int) -> str | None:

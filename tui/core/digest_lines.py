@@ -130,7 +130,7 @@ def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis |
     """Everything that does not depend on the budget; None when a huge log has no line break
     near its ends (a few huge lines: the trim shows them better)."""
     starts: array[int] = array("q")
-    ids: array[int] = array("l")
+    ids: array[int] = array("i")  # 4 bytes a line: fewer kinds of line than 2**31
     numbers: dict[bytes, int] = {}
     head_end, skipped = end, 0
     if end - start > FULL_LIMIT:
@@ -272,7 +272,8 @@ def _is_trace(line: str) -> bool:
 
 def _trace_end(a: Analysis, start: int) -> int:
     """One past the last line of the stack trace that follows the error line at `start`."""
-    n = a.n
+    # A trace ends where the head window does: the tail's first line does not follow it.
+    n = a.skip_at if start < a.skip_at else a.n
     end = start + 1
     python = a.line(start).startswith("Traceback")
     go = False
