@@ -4,7 +4,7 @@ the number of its shape, which lines are errors and where their stack traces end
 The log is held once: the analysis keeps each line's offset and its shape's number, never the
 lines themselves, and reads the text a chunk at a time. A log larger than FULL_LIMIT is analysed
 in two windows, its first HEAD_WINDOW and last TAIL_WINDOW characters (a prompt holds about a
-tenth of that); the lines between them are counted, not read.
+sixth of that); the lines between them are counted, not read.
 """
 
 from __future__ import annotations
