@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tui.cli import main
-from tui.core.digest import TRACE_CAP, _analyse, digest
+from tui.core.digest import TRACE_CAP, digest, forget
 from tui.core.model import SessionError
 from tui.core.prompt import DEFAULT_MAX_TOKENS, RenderedPrompt, TemplateLibrary, prompt_for
 from tui.core.schema import CONTEXT_FIELDS
@@ -102,7 +102,7 @@ def test_three_exceptions_among_200000_lines_render_whole_with_context_and_count
 def test_the_digest_is_deterministic() -> None:
     log, _ = big_log(40_000)
     first = digest(log, 30_000)
-    _analyse.cache_clear()
+    forget()
     again = digest("".join(log), 30_000)  # an equal string, not the same object
     assert first == again
     assert render(values_with(log)).text == render(values_with(log)).text

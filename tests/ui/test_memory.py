@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 
-import pytest
 from incident_demo import add_picker_sessions
 from ui_helpers import settle
 
@@ -72,11 +71,6 @@ async def peak_of_opening(make_app: MakeApp, store: SessionStore, log: str) -> i
         tracemalloc.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the log digest's analysis holds the log's lines as str objects: 6.5x the log at its "
-    "peak and 3x kept in its cache (issue #15 stays open for it)",
-)
 async def test_a_big_log_is_held_about_once_while_the_wizard_shows_it(
     make_app: MakeApp, store: SessionStore
 ) -> None:

@@ -252,11 +252,18 @@ def render_prompt(
             if keep is not None and f.key in keep:
                 digested = None
                 if digest_on:
-                    from tui.core.digest import digest, left_out  # only an over-budget prompt
+                    from tui.core.digest import digest_span, left_out  # an over-budget prompt
 
-                    whole = clean.whole()
-                    digested = digest(whole, keep[f.key])
-                if digested is None or digested is whole:
+                    # The cleaned value read in place: a 50 MB log is not copied to digest it.
+                    newlines = totals[f.key]
+                    digested = digest_span(
+                        clean.text,
+                        clean.start,
+                        clean.end,
+                        keep[f.key],
+                        None if newlines is None else newlines[0],
+                    )
+                if digested is None:
                     value, lines, size = trim.trim_value(
                         clean.text,
                         keep[f.key],
@@ -265,9 +272,13 @@ def render_prompt(
                         start=clean.start,
                         end=clean.end,
                     )
+                    value = clean.finish(value)
                 else:
+                    digested = clean.finish(digested)
                     value, lines, size = trim.trim_value(digested, keep[f.key], max_tokens)
-                    # What the digest and the trim left out of the value's own lines.
+                    # What the digest and the trim left out of the value's own lines (a
+                    # small value's are counted here; a large one's were counted once).
+                    whole = clean.whole() if totals[f.key] is None else ""
                     lines, size = left_out(whole, value, totals[f.key])
                 if size:
                     trims.append(Trim(f.key, f.label, lines, size))

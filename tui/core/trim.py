@@ -88,27 +88,43 @@ def _separator_after(value: str, start: int, end: int, index: int) -> int:
 
 #: How much of each end of a value shows where it starts and ends without stripping it.
 _EDGE = 4096
+#: A value larger than this (a 50 MB log) is not cleaned whole when that can be put off: what the
+#: trim or the digest keeps of it is cleaned instead.
+HUGE = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Clean:
     """A value as the prompt takes it, strip_controls(raw).strip("\\n"), held as the span
     text[start:end]: a 50 MB log is neither copied to strip its end's newline nor scanned more
-    than once. Only what a trim keeps of it is ever copied."""
+    than once. Only what a trim keeps of it is ever copied.
+
+    `dirty`: text is the raw value itself (a huge ASCII one without CRs, whose cleaning keeps
+    every newline where it is): what is kept of it must go through `finish`."""
 
     text: str
     start: int
     end: int
+    dirty: bool = False
 
     def __len__(self) -> int:
         return self.end - self.start
 
     def whole(self) -> str:
-        return self.text[self.start : self.end]
+        return self.finish(self.text[self.start : self.end])
+
+    def finish(self, kept: str) -> str:
+        """What was kept of the span, cleaned (once: a clean value's is already)."""
+        return strip_controls(kept).strip("\n") if self.dirty else kept
 
 
 def clean(raw: str) -> Clean:
-    text = strip_controls(raw)
+    text = raw
+    # Trim first, then clean what is kept: for ASCII without CRs, cleaning removes no newline
+    # (escape sequences end before one) and adds none, so the lines are the same either way.
+    dirty = len(raw) > HUGE and raw.isascii() and "\r" not in raw
+    if not dirty:
+        text = strip_controls(raw)
     start, end = 0, len(text)
     # The bounds of text.strip("\n"), from its first and last _EDGE characters when they hold
     # anything else (else from the whole text, which only a value of blank lines needs).
@@ -119,4 +135,4 @@ def clean(raw: str) -> Clean:
     if text.endswith("\n"):
         tail = text[-edge:].rstrip("\n")
         end = len(text) - (edge - len(tail)) if tail else len(text.rstrip("\n"))
-    return Clean(text, start, max(start, end))
+    return Clean(text, start, max(start, end), dirty)

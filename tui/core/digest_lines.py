@@ -1,0 +1,298 @@
+"""The lines of a log, read in place for its digest (tui.core.digest): where each line starts,
+the number of its shape, which lines are errors and where their stack traces end.
+
+The log is held once: the analysis keeps each line's offset and its shape's number, never the
+lines themselves, and reads the text a chunk at a time. A log larger than FULL_LIMIT is analysed
+in two windows, its first HEAD_WINDOW and last TAIL_WINDOW characters (a prompt holds about a
+sixth of that); the lines between them are counted, not read.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate, compress, count, islice
+from operator import add, sub
+
+#: The longest stack trace kept whole; the rest of a longer one is counted.
+TRACE_CAP = 80
+#: The largest log analysed whole, in characters; a larger one is analysed in two windows.
+FULL_LIMIT = 32 * 1024 * 1024
+HEAD_WINDOW = 128 * 1024
+TAIL_WINDOW = 384 * 1024
+# The text is read this many characters at a time: what the analysis holds beyond its offsets.
+_CHUNK = 256 * 1024
+
+# Lines are compared with their digits and the letters a-f left out (one C-speed translate of
+# the whole text, no per-line work): numbers, hex ids, UUIDs and timestamps then compare equal.
+# The price: two lines that differ only in those letters ("added" and "faded") compare equal too.
+_SHAPE_DROP = b"0123456789abcdefABCDEF"
+#: What looks like an error, found with str.find (one fast scan each; long words scan fastest);
+#: True: only at the start of a word. Searched in the lower-cased first line of each shape, and
+#: a shape's lines take its answer: they differ from that line only in digits and the letters
+#: a-f, so one of them could hold a word the first does not only by spelling it with those
+#: ("3rror" in the first line, "error" in a later one).
+_ERROR_WORDS: tuple[tuple[str, bool], ...] = (
+    ("error", False),
+    ("exception", False),
+    ("fatal", False),
+    ("panic", False),
+    ("traceback", False),  # a Python traceback starts here; its exception line ends it
+    ("critical", False),
+    ("out of memory", False),
+    ("kill", False),  # killed, OOMKilled, oom-kill, SIGKILL
+    ("segfault", False),
+    ("segmentation fault", False),
+    ("fail", True),
+)
+#: HTTP 5xx: these, then 5 and two digits (`"GET / HTTP/1.1" 503 12`). Digits are what tell
+#: lines of one shape apart, so these are searched in every line.
+_STATUS_WORDS: tuple[tuple[str, bool], ...] = (
+    ('" 5', False),
+    ("status=5", False),
+    ('"status":5', False),
+)
+# "Caused by" needs no scan: it continues a trace whose first line has an error word.
+# A line that continues a stack trace (matched at the start of the line).
+_TRACE_LINE = re.compile(
+    r"[ \t]+\S|Caused by|Suppressed:|goroutine \d+ \[|created by |\.\.\. \d+ more"
+    r"|\[signal |Traceback \(|During handling of|The above exception"
+)
+# The first characters _TRACE_LINE can match: a log line (a timestamp) is turned away at once.
+_TRACE_FIRST = frozenset(" \tCSgc.[TD")
+# A Go frame's function line: `main.handler(0xc000012345, {0x6f1e58})`.
+_GO_FRAME = re.compile(r"[\w./*()\[\]-]+\(.*\)$")
+TIME = re.compile(r"(\d{4}-\d\d-\d\d[T ])?(\d\d:\d\d:\d\d)")
+
+
+# Only __init__ generated (eq, repr, hash and frozen each compile more code at import, and a
+# render imports this module).
+@dataclass(eq=False, repr=False)
+class Event:
+    start: int
+    #: One past the event's last line (the error line and its trace).
+    end: int
+    count: int
+    last_start: int
+
+
+@dataclass(eq=False, repr=False)
+class Analysis:
+    text: str
+    #: starts[i]: where line i starts in text; one more entry, one past the last line's end.
+    starts: array[int]
+    #: The number of each line's shape (lines of one shape have one number).
+    ids: array[int]
+    #: Where the head window's last line ends (a huge log), else the end of the text.
+    head_end: int
+    #: The first line of the tail window (a huge log), else the number of lines.
+    skip_at: int
+    #: Lines between the windows, not analysed.
+    skipped: int
+    counts: Counter[int]
+    first: dict[int, int]
+    last: dict[int, int]
+    #: Distinct events (by shape), in the order they first occur.
+    events: list[Event]
+    #: Lines that belong to some event (kept ones and their repeats): no per-line count there.
+    in_event: bytearray
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def end(self, i: int) -> int:
+        return self.head_end if i + 1 == self.skip_at else self.starts[i + 1] - 1
+
+    def line(self, i: int) -> str:
+        starts = self.starts
+        return self.text[starts[i] : self.head_end if i + 1 == self.skip_at else starts[i + 1] - 1]
+
+    def costs(self, lines: list[int]) -> list[int]:
+        """What each of these lines costs in a digest: its characters and a newline (C-speed
+        lookups: a digest can weigh most lines of a log)."""
+        at = self.starts.__getitem__
+        found = list(map(sub, map(at, map((1).__add__, lines)), map(at, lines)))
+        if self.skip_at < self.n and (self.skip_at - 1) in lines:
+            # The head window's last line: the next line starts after the gap, not after it.
+            found[lines.index(self.skip_at - 1)] = self.head_end + 1 - self.starts[self.skip_at - 1]
+        return found
+
+    def size(self, i: int) -> int:
+        return self.end(i) - self.starts[i]
+
+
+def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis | None:
+    """Everything that does not depend on the budget; None when a huge log has no line break
+    near its ends (a few huge lines: the trim shows them better)."""
+    starts: array[int] = array("q")
+    ids: array[int] = array("i")  # 4 bytes a line: fewer kinds of line than 2**31
+    numbers: dict[bytes, int] = {}
+    head_end, skipped = end, 0
+    if end - start > FULL_LIMIT:
+        head_end = text.rfind("\n", start, start + HEAD_WINDOW)
+        tail = text.find("\n", end - TAIL_WINDOW, end) + 1
+        if head_end == -1 or tail == 0:
+            return None
+        _scan(text, start, head_end, starts, ids, numbers)
+        skip_at = len(ids)
+        _scan(text, tail, end, starts, ids, numbers)
+        if newlines is None:
+            newlines = text.count("\n", start, end)
+        skipped = newlines + 1 - len(ids)
+    else:
+        _scan(text, start, end, starts, ids, numbers)
+        skip_at = len(ids)
+    del numbers  # the shapes themselves: only their numbers are needed from here
+    starts.append(end + 1)
+    n = len(ids)
+    counts = Counter(ids)
+    # dict() keeps the last value given for a key: forwards that is the last index, backwards
+    # the first.
+    last = dict(zip(ids, range(n), strict=True))
+    first = dict(zip(reversed(ids), range(n - 1, -1, -1), strict=True))
+    a = Analysis(
+        text, starts, ids, head_end, skip_at, skipped, counts, first, last, [], bytearray(n)
+    )
+    in_event = a.in_event
+    text, starts = a.text, a.starts
+    found: dict[tuple[int, ...], list[int]] = {}
+    for at in compress(range(n), _error_lines(a)):
+        if in_event[at]:
+            continue
+        # Most error lines have no trace: neither of the next two lines can start one. (The
+        # first character of an empty line is its newline, which starts no trace.)
+        here = starts[at]
+        if (
+            text[here : here + 1] == "T"
+            or (at + 1 < n and text[starts[at + 1] : starts[at + 1] + 1] in _TRACE_FIRST)
+            or (at + 2 < n and text[starts[at + 2] : starts[at + 2] + 1] in _TRACE_FIRST)
+        ):
+            stop = _trace_end(a, at)
+        else:
+            stop = at + 1
+        # A trace is known by its own lines, not by the log line that announced it.
+        if stop - at == 1:
+            in_event[at] = 1
+            key: tuple[int, ...] = (ids[at],)
+        else:
+            in_event[at:stop] = b"\x01" * (stop - at)
+            skip = TIME.search(a.line(at)) is not None
+            key = tuple(ids[at + skip : min(stop, at + TRACE_CAP)])
+        seen = found.get(key)
+        if seen is None:
+            found[key] = [at, stop, 1, at]
+        else:
+            seen[2] += 1
+            seen[3] = at
+    a.events.extend(Event(*e) for e in found.values())
+    return a
+
+
+def _scan(
+    text: str, start: int, end: int, starts: array[int], ids: array[int], numbers: dict[bytes, int]
+) -> None:
+    """Add the lines of text[start:end]: where each starts, and its shape's number (`numbers`:
+    the shapes seen so far). A chunk at a time, so that only the offsets outlive it."""
+    pos = start
+    while True:
+        stop = end if end - pos <= _CHUNK else text.find("\n", pos + _CHUNK, end)
+        stop = end if stop == -1 else stop
+        chunk = text[pos:stop]
+        parts = chunk.split("\n")
+        # Line j of the chunk starts after the j lines before it and their newlines.
+        starts.extend(
+            islice(map(add, accumulate(map(len, parts), initial=pos), count()), len(parts))
+        )
+        del parts
+        shapes = chunk.encode("utf-8", "surrogatepass").translate(None, _SHAPE_DROP).split(b"\n")
+        for shape in dict.fromkeys(shapes):  # new shapes numbered in the order they occur
+            if shape not in numbers:
+                numbers[shape] = len(numbers)
+        ids.extend(map(numbers.__getitem__, shapes))
+        if stop >= end:
+            break
+        pos = stop + 1
+
+
+def _error_lines(a: Analysis) -> bytearray:
+    """1 for each line that looks like an error (a byte a line: a log can be all errors)."""
+    firsts = list(a.first.values())
+    samples = [a.line(i) for i in firsts]
+    # Where each sample starts in them joined: after the samples before it and their newlines.
+    sample_starts = list(map(add, accumulate(map(len, samples), initial=0), count()))
+    joined = "\n".join(samples).lower()
+    hits = _find_lines(joined, sample_starts, [(0, len(joined))], _ERROR_WORDS)
+    flagged = {a.ids[firsts[h]] for h in hits}
+    found = bytearray(map(flagged.__contains__, a.ids))
+    spans = [(a.starts[0], a.head_end)]
+    if a.skip_at < a.n:
+        spans.append((a.starts[a.skip_at], a.starts[-1] - 1))
+    for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS):
+        found[line] = 1
+    return found
+
+
+def _find_lines(
+    text: str,
+    starts: Sequence[int],
+    spans: list[tuple[int, int]],
+    words: tuple[tuple[str, bool], ...],
+) -> set[int]:
+    """The lines that hold one of `words` in the spans of `text`; starts[i] is where line i
+    starts. Each word is found with str.find; a line found once is skipped for that word."""
+    found: set[int] = set()
+    for lo, hi in spans:
+        for word, at_start in words:
+            status = word.endswith("5")
+            pos = text.find(word, lo, hi)
+            while pos != -1:
+                line = bisect_right(starts, pos) - 1
+                end = pos + len(word)
+                if status:
+                    two, third = text[end : min(end + 2, hi)], text[end + 2 : min(end + 3, hi)]
+                    ok = two.isdigit() and not third.isdigit()
+                else:
+                    ok = not at_start or pos == 0 or not text[pos - 1].isalpha()
+                if ok:
+                    found.add(line)
+                    pos = text.find(word, starts[line + 1], hi)
+                else:
+                    pos = text.find(word, pos + 1, hi)
+    return found
+
+
+def _is_trace(line: str) -> bool:
+    return line[:1] in _TRACE_FIRST and _TRACE_LINE.match(line) is not None
+
+
+def _trace_end(a: Analysis, start: int) -> int:
+    """One past the last line of the stack trace that follows the error line at `start`."""
+    # A trace ends where the head window does: the tail's first line does not follow it.
+    n = a.skip_at if start < a.skip_at else a.n
+    end = start + 1
+    python = a.line(start).startswith("Traceback")
+    go = False
+    while end < n:
+        line = a.line(end)
+        if _is_trace(line):
+            python = python or line.startswith("Traceback")
+            go = go or line.startswith("goroutine ")
+        elif go and (not line or _GO_FRAME.match(line)):
+            pass
+        elif (not line or end == start + 1) and end + 1 < n and _is_trace(a.line(end + 1)):
+            pass  # a blank line inside a trace, or a Java exception line under its log line
+        elif python and a.line(end - 1)[:1] in (" ", "\t"):
+            end += 1  # the exception line that ends a Python traceback
+            python = False
+            continue
+        else:
+            break
+        end += 1
+    while end > start + 1 and not a.size(end - 1):
+        end -= 1
+    return end
