@@ -14,14 +14,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tui import __version__, cli_gather, cli_loop
+from tui import __version__
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import UnsafeDirectory
-from tui.core.model import SessionError
 from tui.core.sanitize import has_controls, strip_controls, visible_controls
 from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
 from tui.core.store import SessionStore
@@ -43,6 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui import cli_gather, cli_loop
+
     parser = _Parser(
         prog=PROG,
         description="Turn a production incident into a careful prompt for a coding agent.",
@@ -130,27 +130,37 @@ def _shown(text: object) -> str:
 
 
 def _list_width() -> int | None:
-    """Columns to fit `list` in: the terminal's (or $COLUMNS); None in a pipe, which gets all."""
-    import shutil
-
-    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        return max(shutil.get_terminal_size().columns, 40)
-    return None
-
-
-def _local_time(when: datetime) -> str:
-    # time.localtime, not when.astimezone(): the same local time, at a third of the cost, which
-    # counts for 10,000 rows of `list`.
+    """Columns to fit `list` in: the terminal's (or $COLUMNS); None in a pipe, which gets all.
+    What shutil.get_terminal_size answers, without importing shutil (and its compressors)."""
+    if not (sys.stdout.isatty() or os.environ.get("COLUMNS")):
+        return None
     try:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(when.timestamp()))
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(columns, 40)
+
+
+def _local_time(micros: int) -> str:
+    """A listing's time (store_index.micros), in local time: time.localtime rather than a
+    datetime each, which counts for 10,000 rows of `list`."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(micros // 1_000_000))
     except (OverflowError, ValueError, OSError):
-        return when.strftime("%Y-%m-%d %H:%M")
+        from tui.core.store_index import from_micros
+
+        return from_micros(micros).strftime("%Y-%m-%d %H:%M")
 
 
 def cmd_list(store: SessionStore) -> int:
     if problem := store.dir_problem():
         raise UnsafeDirectory(store.sessions_dir, f"not read: {problem}")
-    good, broken = store.list()
+    good, broken = store.rows()
     for item in broken:
         warning = f"skipped {_shown(item.path)}: {_shown(item.reason)}"
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
@@ -160,8 +170,8 @@ def cmd_list(store: SessionStore) -> int:
             file=sys.stderr,
         )
         return 0
-    ids = [s.id for s in good]
-    titles = [s.title for s in good]
+    ids = [row[0] for row in good]
+    titles = [row[1] for row in good]
     # One search through every id and title rather than two per row: usually none needs cleaning.
     if has_controls("\n".join(ids) + "\n" + "\n".join(titles)):
         ids = [_shown(i) for i in ids]
@@ -169,13 +179,12 @@ def cmd_list(store: SessionStore) -> int:
     width = max(len(i) for i in ids)
     lines = [f"{'ID':<{width}}  {'SEV':<7}  {'STATUS':<13}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
     columns = _list_width()
-    for shown_id, s, clean_title in zip(ids, good, titles, strict=True):
-        updated = _local_time(s.updated_at)
+    for shown_id, (_, _, severity, status, when, unknowns), clean_title in zip(
+        ids, good, titles, strict=True
+    ):
+        updated = _local_time(when)
         title = clean_title.replace("\n", " ")
-        line = (
-            f"{shown_id:<{width}}  {s.severity:<7}  {s.status:<13}  {updated:<16}  "
-            f"{s.unknowns:>7}  "
-        )
+        line = f"{shown_id:<{width}}  {severity:<7}  {status:<13}  {updated:<16}  {unknowns:>7}  "
         if columns is not None:
             room = columns - len(line)
             if len(title) > room:
@@ -232,6 +241,7 @@ def cmd_note(store: SessionStore, args: argparse.Namespace) -> int:
 
 
 def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
+    from tui.core.model import SessionError
     from tui.core.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
 
     session = store.load(store.resolve(args.session))
@@ -330,6 +340,9 @@ def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
 
 
 def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
+    from tui import cli_gather
+    from tui.core.model import SessionError
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the wizard needs a terminal; for pipes and scripts use "
@@ -366,8 +379,13 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     store = SessionStore()
     try:
+        # `list` takes no option: it skips building the parser and importing the other
+        # commands' modules, a good part of its time.
+        if argv == ["list"]:
+            return cmd_list(store)
         args = build_parser().parse_args(argv)
         if args.command == "list":
             return cmd_list(store)
@@ -375,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_render(store, args)
         if args.command == "note":
             return cmd_note(store, args)
+        from tui import cli_loop
+
         if args.command in cli_loop.COMMANDS:
             return cli_loop.run(store, args)
         if args.command == "templates":

@@ -12,10 +12,10 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import (
@@ -27,8 +27,6 @@ from tui.core.fsio import (
     write_output,
 )
 from tui.core.lock import lock_path
-from tui.core.model import Item, Session, SessionConflict, SessionError, merge_items, now_utc
-from tui.core.sessionfile import session_from_text
 from tui.core.store_index import (
     INDEX_NAME,
     MAX_TITLE,
@@ -36,8 +34,18 @@ from tui.core.store_index import (
     Key,
     SummaryIndex,
     file_key,
+    from_micros,
     is_racy,
+    micros,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tui.core.model import Item, Session
+
+# The model and the file format (the TOML parser) are imported where a file is read or written:
+# `list` and `resume` take what they show from the summary index, and start sooner without them.
 
 
 def default_home() -> Path:
@@ -103,6 +111,10 @@ _TEMP_FILE = re.compile(r"\..*\.toml\..*\.tmp", re.DOTALL)
 
 Stamp = tuple[int, int]  # (st_mtime_ns, st_size): what the file looked like when we last saw it
 
+#: One row of a listing, plain values: id, title, severity, status, updated_at (as
+#: store_index.micros) and unknowns.
+Row = tuple[str, str, str, str, int, int]
+
 
 def summarize(path: Path, session: Session) -> SessionSummary:
     """What a listing shows of the session in a file named `<id>.toml`."""
@@ -119,11 +131,14 @@ def summarize(path: Path, session: Session) -> SessionSummary:
 
 def _to_entry(key: Key, summary: SessionSummary) -> Entry:
     s = summary
-    return (key, s.title, s.severity, s.status, s.updated_at, s.unknowns)
+    return (key, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns)
 
 
 def _parse(path: Path, stamp: Stamp | None) -> Session:
     """The session in a file, read once. Raises SessionError, and only that, naming the file."""
+    from tui.core.model import SessionError
+    from tui.core.sessionfile import session_from_text
+
     try:
         raw = read_regular(path, what="session file")
     except FileRefused as exc:
@@ -137,6 +152,18 @@ def _parse(path: Path, stamp: Stamp | None) -> Session:
     del raw
     file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
     return session_from_text(text, path, path.stem, file_time)
+
+
+def _summary_or_problem(path: Path) -> SessionSummary | BrokenSession:
+    """The summary of a file parsed now, or why it cannot be read."""
+    from tui.core.model import SessionError
+
+    try:
+        return summarize(path, _parse(path, _stamp(path)))
+    except SessionError as exc:
+        return BrokenSession(path.stem, path, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
+        return BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})")
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -184,6 +211,8 @@ class SessionStore:
         return self.sessions_dir / f"{session_id}.toml"
 
     def new_id(self, title: str, when: datetime | None = None) -> str:
+        from tui.core.model import now_utc
+
         stamp = (when or now_utc()).strftime("%Y%m%d-%H%M")
         base = f"{stamp}-{slugify(title)}"
         candidate, n = base, 2
@@ -193,6 +222,8 @@ class SessionStore:
 
     def create(self, title: str = "") -> Session:
         """A new session with a provisional id; nothing touches the disk until the first save."""
+        from tui.core.model import Session
+
         session = Session(id=self.new_id(title), title=title)
         session.path = self.path_for(session.id)
         self._provisional.add(session.path)
@@ -200,6 +231,8 @@ class SessionStore:
 
     def resolve(self, ref: str) -> Path:
         """SESSION on the command line: a path to a .toml file, or an id in the store."""
+        from tui.core.model import SessionError
+
         as_path = Path(ref).expanduser()
         if ref.endswith(".toml") or os.sep in ref or as_path.is_file():
             if not os.path.lexists(as_path):
@@ -234,6 +267,8 @@ class SessionStore:
         clobber. A file deleted meanwhile is simply written again. `force` skips the check.
         A session from create() gets its id here, at its first save, from its title or summary.
         """
+        from tui.core.model import now_utc
+
         if session.path is None:
             session.path = self.path_for(session.id)
         if session.path in self._provisional and not os.path.lexists(session.path):
@@ -265,6 +300,8 @@ class SessionStore:
         None, with `session` untouched, when the file changed in any other way (its fields,
         meta data or masking, or a list item edited or removed there), or cannot be read: that
         is a real conflict, which the caller resolves without replacing the file."""
+        from tui.core.model import SessionError, merge_items
+
         path = session.path
         base = self._base.get(path) if path is not None else None
         if path is None or base is None:
@@ -286,6 +323,8 @@ class SessionStore:
 
     def check_unchanged(self, path: Path) -> None:
         """Raise SessionConflict if the file on disk is not the one this store last saw."""
+        from tui.core.model import SessionConflict
+
         now = _stamp(path)
         if now is None:
             return
@@ -297,6 +336,8 @@ class SessionStore:
     @staticmethod
     def _check_owner(path: Path) -> None:
         """Raise SessionConflict when the file is another user's: ours replaces only our own."""
+        from tui.core.model import SessionConflict
+
         if not hasattr(os, "geteuid"):
             return
         try:
@@ -390,15 +431,9 @@ class SessionStore:
                 if info is not None and entry is not None and entry[0] == file_key(info):
                     shown[name] = fresh[name] = entry
                     continue
-                path = directory / name
-                try:
-                    summary = summarize(path, _parse(path, _stamp(path)))
-                except SessionError as exc:
-                    broken.append(BrokenSession(path.stem, path, exc.reason))
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
-                    reason = f"cannot be read ({exc!r:.200})"
-                    broken.append(BrokenSession(path.stem, path, reason))
+                summary = _summary_or_problem(directory / name)
+                if isinstance(summary, BrokenSession):
+                    broken.append(summary)
                     continue
                 key = file_key(info) if info is not None else (0, 0, 0, 0)
                 shown[name] = _to_entry(key, summary)
@@ -410,17 +445,29 @@ class SessionStore:
         broken.sort(key=lambda b: b.id)
         return shown, broken
 
+    def rows(self) -> tuple[list[Row], list[BrokenSession]]:
+        """Every session as plain values, most recently updated first (ties: the larger id), and
+        the files that could not be read. What `list` prints: no object per row.
+
+        Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
+        shown, broken = self._summaries()
+        found = [
+            (name[:-5], title, severity, status, when, unknowns)
+            for name, (_, title, severity, status, when, unknowns) in shown.items()
+        ]
+        found.sort(key=_by_time, reverse=True)
+        return found, broken
+
     def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
         """Every session, most recently updated first, and the files that could not be read.
 
         Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
-        shown, broken = self._summaries()
+        found, broken = self.rows()
         directory = self.sessions_dir
         good = [
-            SessionSummary(name[:-5], directory, title, severity, updated_at, unknowns, status)
-            for name, (_, title, severity, status, updated_at, unknowns) in shown.items()
+            SessionSummary(id_, directory, title, severity, from_micros(when), unknowns, status)
+            for id_, title, severity, status, when, unknowns in found
         ]
-        good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
         return good, broken
 
     def latest(self) -> Path | None:
@@ -428,6 +475,10 @@ class SessionStore:
         shown, _ = self._summaries()
         if not shown:
             return None
-        # No summary objects and no sort: max() over what the index holds.
+        # No rows and no sort: max() over what the index holds.
         name = max(shown, key=lambda n: (shown[n][4], n[:-5]))
         return self.sessions_dir / name
+
+
+def _by_time(row: Row) -> tuple[int, str]:
+    return (row[4], row[0])
