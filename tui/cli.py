@@ -11,16 +11,15 @@ import argparse
 import gc
 import os
 import sys
-import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
+from tui.cli_list import cmd_list
 from tui.core.errors import IncidentTuiError
-from tui.core.fsio import UnsafeDirectory
-from tui.core.sanitize import has_controls, strip_controls, visible_controls
+from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
 from tui.core.store import SessionStore
 
@@ -127,71 +126,6 @@ def _out(text: str) -> None:
 def _shown(text: object) -> str:
     """A file name or file content fit for the terminal: control characters made visible."""
     return visible_controls(str(text))
-
-
-def _list_width() -> int | None:
-    """Columns to fit `list` in: the terminal's (or $COLUMNS); None in a pipe, which gets all.
-    What shutil.get_terminal_size answers, without importing shutil (and its compressors)."""
-    if not (sys.stdout.isatty() or os.environ.get("COLUMNS")):
-        return None
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 80
-    return max(columns, 40)
-
-
-def _local_time(micros: int) -> str:
-    """A listing's time (store_index.micros), in local time: time.localtime rather than a
-    datetime each, which counts for 10,000 rows of `list`."""
-    try:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(micros // 1_000_000))
-    except (OverflowError, ValueError, OSError):
-        from tui.core.store_index import from_micros
-
-        return from_micros(micros).strftime("%Y-%m-%d %H:%M")
-
-
-def cmd_list(store: SessionStore) -> int:
-    if problem := store.dir_problem():
-        raise UnsafeDirectory(store.sessions_dir, f"not read: {problem}")
-    good, broken = store.rows()
-    for item in broken:
-        warning = f"skipped {_shown(item.path)}: {_shown(item.reason)}"
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    if not good:
-        print(
-            f"No saved incidents in {_shown(store.sessions_dir)}. Start one: {PROG} new",
-            file=sys.stderr,
-        )
-        return 0
-    ids = [row[0] for row in good]
-    titles = [row[1] for row in good]
-    # One search through every id and title rather than two per row: usually none needs cleaning.
-    if has_controls("\n".join(ids) + "\n" + "\n".join(titles)):
-        ids = [_shown(i) for i in ids]
-        titles = [strip_controls(t) for t in titles]
-    width = max(len(i) for i in ids)
-    lines = [f"{'ID':<{width}}  {'SEV':<7}  {'STATUS':<13}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
-    columns = _list_width()
-    for shown_id, (_, _, severity, status, when, unknowns), clean_title in zip(
-        ids, good, titles, strict=True
-    ):
-        updated = _local_time(when)
-        title = clean_title.replace("\n", " ")
-        line = f"{shown_id:<{width}}  {severity:<7}  {status:<13}  {updated:<16}  {unknowns:>7}  "
-        if columns is not None:
-            room = columns - len(line)
-            if len(title) > room:
-                title = title[: max(room - 1, 0)] + "…" if room > 1 else ""
-        lines.append(line + title)
-    _out("\n".join(lines) + "\n")
-    return 0
 
 
 #: How many times `note` reads the file again when it changed between its read and its write.
@@ -350,30 +284,38 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
         )
     path: Path | None = None
     session = None
-    if args.command == "resume":
-        path = store.resolve(args.session) if args.session else store.latest()
-        if path is None:
-            _, broken = store.list()
-            if broken:
-                first = broken[0]
-                raise SessionError(first.path, f"{first.reason} (and no other incident to resume)")
-            raise UsageError(f"no saved incidents in {store.sessions_dir}; start one: {PROG} new")
-        # A broken file is reported here, in one line, before the UI starts; the app then uses
-        # this load instead of parsing a big log a second time.
-        session = store.load(path)
-    elif args.command == "new":
-        session = cli_gather.new_session(store, args)  # pre-filled from a service profile
-    store.remove_stale_temp_files()
     # Start-up allocates much and frees little, so the collector's passes over it are wasted:
-    # about 45 ms of a 300 ms start, measured in tmux. The app turns it back on after its first
-    # frame (tui.ui.app.settle_garbage_collector).
+    # about 45 ms of a 300 ms start, measured in tmux, and more when `resume` reads the summary
+    # index of thousands of incidents. The app turns it back on after its first frame
+    # (tui.ui.app.settle_garbage_collector); an error before the app starts turns it back on.
     gc.disable()
     try:
+        if args.command == "resume":
+            path = store.resolve(args.session) if args.session else store.latest()
+            if path is None:
+                _, broken = store.list()
+                if broken:
+                    first = broken[0]
+                    problem = f"{first.reason} (and no other incident to resume)"
+                    raise SessionError(first.path, problem)
+                raise UsageError(
+                    f"no saved incidents in {store.sessions_dir}; start one: {PROG} new"
+                )
+            # A broken file is reported here, in one line, before the UI starts; the app then
+            # uses this load instead of parsing a big log a second time.
+            session = store.load(path)
+        elif args.command == "new":
+            session = cli_gather.new_session(store, args)  # pre-filled from a service profile
+        store.remove_stale_temp_files()
         from tui.ui.app import run_tui
     except ModuleNotFoundError as exc:
+        gc.enable()
         if exc.name != "tui.ui.app":
             raise
         raise UsageError("the terminal UI is not part of this build yet") from None
+    except BaseException:
+        gc.enable()
+        raise
     start = args.command or "picker"
     return run_tui(store, start=start, path=path, title=getattr(args, "title", ""), session=session)
 

@@ -7,6 +7,7 @@ never written, and one bad file never stops the listing of the others.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
@@ -32,6 +33,7 @@ from tui.core.store_index import (
     MAX_TITLE,
     Entry,
     Key,
+    Row,
     SummaryIndex,
     file_key,
     from_micros,
@@ -40,7 +42,7 @@ from tui.core.store_index import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from tui.core.model import Item, Session
 
@@ -111,10 +113,6 @@ _TEMP_FILE = re.compile(r"\..*\.toml\..*\.tmp", re.DOTALL)
 
 Stamp = tuple[int, int]  # (st_mtime_ns, st_size): what the file looked like when we last saw it
 
-#: One row of a listing, plain values: id, title, severity, status, updated_at (as
-#: store_index.micros) and unknowns.
-Row = tuple[str, str, str, str, int, int]
-
 
 def summarize(path: Path, session: Session) -> SessionSummary:
     """What a listing shows of the session in a file named `<id>.toml`."""
@@ -164,6 +162,22 @@ def _summary_or_problem(path: Path) -> SessionSummary | BrokenSession:
         return BrokenSession(path.stem, path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
         return BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})")
+
+
+@contextlib.contextmanager
+def _names_and_stat(
+    directory: Path,
+) -> Iterator[tuple[list[str], Callable[[str], os.stat_result]]]:
+    """The names in a directory and a stat() of a name in it, both through one descriptor of
+    the directory where the platform allows: the kernel resolves no path per file."""
+    if os.stat not in os.supports_dir_fd or os.listdir not in os.supports_fd:
+        yield os.listdir(directory), lambda name: os.stat(directory / name)
+        return
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    try:
+        yield os.listdir(fd), functools.partial(os.stat, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -376,13 +390,13 @@ class SessionStore:
         removed = 0
         if not self.sessions_dir.is_dir() or self.dir_problem():
             return 0
-        # scandir and a test of the name before any Path or stat: `resume` runs this before its
+        # listdir and a test of the name before any Path or stat: `resume` runs this before its
         # first frame, and the directory may hold 10,000 sessions.
-        with contextlib.suppress(OSError), os.scandir(self.sessions_dir) as found:
-            for item in found:
-                if not item.name.startswith(".") or not _TEMP_FILE.fullmatch(item.name):
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.sessions_dir):
+                if not name.startswith(".") or not _TEMP_FILE.fullmatch(name):
                     continue
-                path = self.sessions_dir / item.name
+                path = self.sessions_dir / name
                 with contextlib.suppress(OSError):
                     info = path.lstat()
                     if stat.S_ISREG(info.st_mode) and now - info.st_mtime > self.STALE_TEMP_SECONDS:
@@ -401,60 +415,70 @@ class SessionStore:
     def index(self) -> SummaryIndex:
         return SummaryIndex(self.cache_dir / INDEX_NAME, self.sessions_dir)
 
-    def _summaries(self) -> tuple[dict[str, Entry], list[BrokenSession]]:
-        """What a listing shows of each readable file, by file name, and the unreadable files.
+    def _summaries(self) -> tuple[list[Row], list[BrokenSession]]:
+        """What a listing shows of each readable file, in no order, and the unreadable files.
 
         It comes from the summary index when the index has an entry for the file as it is on
         disk now; the other files are parsed, and the index is brought up to date."""
-        shown: dict[str, Entry] = {}
-        broken: list[BrokenSession] = []
         if problem := self.dir_problem():
-            return {}, [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
+            return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
         index = self.index
         known = index.read()
-        fresh: dict[str, Entry] = {}
+        position = known.position
+        _, mtimes, sizes, inodes, devices = known.columns[:5]
+        fresh: list[int] = []  # the positions of the index's entries that still hold
+        parsed: list[Row] = []
+        cache: dict[str, Entry] = {}  # what is parsed now and fit for the index
+        broken: list[BrokenSession] = []
         now_ns = time.time_ns()
         directory = self.sessions_dir
-        # scandir rather than glob: the same names (*.toml, no hidden files) at a fraction of the
-        # cost, and a cached file costs one stat and no Path.
-        with contextlib.suppress(OSError), os.scandir(directory) as found:
-            for item in found:
-                name = item.name
+        # The names, then one stat each, through a descriptor of the directory: the same names
+        # as glob (*.toml, no hidden files) at a fraction of the cost, and a file the index
+        # knows costs one stat, a look-up and no Path.
+        with contextlib.suppress(OSError), _names_and_stat(directory) as (names, stat_of):
+            for name in names:
                 if not name.endswith(".toml") or name.startswith("."):
                     continue
                 try:
-                    info: os.stat_result | None = item.stat()  # follows a symlink, as load does
+                    info: os.stat_result | None = stat_of(name)  # follows a symlink, as load does
                 except OSError:
                     info = None
-                regular = info is not None and stat.S_ISREG(info.st_mode)
-                entry = known.get(name) if regular else None
-                if info is not None and entry is not None and entry[0] == file_key(info):
-                    shown[name] = fresh[name] = entry
+                n = position.get(name)
+                if (
+                    n is not None
+                    and info is not None
+                    and info.st_mtime_ns == mtimes[n]
+                    and info.st_size == sizes[n]
+                    and info.st_ino == inodes[n]
+                    and info.st_dev == devices[n]
+                    and stat.S_ISREG(info.st_mode)
+                ):
+                    fresh.append(n)
                     continue
                 summary = _summary_or_problem(directory / name)
                 if isinstance(summary, BrokenSession):
                     broken.append(summary)
                     continue
                 key = file_key(info) if info is not None else (0, 0, 0, 0)
-                shown[name] = _to_entry(key, summary)
+                entry = _to_entry(key, summary)
+                parsed.append((summary.id, *entry[1:]))
+                regular = info is not None and stat.S_ISREG(info.st_mode)
                 cacheable = regular and len(summary.title) <= MAX_TITLE
                 if info is not None and cacheable and not is_racy(info, now_ns):
-                    fresh[name] = shown[name]
-        if fresh != known:
-            index.write(fresh)
+                    cache[name] = entry
+        if cache or len(fresh) != len(known):
+            entries = {known.columns[0][n]: known.entry(n) for n in fresh}
+            entries.update(cache)
+            index.write(entries)
         broken.sort(key=lambda b: b.id)
-        return shown, broken
+        return known.rows(fresh) + parsed, broken
 
     def rows(self) -> tuple[list[Row], list[BrokenSession]]:
         """Every session as plain values, most recently updated first (ties: the larger id), and
         the files that could not be read. What `list` prints: no object per row.
 
         Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
-        shown, broken = self._summaries()
-        found = [
-            (name[:-5], title, severity, status, when, unknowns)
-            for name, (_, title, severity, status, when, unknowns) in shown.items()
-        ]
+        found, broken = self._summaries()
         found.sort(key=_by_time, reverse=True)
         return found, broken
 
@@ -472,12 +496,11 @@ class SessionStore:
 
     def latest(self) -> Path | None:
         """The most recently updated session, as list() would put it first."""
-        shown, _ = self._summaries()
-        if not shown:
+        found, _ = self._summaries()
+        if not found:
             return None
-        # No rows and no sort: max() over what the index holds.
-        name = max(shown, key=lambda n: (shown[n][4], n[:-5]))
-        return self.sessions_dir / name
+        # No summary objects and no sort: max() over the rows.
+        return self.path_for(max(found, key=_by_time)[0])
 
 
 def _by_time(row: Row) -> tuple[int, str]:

@@ -50,6 +50,8 @@ Key = tuple[int, int, int, int]
 #: the epoch, see micros) and unknowns. A plain tuple of plain values: an index of 10,000 entries
 #: is read on every `list` and `resume`, and a datetime each would cost more than the rest.
 Entry = tuple[Key, str, str, str, int, int]
+#: One row of a listing: the file's id (its name less .toml), then the same values.
+Row = tuple[str, str, str, str, int, int]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: The microseconds of the first and the last instant a datetime can hold, in UTC.
@@ -95,9 +97,9 @@ def _types(values: list[Any]) -> set[type]:
     return set(map(type, values))
 
 
-def _entries(data: dict[str, Any]) -> dict[str, Entry]:
-    """The entries of the file by name; ValueError (or TypeError, OverflowError) when any value
-    is not one the parser could have produced.
+def _checked(data: dict[str, Any]) -> list[list[Any]]:
+    """The columns of the file; ValueError (or TypeError, OverflowError) when any value is not
+    one the parser could have produced.
 
     Column by column, with map() and set(): each check runs in C over 10,000 values, where a
     loop over the entries in Python took longer than the JSON parse."""
@@ -106,7 +108,7 @@ def _entries(data: dict[str, Any]) -> dict[str, Entry]:
         raise ValueError("the columns are not lists of one length")
     names, mtime, size, ino, dev, title, severity, status, updated, unknowns = columns
     if not names:
-        return {}
+        return columns
     # type() rather than isinstance: True is an int too.
     if _types(mtime + size + ino + dev + updated + unknowns) != {int}:
         raise ValueError("a number is not a whole number")
@@ -120,9 +122,34 @@ def _entries(data: dict[str, Any]) -> dict[str, Entry]:
         raise ValueError("a title too long to be indexed")
     if min(updated) < _MIN_MICROS or max(updated) > _MAX_MICROS:
         raise ValueError("a time no datetime can hold")
-    keys = zip(mtime, size, ino, dev, strict=True)
-    entries = zip(keys, title, severity, status, updated, unknowns, strict=True)
-    return dict(zip(names, entries, strict=True))
+    return columns
+
+
+class Known:
+    """An index as read: its columns (in COLUMNS' order) and each file name's position in them.
+    No tuple per entry: `list` and `resume` look up 10,000 names and use most entries once."""
+
+    __slots__ = ("columns", "position")
+
+    def __init__(self, columns: list[list[Any]] | None = None) -> None:
+        self.columns = columns if columns is not None else [[] for _ in COLUMNS]
+        self.position = dict(zip(self.columns[0], range(len(self.columns[0])), strict=True))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def entry(self, n: int) -> Entry:
+        _, mtime, size, ino, dev, title, severity, status, updated, unknowns = self.columns
+        key = (mtime[n], size[n], ino[n], dev[n])
+        return (key, title[n], severity[n], status[n], updated[n], unknowns[n])
+
+    def rows(self, positions: list[int]) -> list[Row]:
+        """The listing's rows of the entries at these positions."""
+        names, _, _, _, _, title, severity, status, updated, unknowns = self.columns
+        return [
+            (names[n][:-5], title[n], severity[n], status[n], updated[n], unknowns[n])
+            for n in positions
+        ]
 
 
 class SummaryIndex:
@@ -132,24 +159,24 @@ class SummaryIndex:
         self.path = path
         self.sessions_dir = sessions_dir
 
-    def read(self) -> dict[str, Entry]:
-        """The entries by file name; empty when the index is missing or not to be trusted."""
+    def read(self) -> Known:
+        """The entries; none when the index is missing or not to be trusted."""
         try:
             info = os.lstat(self.path)
         except OSError:
-            return {}
+            return Known()
         if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077:
-            return {}
+            return Known()
         if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-            return {}
+            return Known()
         try:
             raw = read_regular(self.path, MAX_INDEX_BYTES, "index", follow=False)
             data = json.loads(raw)
             if not isinstance(data, dict) or data.get("about") != _fingerprint(self.sessions_dir):
-                return {}
-            return _entries(data)
+                return Known()
+            return Known(_checked(data))
         except (IncidentTuiError, KeyError, ValueError, TypeError, OverflowError, RecursionError):
-            return {}
+            return Known()
 
     def write(self, entries: dict[str, Entry]) -> bool:
         """Replace the index; False (and nothing else) when it cannot be written."""
