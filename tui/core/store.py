@@ -467,9 +467,7 @@ class SessionStore:
                 if info is not None and cacheable and not is_racy(info, now_ns):
                     cache[name] = entry
         if cache or len(fresh) != len(known):
-            entries = {known.columns[0][n]: known.entry(n) for n in fresh}
-            entries.update(cache)
-            index.write(entries)
+            index.write(known, fresh, cache)
         broken.sort(key=lambda b: b.id)
         return known.rows(fresh) + parsed, broken
 

@@ -138,11 +138,6 @@ class Known:
     def __len__(self) -> int:
         return len(self.columns[0])
 
-    def entry(self, n: int) -> Entry:
-        _, mtime, size, ino, dev, title, severity, status, updated, unknowns = self.columns
-        key = (mtime[n], size[n], ino[n], dev[n])
-        return (key, title[n], severity[n], status[n], updated[n], unknowns[n])
-
     def rows(self, positions: list[int]) -> list[Row]:
         """The listing's rows of the entries at these positions."""
         names, _, _, _, _, title, severity, status, updated, unknowns = self.columns
@@ -178,14 +173,15 @@ class SummaryIndex:
         except (IncidentTuiError, KeyError, ValueError, TypeError, OverflowError, RecursionError):
             return Known()
 
-    def write(self, entries: dict[str, Entry]) -> bool:
-        """Replace the index; False (and nothing else) when it cannot be written."""
+    def write(self, known: Known, keep: list[int], new: dict[str, Entry]) -> bool:
+        """Replace the index with the entries of `known` at the positions `keep` and the `new`
+        ones; False (and nothing else) when it cannot be written."""
+        columns = [[column[n] for n in keep] for column in known.columns]
+        for name, (key, *values) in new.items():
+            for column, value in zip(columns, (name, *key, *values), strict=True):
+                column.append(value)
         data: dict[str, Any] = {"about": _fingerprint(self.sessions_dir)}
-        data.update((column, []) for column in COLUMNS)
-        for name, (key, title, severity, status, updated_at, unknowns) in sorted(entries.items()):
-            row = (name, *key, title, severity, status, updated_at, unknowns)
-            for column, value in zip(COLUMNS, row, strict=True):
-                data[column].append(value)
+        data.update(zip(COLUMNS, columns, strict=True))
         text = json.dumps(data, separators=(",", ":"))
         try:
             private_dir(self.path.parent)
