@@ -7,7 +7,6 @@ in a pipe. The UI is imported only when it is drawn.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -24,6 +23,8 @@ from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KIND
 from tui.core.store import SessionStore
 
 if TYPE_CHECKING:
+    import argparse
+
     from tui.core.redact import Finding
 
 PROG = "incident-tui"
@@ -33,14 +34,16 @@ class UsageError(Exception):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, like every other error, instead of argparse's usage block.
-        raise UsageError(f"{message} (see {PROG} --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: `list` needs no parser (see main).
+    import argparse
+
     from tui import cli_gather, cli_loop
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            # One line, like every other error, instead of argparse's usage block.
+            raise UsageError(f"{message} (see {PROG} --help)")
 
     parser = _Parser(
         prog=PROG,
@@ -110,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -265,6 +270,8 @@ def cmd_completion(shell: str) -> int:
 
 
 def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    import argparse
+
     found = list(parser._actions)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
