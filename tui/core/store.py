@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import operator
 import os
 import re
 import stat
@@ -477,7 +478,7 @@ class SessionStore:
 
         Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
         found, broken = self._summaries()
-        found.sort(key=_by_time, reverse=True)
+        found.sort(key=_BY_TIME, reverse=True)
         return found, broken
 
     def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
@@ -498,8 +499,8 @@ class SessionStore:
         if not found:
             return None
         # No summary objects and no sort: max() over the rows.
-        return self.path_for(max(found, key=_by_time)[0])
+        return self.path_for(max(found, key=_BY_TIME)[0])
 
 
-def _by_time(row: Row) -> tuple[int, str]:
-    return (row[4], row[0])
+#: A row's place in a listing: its time (store_index.micros), then its id.
+_BY_TIME = operator.itemgetter(4, 0)
