@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -167,8 +168,11 @@ def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, list[
         {"title": ["not", "text"]},
         {"title": ""},
         {"updated": "yesterday"},
-        {"updated": "2026-11-29T14:05:00"},  # no time zone
-        {"updated": "9999-12-31T23:59:59-12:00"},  # out of range in UTC
+        {"updated": "2026-11-29T14:05:00+00:00"},  # a time is kept as whole microseconds
+        {"updated": 1.5e15},
+        {"updated": True},
+        {"updated": 2**70},  # after the last time a datetime can hold
+        {"updated": -(2**70)},
         {"mtime": 1.5},
     ],
 )
@@ -274,3 +278,26 @@ def test_latest_is_what_list_puts_first_from_the_index_or_not(store: SessionStor
     assert store.latest() == good[0].path  # parsed
     paths[0].unlink()
     assert store.latest() == store.list()[0][0].path
+
+
+def test_resume_picks_the_latest_from_the_index_parsing_nothing_and_writing_nothing(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`resume` without an id runs this before its first frame, over every file of the store:
+    with the index up to date it costs one stat per file, and only the chosen file is read (by
+    the caller, through the safe reader)."""
+    paths = [saved(store, f"Incident {n}") for n in range(3)]
+    expected = store.list()[0][0].path
+    written = os.stat(index_path(store)).st_mtime_ns
+    session = store.load(paths[0])
+    later = store.load(paths[2]).updated_at + timedelta(minutes=1)
+    parsed = count_parses(monkeypatch)
+    assert store.latest() == expected
+    assert parsed == []
+    assert os.stat(index_path(store)).st_mtime_ns == written
+    session.title = "Edited since the listing"
+    session.updated_at = later
+    store.save(session, touch=False)
+    age(paths[0])
+    assert store.latest() == paths[0]  # saved last: the newest now
+    assert parsed == [paths[0]]  # the one file the index no longer describes
