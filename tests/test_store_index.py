@@ -301,3 +301,38 @@ def test_resume_picks_the_latest_from_the_index_parsing_nothing_and_writing_noth
     age(paths[0])
     assert store.latest() == paths[0]  # saved last: the newest now
     assert parsed == [paths[0]]  # the one file the index no longer describes
+
+
+def test_resume_without_an_id_reads_the_file_it_opens_once(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The incident resumed is usually the one edited last, saved since the index was written:
+    choosing it parses it, and the wizard opens on that parse instead of a second one (a big
+    log costs its parse once before the first frame)."""
+    import gc
+    import sys
+
+    import tui.ui.app
+
+    paths = [saved(store, f"Incident {n}") for n in range(3)]
+    rows(store)  # the index is written
+    session = store.load(paths[0])
+    session.updated_at = store.load(paths[2]).updated_at + timedelta(minutes=1)
+    store.save(session, touch=False)
+    age(paths[0])
+    opened: dict[str, object] = {}
+
+    def run_tui(_store: SessionStore, **kwargs: object) -> int:
+        opened.update(kwargs)
+        gc.enable()  # as the app does after its first frame
+        return 0
+
+    monkeypatch.setattr(tui.ui.app, "run_tui", run_tui)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    parsed = count_parses(monkeypatch)
+    assert cli.main(["resume"]) == 0
+    assert opened["path"] == paths[0]
+    assert isinstance(opened["session"], Session)
+    assert opened["session"].title == "Incident 0"
+    assert parsed == [paths[0]]

@@ -298,8 +298,16 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
     gc.disable()
     try:
         if args.command == "resume":
-            path = store.resolve(args.session) if args.session else store.latest()
-            if path is None:
+            # A broken file is reported here, in one line, before the UI starts; the app then
+            # uses this load instead of parsing a big log a second time (and the latest is
+            # read once, though choosing it may have parsed it).
+            opened = None if args.session else store.latest_opened()
+            if args.session:
+                path = store.resolve(args.session)
+                session = store.load(path)
+            elif opened is not None:
+                path, session = opened
+            else:
                 _, broken = store.list()
                 if broken:
                     first = broken[0]
@@ -308,9 +316,6 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
                 raise UsageError(
                     f"no saved incidents in {store.sessions_dir}; start one: {PROG} new"
                 )
-            # A broken file is reported here, in one line, before the UI starts; the app then
-            # uses this load instead of parsing a big log a second time.
-            session = store.load(path)
         elif args.command == "new":
             session = cli_gather.new_session(store, args)  # pre-filled from a service profile
         store.remove_stale_temp_files()

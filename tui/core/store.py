@@ -7,8 +7,6 @@ never written, and one bad file never stops the listing of the others.
 from __future__ import annotations
 
 import contextlib
-import functools
-import operator
 import os
 import re
 import stat
@@ -30,20 +28,17 @@ from tui.core.fsio import (
 )
 from tui.core.lock import lock_path
 from tui.core.store_index import (
+    BY_TIME,
     INDEX_NAME,
-    MAX_TITLE,
-    Entry,
-    Key,
     Row,
     SummaryIndex,
-    file_key,
     from_micros,
-    is_racy,
     micros,
+    scan,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from tui.core.model import Item, Session
 
@@ -128,11 +123,6 @@ def summarize(path: Path, session: Session) -> SessionSummary:
     )
 
 
-def _to_entry(key: Key, summary: SessionSummary) -> Entry:
-    s = summary
-    return (key, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns)
-
-
 def _parse(path: Path, stamp: Stamp | None) -> Session:
     """The session in a file, read once. Raises SessionError, and only that, naming the file."""
     from tui.core.model import SessionError
@@ -153,32 +143,25 @@ def _parse(path: Path, stamp: Stamp | None) -> Session:
     return session_from_text(text, path, path.stem, file_time)
 
 
-def _summary_or_problem(path: Path) -> SessionSummary | BrokenSession:
-    """The summary of a file parsed now, or why it cannot be read."""
+#: A file parsed during a listing: its row, and its stamp then and session (see latest_opened).
+Parsed = tuple[Row, tuple[Stamp | None, "Session"]]
+
+
+def _parsed(path: Path, broken: list[BrokenSession]) -> Parsed | None:
+    """A file parsed now; None, and why in `broken`, when it cannot be read."""
     from tui.core.model import SessionError
 
     try:
-        return summarize(path, _parse(path, _stamp(path)))
+        stamp = _stamp(path)
+        session = _parse(path, stamp)
     except SessionError as exc:
-        return BrokenSession(path.stem, path, exc.reason)
+        broken.append(BrokenSession(path.stem, path, exc.reason))
+        return None
     except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
-        return BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})")
-
-
-@contextlib.contextmanager
-def _names_and_stat(
-    directory: Path,
-) -> Iterator[tuple[list[str], Callable[[str], os.stat_result]]]:
-    """The names in a directory and a stat() of a name in it, both through one descriptor of
-    the directory where the platform allows: the kernel resolves no path per file."""
-    if os.stat not in os.supports_dir_fd or os.listdir not in os.supports_fd:
-        yield os.listdir(directory), lambda name: os.stat(directory / name)
-        return
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
-    try:
-        yield os.listdir(fd), functools.partial(os.stat, dir_fd=fd)
-    finally:
-        os.close(fd)
+        broken.append(BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})"))
+        return None
+    s = summarize(path, session)
+    return (s.id, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns), (stamp, session)
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -416,69 +399,23 @@ class SessionStore:
     def index(self) -> SummaryIndex:
         return SummaryIndex(self.cache_dir / INDEX_NAME, self.sessions_dir)
 
-    def _summaries(self) -> tuple[list[Row], list[BrokenSession]]:
-        """What a listing shows of each readable file, in no order, and the unreadable files.
-
-        It comes from the summary index when the index has an entry for the file as it is on
-        disk now; the other files are parsed, and the index is brought up to date."""
+    def _summaries(self) -> tuple[list[Row], list[BrokenSession], Parsed | None]:
+        """What a listing shows of each readable file, in no order, the unreadable files, and
+        of the files parsed now the newest (see store_index.scan)."""
         if problem := self.dir_problem():
-            return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
-        index = self.index
-        known = index.read()
-        position = known.position
-        _, mtimes, sizes, inodes, devices = known.columns[:5]
-        fresh: list[int] = []  # the positions of the index's entries that still hold
-        parsed: list[Row] = []
-        cache: dict[str, Entry] = {}  # what is parsed now and fit for the index
+            return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)], None
         broken: list[BrokenSession] = []
-        now_ns = time.time_ns()
-        directory = self.sessions_dir
-        # The names, then one stat each, through a descriptor of the directory: the same names
-        # as glob (*.toml, no hidden files) at a fraction of the cost, and a file the index
-        # knows costs one stat, a look-up and no Path.
-        with contextlib.suppress(OSError), _names_and_stat(directory) as (names, stat_of):
-            for name in names:
-                if not name.endswith(".toml") or name.startswith("."):
-                    continue
-                try:
-                    info: os.stat_result | None = stat_of(name)  # follows a symlink, as load does
-                except OSError:
-                    info = None
-                n = position.get(name)
-                if (
-                    n is not None
-                    and info is not None
-                    and info.st_mtime_ns == mtimes[n]
-                    and info.st_size == sizes[n]
-                    and info.st_ino == inodes[n]
-                    and info.st_dev == devices[n]
-                    and stat.S_ISREG(info.st_mode)
-                ):
-                    fresh.append(n)
-                    continue
-                summary = _summary_or_problem(directory / name)
-                if isinstance(summary, BrokenSession):
-                    broken.append(summary)
-                    continue
-                key = file_key(info) if info is not None else (0, 0, 0, 0)
-                entry = _to_entry(key, summary)
-                parsed.append((summary.id, *entry[1:]))
-                regular = info is not None and stat.S_ISREG(info.st_mode)
-                cacheable = regular and len(summary.title) <= MAX_TITLE
-                if info is not None and cacheable and not is_racy(info, now_ns):
-                    cache[name] = entry
-        if cache or len(fresh) != len(known):
-            index.write(known, fresh, cache)
+        found, newest = scan(self.index, self.sessions_dir, lambda path: _parsed(path, broken))
         broken.sort(key=lambda b: b.id)
-        return known.rows(fresh) + parsed, broken
+        return found, broken, newest
 
     def rows(self) -> tuple[list[Row], list[BrokenSession]]:
         """Every session as plain values, most recently updated first (ties: the larger id), and
         the files that could not be read. What `list` prints: no object per row.
 
         Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
-        found, broken = self._summaries()
-        found.sort(key=_BY_TIME, reverse=True)
+        found, broken, _ = self._summaries()
+        found.sort(key=BY_TIME, reverse=True)
         return found, broken
 
     def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
@@ -495,12 +432,24 @@ class SessionStore:
 
     def latest(self) -> Path | None:
         """The most recently updated session, as list() would put it first."""
-        found, _ = self._summaries()
+        found, _, _ = self._summaries()
         if not found:
             return None
         # No summary objects and no sort: max() over the rows.
-        return self.path_for(max(found, key=_BY_TIME)[0])
+        return self.path_for(max(found, key=BY_TIME)[0])
 
-
-#: A row's place in a listing: its time (store_index.micros), then its id.
-_BY_TIME = operator.itemgetter(4, 0)
+    def latest_opened(self) -> tuple[Path, Session] | None:
+        """latest() and its session, as load() gives it, its file read once: a file the index
+        no longer describes (the one edited last, usually) is parsed to be compared, and that
+        parse is the one returned. Raises SessionError, as load() does."""
+        found, _, newest = self._summaries()
+        if not found:
+            return None
+        best = max(found, key=BY_TIME)
+        path = self.path_for(best[0])
+        if newest is None or newest[0][0] != best[0]:
+            return path, self.load(path)
+        _, (stamp, session) = newest
+        self._seen[path] = stamp
+        self._base[path] = session.copy()
+        return path, session
