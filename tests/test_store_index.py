@@ -13,6 +13,7 @@ import pytest
 
 from tui import cli
 from tui.core import store as store_module
+from tui.core import store_index
 from tui.core.session import Session, SessionStore
 from tui.core.store_index import COLUMNS, INDEX_NAME
 
@@ -336,3 +337,25 @@ def test_resume_without_an_id_reads_the_file_it_opens_once(
     assert isinstance(opened["session"], Session)
     assert opened["session"].title == "Incident 0"
     assert parsed == [paths[0]]
+
+
+def test_resume_leaves_the_index_for_the_one_file_it_opens_and_builds_a_missing_one(
+    store: SessionStore,
+) -> None:
+    """Rewriting 10,000 entries for the incident being opened, whose next save makes its entry
+    stale again, would only delay the first frame; an index missing many files is written."""
+    paths = [saved(store, f"Incident {n}") for n in range(3)]
+    rows(store)
+    written = os.stat(index_path(store)).st_mtime_ns
+    session = store.load(paths[0])
+    session.updated_at = store.load(paths[2]).updated_at + timedelta(minutes=1)
+    store.save(session, touch=False)
+    age(paths[0])
+    opened = store.latest_opened()
+    assert opened is not None and opened[0] == paths[0]
+    assert os.stat(index_path(store)).st_mtime_ns == written
+    assert rows(store)[0][1] == paths[0]  # a listing brings it up to date
+    assert indexed(store)[paths[0].name]["updated"] == store_index.micros(session.updated_at)
+    index_path(store).unlink()
+    assert store.latest_opened() is not None
+    assert sorted(indexed(store)) == sorted(p.name for p in paths)

@@ -7,6 +7,7 @@ never written, and one bad file never stops the listing of the others.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
@@ -145,6 +146,7 @@ def _parse(path: Path, stamp: Stamp | None) -> Session:
 
 #: A file parsed during a listing: its row, and its stamp then and session (see latest_opened).
 Parsed = tuple[Row, tuple[Stamp | None, "Session"]]
+Listed = Parsed | None
 
 
 def _parsed(path: Path, broken: list[BrokenSession]) -> Parsed | None:
@@ -399,21 +401,19 @@ class SessionStore:
     def index(self) -> SummaryIndex:
         return SummaryIndex(self.cache_dir / INDEX_NAME, self.sessions_dir)
 
-    def _summaries(self) -> tuple[list[Row], list[BrokenSession], Parsed | None]:
-        """What a listing shows of each readable file, in no order, the unreadable files, and
-        of the files parsed now the newest (see store_index.scan)."""
+    def _summaries(self, rewrite_for: int = 0) -> tuple[list[Row], list[BrokenSession], Listed]:
+        """The rows of the readable files, in no order, the unreadable files, and of the files
+        parsed now the newest (see store_index.scan)."""
         if problem := self.dir_problem():
             return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)], None
         broken: list[BrokenSession] = []
-        found, newest = scan(self.index, self.sessions_dir, lambda path: _parsed(path, broken))
+        parse = functools.partial(_parsed, broken=broken)
+        found, newest = scan(self.index, self.sessions_dir, parse, rewrite_for=rewrite_for)
         broken.sort(key=lambda b: b.id)
         return found, broken, newest
 
     def rows(self) -> tuple[list[Row], list[BrokenSession]]:
-        """Every session as plain values, most recently updated first (ties: the larger id), and
-        the files that could not be read. What `list` prints: no object per row.
-
-        Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
+        """list() as plain values (what `list` prints: no object per row); never raises."""
         found, broken, _ = self._summaries()
         found.sort(key=BY_TIME, reverse=True)
         return found, broken
@@ -431,18 +431,18 @@ class SessionStore:
         return good, broken
 
     def latest(self) -> Path | None:
-        """The most recently updated session, as list() would put it first."""
+        """The most recently updated session, as list() would put it first (no sort: max())."""
         found, _, _ = self._summaries()
-        if not found:
-            return None
-        # No summary objects and no sort: max() over the rows.
-        return self.path_for(max(found, key=BY_TIME)[0])
+        return self.path_for(max(found, key=BY_TIME)[0]) if found else None
 
     def latest_opened(self) -> tuple[Path, Session] | None:
         """latest() and its session, as load() gives it, its file read once: a file the index
         no longer describes (the one edited last, usually) is parsed to be compared, and that
-        parse is the one returned. Raises SessionError, as load() does."""
-        found, _, newest = self._summaries()
+        parse is the one returned. Raises SessionError, as load() does.
+
+        The index is not rewritten for one file parsed: the one opened, whose entry its next
+        save makes stale again; the next listing brings it up to date."""
+        found, _, newest = self._summaries(rewrite_for=2)
         if not found:
             return None
         best = max(found, key=BY_TIME)

@@ -205,14 +205,18 @@ def is_racy(info: os.stat_result, now_ns: int) -> bool:
 
 
 def scan(
-    index: SummaryIndex, directory: Path, parse: Callable[[Path], tuple[Row, T] | None]
+    index: SummaryIndex,
+    directory: Path,
+    parse: Callable[[Path], tuple[Row, T] | None],
+    *,
+    rewrite_for: int = 0,
 ) -> tuple[list[Row], tuple[Row, T] | None]:
     """The row of each session file of `directory`, in no order, and of the files parsed now
     the newest with what `parse` gave with it.
 
     A row comes from the index when the index has an entry for the file as it is on disk now;
     the other files go to `parse` (None: it cannot be read, and `parse` says why), and the index
-    is brought up to date."""
+    is brought up to date when it changed and at least `rewrite_for` files were parsed."""
     known = index.read()
     position = known.position
     _, mtimes, sizes, inodes, devices = known.columns[:5]
@@ -258,7 +262,7 @@ def scan(
                 and not is_racy(info, now_ns)
             ):
                 cache[name] = (file_key(info), *row[1:])
-    if cache or len(fresh) != len(known):
+    if (cache or len(fresh) != len(known)) and len(parsed) >= rewrite_for:
         index.write(known, fresh, cache)
     return known.rows(fresh) + parsed, newest
 
