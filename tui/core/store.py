@@ -156,14 +156,15 @@ def _parsed(path: Path, broken: list[BrokenSession]) -> Parsed | None:
     try:
         stamp = _stamp(path)
         session = _parse(path, stamp)
+        s = summarize(path, session)
+        row = (s.id, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns)
     except SessionError as exc:
         broken.append(BrokenSession(path.stem, path, exc.reason))
         return None
     except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
         broken.append(BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})"))
         return None
-    s = summarize(path, session)
-    return (s.id, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns), (stamp, session)
+    return row, (stamp, session)
 
 
 def _stamp(path: Path) -> Stamp | None:
