@@ -189,6 +189,37 @@ def test_commands_without_a_ui_do_not_import_textual(
     assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
 
 
+def test_list_with_its_index_up_to_date_imports_only_what_a_listing_needs(
+    installed_command: str, cli_env: dict[str, str], saved: Path, tmp_path: Path
+) -> None:
+    """`list` among 10,000 incidents has a budget: with the summary index up to date it reads no
+    session file, so it must not pay for the model, the TOML parser, templates, the secret
+    scanner or the other commands' modules."""
+    hour_ago = saved.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(saved, ns=(hour_ago, hour_ago))  # older than the index's "racily clean" window
+    first = run(installed_command, "list", env=cli_env, cwd=tmp_path)
+    assert first.returncode == 0 and "20261129-1412-checkout" in first.stdout, first.stderr
+    unneeded = [
+        "argparse",
+        "jinja2",
+        "shutil",
+        "tomllib",
+        "tui.cli_gather",
+        "tui.cli_loop",
+        "tui.core.model",
+        "tui.core.redact",
+        "tui.core.sessionfile",
+    ]
+    probe = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "status = main(['list'])\n"
+        f"print('IMPORTED:', status, sorted(m for m in {unneeded!r} if m in sys.modules), "
+        "file=sys.stderr)\n"
+    )
+    assert "IMPORTED: 0 []" in probe_stderr(probe, cli_env, tmp_path)
+
+
 LEAKY = SESSION + (
     'monitoring = """\n'
     "curl -H 'Authorization: Bearer ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789' https://api\n"

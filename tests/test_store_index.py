@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tui import cli
 from tui.core import store as store_module
+from tui.core import store_index
 from tui.core.session import Session, SessionStore
 from tui.core.store_index import COLUMNS, INDEX_NAME
 
@@ -167,8 +169,11 @@ def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, list[
         {"title": ["not", "text"]},
         {"title": ""},
         {"updated": "yesterday"},
-        {"updated": "2026-11-29T14:05:00"},  # no time zone
-        {"updated": "9999-12-31T23:59:59-12:00"},  # out of range in UTC
+        {"updated": "2026-11-29T14:05:00+00:00"},  # a time is kept as whole microseconds
+        {"updated": 1.5e15},
+        {"updated": True},
+        {"updated": 2**70},  # after the last time a datetime can hold
+        {"updated": -(2**70)},
         {"mtime": 1.5},
     ],
 )
@@ -274,3 +279,83 @@ def test_latest_is_what_list_puts_first_from_the_index_or_not(store: SessionStor
     assert store.latest() == good[0].path  # parsed
     paths[0].unlink()
     assert store.latest() == store.list()[0][0].path
+
+
+def test_resume_picks_the_latest_from_the_index_parsing_nothing_and_writing_nothing(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`resume` without an id runs this before its first frame, over every file of the store:
+    with the index up to date it costs one stat per file, and only the chosen file is read (by
+    the caller, through the safe reader)."""
+    paths = [saved(store, f"Incident {n}") for n in range(3)]
+    expected = store.list()[0][0].path
+    written = os.stat(index_path(store)).st_mtime_ns
+    session = store.load(paths[0])
+    later = store.load(paths[2]).updated_at + timedelta(minutes=1)
+    parsed = count_parses(monkeypatch)
+    assert store.latest() == expected
+    assert parsed == []
+    assert os.stat(index_path(store)).st_mtime_ns == written
+    session.title = "Edited since the listing"
+    session.updated_at = later
+    store.save(session, touch=False)
+    age(paths[0])
+    assert store.latest() == paths[0]  # saved last: the newest now
+    assert parsed == [paths[0]]  # the one file the index no longer describes
+
+
+def test_resume_without_an_id_reads_the_file_it_opens_once(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The incident resumed is usually the one edited last, saved since the index was written:
+    choosing it parses it, and the wizard opens on that parse instead of a second one (a big
+    log costs its parse once before the first frame)."""
+    import gc
+    import sys
+
+    import tui.ui.app
+
+    paths = [saved(store, f"Incident {n}") for n in range(3)]
+    rows(store)  # the index is written
+    session = store.load(paths[0])
+    session.updated_at = store.load(paths[2]).updated_at + timedelta(minutes=1)
+    store.save(session, touch=False)
+    age(paths[0])
+    opened: dict[str, object] = {}
+
+    def run_tui(_store: SessionStore, **kwargs: object) -> int:
+        opened.update(kwargs)
+        gc.enable()  # as the app does after its first frame
+        return 0
+
+    monkeypatch.setattr(tui.ui.app, "run_tui", run_tui)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    parsed = count_parses(monkeypatch)
+    assert cli.main(["resume"]) == 0
+    assert opened["path"] == paths[0]
+    assert isinstance(opened["session"], Session)
+    assert opened["session"].title == "Incident 0"
+    assert parsed == [paths[0]]
+
+
+def test_resume_leaves_the_index_for_the_one_file_it_opens_and_builds_a_missing_one(
+    store: SessionStore,
+) -> None:
+    """Rewriting 10,000 entries for the incident being opened, whose next save makes its entry
+    stale again, would only delay the first frame; an index missing many files is written."""
+    paths = [saved(store, f"Incident {n}") for n in range(3)]
+    rows(store)
+    written = os.stat(index_path(store)).st_mtime_ns
+    session = store.load(paths[0])
+    session.updated_at = store.load(paths[2]).updated_at + timedelta(minutes=1)
+    store.save(session, touch=False)
+    age(paths[0])
+    opened = store.latest_opened()
+    assert opened is not None and opened[0] == paths[0]
+    assert os.stat(index_path(store)).st_mtime_ns == written
+    assert rows(store)[0][1] == paths[0]  # a listing brings it up to date
+    assert indexed(store)[paths[0].name]["updated"] == store_index.micros(session.updated_at)
+    index_path(store).unlink()
+    assert store.latest_opened() is not None
+    assert sorted(indexed(store)) == sorted(p.name for p in paths)

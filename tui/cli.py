@@ -7,26 +7,24 @@ in a pipe. The UI is imported only when it is drawn.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
-import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tui import __version__, cli_gather, cli_loop
+from tui import __version__
+from tui.cli_list import cmd_list
 from tui.core.errors import IncidentTuiError
-from tui.core.fsio import UnsafeDirectory
-from tui.core.model import SessionError
-from tui.core.sanitize import has_controls, strip_controls, visible_controls
+from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
 from tui.core.store import SessionStore
 
 if TYPE_CHECKING:
+    import argparse
+
     from tui.core.redact import Finding
 
 PROG = "incident-tui"
@@ -36,13 +34,17 @@ class UsageError(Exception):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, like every other error, instead of argparse's usage block.
-        raise UsageError(f"{message} (see {PROG} --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: `list` needs no parser (see main).
+    import argparse
+
+    from tui import cli_gather, cli_loop
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            # One line, like every other error, instead of argparse's usage block.
+            raise UsageError(f"{message} (see {PROG} --help)")
+
     parser = _Parser(
         prog=PROG,
         description="Turn a production incident into a careful prompt for a coding agent.",
@@ -111,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -127,62 +131,6 @@ def _out(text: str) -> None:
 def _shown(text: object) -> str:
     """A file name or file content fit for the terminal: control characters made visible."""
     return visible_controls(str(text))
-
-
-def _list_width() -> int | None:
-    """Columns to fit `list` in: the terminal's (or $COLUMNS); None in a pipe, which gets all."""
-    import shutil
-
-    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        return max(shutil.get_terminal_size().columns, 40)
-    return None
-
-
-def _local_time(when: datetime) -> str:
-    # time.localtime, not when.astimezone(): the same local time, at a third of the cost, which
-    # counts for 10,000 rows of `list`.
-    try:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(when.timestamp()))
-    except (OverflowError, ValueError, OSError):
-        return when.strftime("%Y-%m-%d %H:%M")
-
-
-def cmd_list(store: SessionStore) -> int:
-    if problem := store.dir_problem():
-        raise UnsafeDirectory(store.sessions_dir, f"not read: {problem}")
-    good, broken = store.list()
-    for item in broken:
-        warning = f"skipped {_shown(item.path)}: {_shown(item.reason)}"
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    if not good:
-        print(
-            f"No saved incidents in {_shown(store.sessions_dir)}. Start one: {PROG} new",
-            file=sys.stderr,
-        )
-        return 0
-    ids = [s.id for s in good]
-    titles = [s.title for s in good]
-    # One search through every id and title rather than two per row: usually none needs cleaning.
-    if has_controls("\n".join(ids) + "\n" + "\n".join(titles)):
-        ids = [_shown(i) for i in ids]
-        titles = [strip_controls(t) for t in titles]
-    width = max(len(i) for i in ids)
-    lines = [f"{'ID':<{width}}  {'SEV':<7}  {'STATUS':<13}  {'UPDATED':<16}  {'UNKNOWN':>7}  TITLE"]
-    columns = _list_width()
-    for shown_id, s, clean_title in zip(ids, good, titles, strict=True):
-        updated = _local_time(s.updated_at)
-        title = clean_title.replace("\n", " ")
-        line = (
-            f"{shown_id:<{width}}  {s.severity:<7}  {s.status:<13}  {updated:<16}  "
-            f"{s.unknowns:>7}  "
-        )
-        if columns is not None:
-            room = columns - len(line)
-            if len(title) > room:
-                title = title[: max(room - 1, 0)] + "…" if room > 1 else ""
-        lines.append(line + title)
-    _out("\n".join(lines) + "\n")
-    return 0
 
 
 #: How many times `note` reads the file again when it changed between its read and its write.
@@ -232,6 +180,7 @@ def cmd_note(store: SessionStore, args: argparse.Namespace) -> int:
 
 
 def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
+    from tui.core.model import SessionError
     from tui.core.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
 
     session = store.load(store.resolve(args.session))
@@ -321,6 +270,8 @@ def cmd_completion(shell: str) -> int:
 
 
 def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    import argparse
+
     found = list(parser._actions)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -330,6 +281,9 @@ def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
 
 
 def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
+    from tui import cli_gather
+    from tui.core.model import SessionError
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the wizard needs a terminal; for pipes and scripts use "
@@ -337,37 +291,55 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
         )
     path: Path | None = None
     session = None
-    if args.command == "resume":
-        path = store.resolve(args.session) if args.session else store.latest()
-        if path is None:
-            _, broken = store.list()
-            if broken:
-                first = broken[0]
-                raise SessionError(first.path, f"{first.reason} (and no other incident to resume)")
-            raise UsageError(f"no saved incidents in {store.sessions_dir}; start one: {PROG} new")
-        # A broken file is reported here, in one line, before the UI starts; the app then uses
-        # this load instead of parsing a big log a second time.
-        session = store.load(path)
-    elif args.command == "new":
-        session = cli_gather.new_session(store, args)  # pre-filled from a service profile
-    store.remove_stale_temp_files()
     # Start-up allocates much and frees little, so the collector's passes over it are wasted
-    # (see README, Performance). The app turns it back on after its first frame
-    # (tui.ui.collector).
+    # (see README, Performance), the more when `resume` reads the summary index of thousands of
+    # incidents. The app turns it back on after its first frame (tui.ui.collector); an error
+    # before the app starts turns it back on.
     gc.disable()
     try:
+        if args.command == "resume":
+            # A broken file is reported here, in one line, before the UI starts; the app then
+            # uses this load instead of parsing a big log a second time (and the latest is
+            # read once, though choosing it may have parsed it).
+            opened = None if args.session else store.latest_opened()
+            if args.session:
+                path = store.resolve(args.session)
+                session = store.load(path)
+            elif opened is not None:
+                path, session = opened
+            else:
+                _, broken = store.list()
+                if broken:
+                    first = broken[0]
+                    problem = f"{first.reason} (and no other incident to resume)"
+                    raise SessionError(first.path, problem)
+                raise UsageError(
+                    f"no saved incidents in {store.sessions_dir}; start one: {PROG} new"
+                )
+        elif args.command == "new":
+            session = cli_gather.new_session(store, args)  # pre-filled from a service profile
+        store.remove_stale_temp_files()
         from tui.ui.app import run_tui
     except ModuleNotFoundError as exc:
+        gc.enable()
         if exc.name != "tui.ui.app":
             raise
         raise UsageError("the terminal UI is not part of this build yet") from None
+    except BaseException:
+        gc.enable()
+        raise
     start = args.command or "picker"
     return run_tui(store, start=start, path=path, title=getattr(args, "title", ""), session=session)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     store = SessionStore()
     try:
+        # `list` takes no option: it skips building the parser and importing the other
+        # commands' modules, a good part of its time.
+        if argv == ["list"]:
+            return cmd_list(store)
         args = build_parser().parse_args(argv)
         if args.command == "list":
             return cmd_list(store)
@@ -375,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_render(store, args)
         if args.command == "note":
             return cmd_note(store, args)
+        from tui import cli_loop
+
         if args.command in cli_loop.COMMANDS:
             return cli_loop.run(store, args)
         if args.command == "templates":

@@ -7,15 +7,16 @@ never written, and one bad file never stops the listing of the others.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import (
@@ -27,17 +28,23 @@ from tui.core.fsio import (
     write_output,
 )
 from tui.core.lock import lock_path
-from tui.core.model import Item, Session, SessionConflict, SessionError, merge_items, now_utc
-from tui.core.sessionfile import session_from_text
 from tui.core.store_index import (
+    BY_TIME,
     INDEX_NAME,
-    MAX_TITLE,
-    Entry,
-    Key,
+    Row,
     SummaryIndex,
-    file_key,
-    is_racy,
+    from_micros,
+    micros,
+    scan,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tui.core.model import Item, Session
+
+# The model and the file format (the TOML parser) are imported where a file is read or written:
+# `list` and `resume` take what they show from the summary index, and start sooner without them.
 
 
 def default_home() -> Path:
@@ -117,13 +124,11 @@ def summarize(path: Path, session: Session) -> SessionSummary:
     )
 
 
-def _to_entry(key: Key, summary: SessionSummary) -> Entry:
-    s = summary
-    return (key, s.title, s.severity, s.status, s.updated_at, s.unknowns)
-
-
 def _parse(path: Path, stamp: Stamp | None) -> Session:
     """The session in a file, read once. Raises SessionError, and only that, naming the file."""
+    from tui.core.model import SessionError
+    from tui.core.sessionfile import session_from_text
+
     try:
         raw = read_regular(path, what="session file")
     except FileRefused as exc:
@@ -137,6 +142,29 @@ def _parse(path: Path, stamp: Stamp | None) -> Session:
     del raw
     file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
     return session_from_text(text, path, path.stem, file_time)
+
+
+#: A file parsed during a listing: its row, and its stamp then and session (see latest_opened).
+Parsed = tuple[Row, tuple[Stamp | None, "Session"]]
+Listed = Parsed | None
+
+
+def _parsed(path: Path, broken: list[BrokenSession]) -> Parsed | None:
+    """A file parsed now; None, and why in `broken`, when it cannot be read."""
+    from tui.core.model import SessionError
+
+    try:
+        stamp = _stamp(path)
+        session = _parse(path, stamp)
+        s = summarize(path, session)
+        row = (s.id, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns)
+    except SessionError as exc:
+        broken.append(BrokenSession(path.stem, path, exc.reason))
+        return None
+    except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
+        broken.append(BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})"))
+        return None
+    return row, (stamp, session)
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -184,6 +212,8 @@ class SessionStore:
         return self.sessions_dir / f"{session_id}.toml"
 
     def new_id(self, title: str, when: datetime | None = None) -> str:
+        from tui.core.model import now_utc
+
         stamp = (when or now_utc()).strftime("%Y%m%d-%H%M")
         base = f"{stamp}-{slugify(title)}"
         candidate, n = base, 2
@@ -193,6 +223,8 @@ class SessionStore:
 
     def create(self, title: str = "") -> Session:
         """A new session with a provisional id; nothing touches the disk until the first save."""
+        from tui.core.model import Session
+
         session = Session(id=self.new_id(title), title=title)
         session.path = self.path_for(session.id)
         self._provisional.add(session.path)
@@ -200,6 +232,8 @@ class SessionStore:
 
     def resolve(self, ref: str) -> Path:
         """SESSION on the command line: a path to a .toml file, or an id in the store."""
+        from tui.core.model import SessionError
+
         as_path = Path(ref).expanduser()
         if ref.endswith(".toml") or os.sep in ref or as_path.is_file():
             if not os.path.lexists(as_path):
@@ -234,6 +268,8 @@ class SessionStore:
         clobber. A file deleted meanwhile is simply written again. `force` skips the check.
         A session from create() gets its id here, at its first save, from its title or summary.
         """
+        from tui.core.model import now_utc
+
         if session.path is None:
             session.path = self.path_for(session.id)
         if session.path in self._provisional and not os.path.lexists(session.path):
@@ -265,6 +301,8 @@ class SessionStore:
         None, with `session` untouched, when the file changed in any other way (its fields,
         meta data or masking, or a list item edited or removed there), or cannot be read: that
         is a real conflict, which the caller resolves without replacing the file."""
+        from tui.core.model import SessionError, merge_items
+
         path = session.path
         base = self._base.get(path) if path is not None else None
         if path is None or base is None:
@@ -286,6 +324,8 @@ class SessionStore:
 
     def check_unchanged(self, path: Path) -> None:
         """Raise SessionConflict if the file on disk is not the one this store last saw."""
+        from tui.core.model import SessionConflict
+
         now = _stamp(path)
         if now is None:
             return
@@ -297,6 +337,8 @@ class SessionStore:
     @staticmethod
     def _check_owner(path: Path) -> None:
         """Raise SessionConflict when the file is another user's: ours replaces only our own."""
+        from tui.core.model import SessionConflict
+
         if not hasattr(os, "geteuid"):
             return
         try:
@@ -335,13 +377,13 @@ class SessionStore:
         removed = 0
         if not self.sessions_dir.is_dir() or self.dir_problem():
             return 0
-        # scandir and a test of the name before any Path or stat: `resume` runs this before its
+        # listdir and a test of the name before any Path or stat: `resume` runs this before its
         # first frame, and the directory may hold 10,000 sessions.
-        with contextlib.suppress(OSError), os.scandir(self.sessions_dir) as found:
-            for item in found:
-                if not item.name.startswith(".") or not _TEMP_FILE.fullmatch(item.name):
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.sessions_dir):
+                if not name.startswith(".") or not _TEMP_FILE.fullmatch(name):
                     continue
-                path = self.sessions_dir / item.name
+                path = self.sessions_dir / name
                 with contextlib.suppress(OSError):
                     info = path.lstat()
                     if stat.S_ISREG(info.st_mode) and now - info.st_mtime > self.STALE_TEMP_SECONDS:
@@ -360,74 +402,55 @@ class SessionStore:
     def index(self) -> SummaryIndex:
         return SummaryIndex(self.cache_dir / INDEX_NAME, self.sessions_dir)
 
-    def _summaries(self) -> tuple[dict[str, Entry], list[BrokenSession]]:
-        """What a listing shows of each readable file, by file name, and the unreadable files.
-
-        It comes from the summary index when the index has an entry for the file as it is on
-        disk now; the other files are parsed, and the index is brought up to date."""
-        shown: dict[str, Entry] = {}
-        broken: list[BrokenSession] = []
+    def _summaries(self, rewrite_for: int = 0) -> tuple[list[Row], list[BrokenSession], Listed]:
+        """The rows of the readable files, in no order, the unreadable files, and of the files
+        parsed now the newest (see store_index.scan)."""
         if problem := self.dir_problem():
-            return {}, [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)]
-        index = self.index
-        known = index.read()
-        fresh: dict[str, Entry] = {}
-        now_ns = time.time_ns()
-        directory = self.sessions_dir
-        # scandir rather than glob: the same names (*.toml, no hidden files) at a fraction of the
-        # cost, and a cached file costs one stat and no Path.
-        with contextlib.suppress(OSError), os.scandir(directory) as found:
-            for item in found:
-                name = item.name
-                if not name.endswith(".toml") or name.startswith("."):
-                    continue
-                try:
-                    info: os.stat_result | None = item.stat()  # follows a symlink, as load does
-                except OSError:
-                    info = None
-                regular = info is not None and stat.S_ISREG(info.st_mode)
-                entry = known.get(name) if regular else None
-                if info is not None and entry is not None and entry[0] == file_key(info):
-                    shown[name] = fresh[name] = entry
-                    continue
-                path = directory / name
-                try:
-                    summary = summarize(path, _parse(path, _stamp(path)))
-                except SessionError as exc:
-                    broken.append(BrokenSession(path.stem, path, exc.reason))
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
-                    reason = f"cannot be read ({exc!r:.200})"
-                    broken.append(BrokenSession(path.stem, path, reason))
-                    continue
-                key = file_key(info) if info is not None else (0, 0, 0, 0)
-                shown[name] = _to_entry(key, summary)
-                cacheable = regular and len(summary.title) <= MAX_TITLE
-                if info is not None and cacheable and not is_racy(info, now_ns):
-                    fresh[name] = shown[name]
-        if fresh != known:
-            index.write(fresh)
+            return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)], None
+        broken: list[BrokenSession] = []
+        parse = functools.partial(_parsed, broken=broken)
+        found, newest = scan(self.index, self.sessions_dir, parse, rewrite_for=rewrite_for)
         broken.sort(key=lambda b: b.id)
-        return shown, broken
+        return found, broken, newest
+
+    def rows(self) -> tuple[list[Row], list[BrokenSession]]:
+        """list() as plain values (what `list` prints: no object per row); never raises."""
+        found, broken, _ = self._summaries()
+        found.sort(key=BY_TIME, reverse=True)
+        return found, broken
 
     def list(self) -> tuple[list[SessionSummary], list[BrokenSession]]:
         """Every session, most recently updated first, and the files that could not be read.
 
         Never raises: a file that cannot be read, or an unsafe directory, is one BrokenSession."""
-        shown, broken = self._summaries()
+        found, broken = self.rows()
         directory = self.sessions_dir
         good = [
-            SessionSummary(name[:-5], directory, title, severity, updated_at, unknowns, status)
-            for name, (_, title, severity, status, updated_at, unknowns) in shown.items()
+            SessionSummary(id_, directory, title, severity, from_micros(when), unknowns, status)
+            for id_, title, severity, status, when, unknowns in found
         ]
-        good.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
         return good, broken
 
     def latest(self) -> Path | None:
-        """The most recently updated session, as list() would put it first."""
-        shown, _ = self._summaries()
-        if not shown:
+        """The most recently updated session, as list() would put it first (no sort: max())."""
+        found, _, _ = self._summaries()
+        return self.path_for(max(found, key=BY_TIME)[0]) if found else None
+
+    def latest_opened(self) -> tuple[Path, Session] | None:
+        """latest() and its session, as load() gives it, its file read once: a file the index
+        no longer describes (the one edited last, usually) is parsed to be compared, and that
+        parse is the one returned. Raises SessionError, as load() does.
+
+        The index is not rewritten for one file parsed: the one opened, whose entry its next
+        save makes stale again; the next listing brings it up to date."""
+        found, _, newest = self._summaries(rewrite_for=2)
+        if not found:
             return None
-        # No summary objects and no sort: max() over what the index holds.
-        name = max(shown, key=lambda n: (shown[n][4], n[:-5]))
-        return self.sessions_dir / name
+        best = max(found, key=BY_TIME)
+        path = self.path_for(best[0])
+        if newest is None or newest[0][0] != best[0]:
+            return path, self.load(path)
+        _, (stamp, session) = newest
+        self._seen[path] = stamp
+        self._base[path] = session.copy()
+        return path, session

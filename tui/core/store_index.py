@@ -17,22 +17,31 @@ The index is a cache, never a source of truth:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import operator
 import os
 import stat
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from tui import __version__
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import atomic_write, private_dir, read_regular
 from tui.core.schema import ALL_FIELDS, SEVERITIES, STATUSES
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+T = TypeVar("T")
+
 INDEX_NAME = "sessions-index.json"
 #: Raise when what a summary holds, or how it is derived from a file, changes.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 #: A title longer than this is not kept in the index (its file is parsed each time instead), so
 #: that a hostile title cannot grow the index without bound.
 MAX_TITLE = 1024
@@ -44,13 +53,33 @@ RACY_SECONDS = 2.0
 
 #: (st_mtime_ns, st_size, st_ino, st_dev) of the file the entry was made from.
 Key = tuple[int, int, int, int]
-#: What is kept of a file: its key, then title, severity, status, updated_at and unknowns.
-#: A plain tuple: an index of 10,000 entries is read on every `list`.
-Entry = tuple[Key, str, str, str, datetime, int]
+#: What is kept of a file: its key, then title, severity, status, updated_at (microseconds since
+#: the epoch, see micros) and unknowns. A plain tuple of plain values: an index of 10,000 entries
+#: is read on every `list` and `resume`, and a datetime each would cost more than the rest.
+Entry = tuple[Key, str, str, str, int, int]
+#: One row of a listing: the file's id (its name less .toml), then the same values.
+Row = tuple[str, str, str, str, int, int]
+#: A row's place in a listing: its time, then its id (a listing shows the largest first).
+BY_TIME = operator.itemgetter(4, 0)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The microseconds of the first and the last instant a datetime can hold, in UTC.
+_MIN_MICROS = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_MAX_MICROS = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
 
 _SEVERITIES = frozenset(SEVERITIES)
 _STATUSES = frozenset(STATUSES)
 _MAX_UNKNOWNS = len(ALL_FIELDS)
+
+
+def micros(when: datetime) -> int:
+    """An aware time as whole microseconds since the epoch: exact, ordered as the times are."""
+    return (when - _EPOCH) // timedelta(microseconds=1)
+
+
+def from_micros(value: int) -> datetime:
+    """The time micros() was given, in UTC (an equal datetime, compared as times compare)."""
+    return _EPOCH + timedelta(microseconds=value)
 
 
 def file_key(info: os.stat_result) -> Key:
@@ -77,9 +106,9 @@ def _types(values: list[Any]) -> set[type]:
     return set(map(type, values))
 
 
-def _entries(data: dict[str, Any]) -> dict[str, Entry]:
-    """The entries of the file by name; ValueError (or TypeError, OverflowError) when any value
-    is not one the parser could have produced.
+def _checked(data: dict[str, Any]) -> list[list[Any]]:
+    """The columns of the file; ValueError (or TypeError, OverflowError) when any value is not
+    one the parser could have produced.
 
     Column by column, with map() and set(): each check runs in C over 10,000 values, where a
     loop over the entries in Python took longer than the JSON parse."""
@@ -88,9 +117,9 @@ def _entries(data: dict[str, Any]) -> dict[str, Entry]:
         raise ValueError("the columns are not lists of one length")
     names, mtime, size, ino, dev, title, severity, status, updated, unknowns = columns
     if not names:
-        return {}
+        return columns
     # type() rather than isinstance: True is an int too.
-    if _types(mtime + size + ino + dev + unknowns) != {int}:
+    if _types(mtime + size + ino + dev + updated + unknowns) != {int}:
         raise ValueError("a number is not a whole number")
     if min(unknowns) < 0 or max(unknowns) > _MAX_UNKNOWNS:
         raise ValueError("unknowns out of range")
@@ -100,18 +129,31 @@ def _entries(data: dict[str, Any]) -> dict[str, Entry]:
         raise ValueError("a name or title that is not text")
     if max(map(len, title)) > MAX_TITLE:
         raise ValueError("a title too long to be indexed")
-    when = list(map(datetime.fromisoformat, updated))  # TypeError or ValueError if not a time
-    if None in set(map(_TZINFO, when)):
-        raise ValueError("a time without a time zone")
-    for _ in map(_IN_UTC, when):  # OverflowError for a time the parser would have refused
-        pass
-    keys = zip(mtime, size, ino, dev, strict=True)
-    entries = zip(keys, title, severity, status, when, unknowns, strict=True)
-    return dict(zip(names, entries, strict=True))
+    if min(updated) < _MIN_MICROS or max(updated) > _MAX_MICROS:
+        raise ValueError("a time no datetime can hold")
+    return columns
 
 
-_TZINFO = operator.attrgetter("tzinfo")
-_IN_UTC = operator.methodcaller("astimezone", UTC)
+class Known:
+    """An index as read: its columns (in COLUMNS' order) and each file name's position in them.
+    No tuple per entry: `list` and `resume` look up 10,000 names and use most entries once."""
+
+    __slots__ = ("columns", "position")
+
+    def __init__(self, columns: list[list[Any]] | None = None) -> None:
+        self.columns = columns if columns is not None else [[] for _ in COLUMNS]
+        self.position = dict(zip(self.columns[0], range(len(self.columns[0])), strict=True))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def rows(self, positions: list[int]) -> list[Row]:
+        """The listing's rows of the entries at these positions."""
+        names, _, _, _, _, title, severity, status, updated, unknowns = self.columns
+        return [
+            (names[n][:-5], title[n], severity[n], status[n], updated[n], unknowns[n])
+            for n in positions
+        ]
 
 
 class SummaryIndex:
@@ -121,33 +163,34 @@ class SummaryIndex:
         self.path = path
         self.sessions_dir = sessions_dir
 
-    def read(self) -> dict[str, Entry]:
-        """The entries by file name; empty when the index is missing or not to be trusted."""
+    def read(self) -> Known:
+        """The entries; none when the index is missing or not to be trusted."""
         try:
             info = os.lstat(self.path)
         except OSError:
-            return {}
+            return Known()
         if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077:
-            return {}
+            return Known()
         if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-            return {}
+            return Known()
         try:
             raw = read_regular(self.path, MAX_INDEX_BYTES, "index", follow=False)
             data = json.loads(raw)
             if not isinstance(data, dict) or data.get("about") != _fingerprint(self.sessions_dir):
-                return {}
-            return _entries(data)
+                return Known()
+            return Known(_checked(data))
         except (IncidentTuiError, KeyError, ValueError, TypeError, OverflowError, RecursionError):
-            return {}
+            return Known()
 
-    def write(self, entries: dict[str, Entry]) -> bool:
-        """Replace the index; False (and nothing else) when it cannot be written."""
+    def write(self, known: Known, keep: list[int], new: dict[str, Entry]) -> bool:
+        """Replace the index with the entries of `known` at the positions `keep` and the `new`
+        ones; False (and nothing else) when it cannot be written."""
+        columns = [[column[n] for n in keep] for column in known.columns]
+        for name, (key, *values) in new.items():
+            for column, value in zip(columns, (name, *key, *values), strict=True):
+                column.append(value)
         data: dict[str, Any] = {"about": _fingerprint(self.sessions_dir)}
-        data.update((column, []) for column in COLUMNS)
-        for name, (key, title, severity, status, updated_at, unknowns) in sorted(entries.items()):
-            row = (name, *key, title, severity, status, updated_at.isoformat(), unknowns)
-            for column, value in zip(COLUMNS, row, strict=True):
-                data[column].append(value)
+        data.update(zip(COLUMNS, columns, strict=True))
         text = json.dumps(data, separators=(",", ":"))
         try:
             private_dir(self.path.parent)
@@ -159,3 +202,82 @@ class SummaryIndex:
 
 def is_racy(info: os.stat_result, now_ns: int) -> bool:
     return info.st_mtime_ns >= now_ns - int(RACY_SECONDS * 1e9)
+
+
+def scan(
+    index: SummaryIndex,
+    directory: Path,
+    parse: Callable[[Path], tuple[Row, T] | None],
+    *,
+    rewrite_for: int = 0,
+) -> tuple[list[Row], tuple[Row, T] | None]:
+    """The row of each session file of `directory`, in no order, and of the files parsed now
+    the newest with what `parse` gave with it.
+
+    A row comes from the index when the index has an entry for the file as it is on disk now;
+    the other files go to `parse` (None: it cannot be read, and `parse` says why), and the index
+    is brought up to date when it changed and at least `rewrite_for` files were parsed."""
+    known = index.read()
+    position = known.position
+    _, mtimes, sizes, inodes, devices = known.columns[:5]
+    fresh: list[int] = []  # the positions of the index's entries that still hold
+    parsed: list[Row] = []
+    newest: tuple[Row, T] | None = None  # one held at a time, however many are parsed
+    cache: dict[str, Entry] = {}  # what is parsed now and fit for the index
+    now_ns = time.time_ns()
+    # The names, then one stat each, through a descriptor of the directory: the same names as
+    # glob (*.toml, no hidden files) at a fraction of the cost, and a file the index knows
+    # costs one stat, a look-up and no Path.
+    with contextlib.suppress(OSError), _names_and_stat(directory) as (names, stat_of):
+        for name in names:
+            if not name.endswith(".toml") or name.startswith("."):
+                continue
+            try:
+                info: os.stat_result | None = stat_of(name)  # follows a symlink, as load does
+            except OSError:
+                info = None
+            n = position.get(name)
+            if (
+                n is not None
+                and info is not None
+                and info.st_mtime_ns == mtimes[n]
+                and info.st_size == sizes[n]
+                and info.st_ino == inodes[n]
+                and info.st_dev == devices[n]
+                and stat.S_ISREG(info.st_mode)
+            ):
+                fresh.append(n)
+                continue
+            found = parse(directory / name)
+            if found is None:
+                continue
+            row = found[0]
+            parsed.append(row)
+            if newest is None or BY_TIME(row) > BY_TIME(newest[0]):
+                newest = found
+            if (
+                info is not None
+                and stat.S_ISREG(info.st_mode)
+                and len(row[1]) <= MAX_TITLE
+                and not is_racy(info, now_ns)
+            ):
+                cache[name] = (file_key(info), *row[1:])
+    if (cache or len(fresh) != len(known)) and len(parsed) >= rewrite_for:
+        index.write(known, fresh, cache)
+    return known.rows(fresh) + parsed, newest
+
+
+@contextlib.contextmanager
+def _names_and_stat(
+    directory: Path,
+) -> Iterator[tuple[list[str], Callable[[str], os.stat_result]]]:
+    """The names in a directory and a stat() of a name in it, both through one descriptor of
+    the directory where the platform allows: the kernel resolves no path per file."""
+    if os.stat not in os.supports_dir_fd or os.listdir not in os.supports_fd:
+        yield os.listdir(directory), lambda name: os.stat(directory / name)
+        return
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    try:
+        yield os.listdir(fd), functools.partial(os.stat, dir_fd=fd)
+    finally:
+        os.close(fd)
