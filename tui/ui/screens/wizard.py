@@ -116,8 +116,14 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
                 # pass less before the first frame. Its first fields only: see complete_forms.
                 first = STEP_KEYS[0]
                 with ContentSwitcher(id="forms", initial=f"step-{first}"):
+                    # Its first field is styled as focused from the start: restyling it when
+                    # the focus arrives, after the first frame, cost a frame more.
                     yield StepForm(
-                        first, self.session, blink=self._blink, first_frame=self.FIRST_FRAME_FIELDS
+                        first,
+                        self.session,
+                        blink=self._blink,
+                        first_frame=self.FIRST_FRAME_FIELDS,
+                        current=True,
                     )
                 yield PreviewPane(
                     self.render_request,
@@ -302,7 +308,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         event.stop()
         self._current_key = event.key
         for other in self.query(".field.-current"):
-            other.remove_class("-current")
+            if other is not event.editor:
+                other.remove_class("-current")
         event.editor.add_class("-current")
         field = FIELDS_BY_KEY[event.key]
         self._preview.follow(field.label if field.in_prompt else None)

@@ -21,12 +21,19 @@ class StepForm(VerticalScroll, can_focus=False):
     """
 
     def __init__(
-        self, step: str, session: Session, *, blink: bool = True, first_frame: int | None = None
+        self,
+        step: str,
+        session: Session,
+        *,
+        blink: bool = True,
+        first_frame: int | None = None,
+        current: bool = False,
     ) -> None:
         super().__init__(id=f"step-{step}", classes="step-form")
         self.step = step
         self._session = session
         self._blink = blink
+        self._current = current
         fields = fields_of_step(step)
         split = len(fields) if first_frame is None else first_frame
         self._first: tuple[Field, ...] = fields[:split]
@@ -36,8 +43,11 @@ class StepForm(VerticalScroll, can_focus=False):
             self._completed.set()
 
     def compose(self) -> ComposeResult:
-        for field in self._first:
-            yield self._editor(field)
+        for index, field in enumerate(self._first):
+            editor = self._editor(field)
+            # `current`: the first field is marked as the focused one (focus_first) already.
+            editor.set_class(self._current and index == 0, "-current")
+            yield editor
 
     def _editor(self, field: Field) -> FieldEditor:
         return FieldEditor(field, self._session.get(field.key), blink=self._blink)
