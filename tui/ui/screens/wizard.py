@@ -116,14 +116,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
                 # pass less before the first frame. Its first fields only: see complete_forms.
                 first = STEP_KEYS[0]
                 with ContentSwitcher(id="forms", initial=f"step-{first}"):
-                    # Its first field is styled as focused from the start: restyling it when
-                    # the focus arrives, after the first frame, cost a frame more.
                     yield StepForm(
-                        first,
-                        self.session,
-                        blink=self._blink,
-                        first_frame=self.FIRST_FRAME_FIELDS,
-                        current=True,
+                        first, self.session, blink=self._blink, first_frame=self.FIRST_FRAME_FIELDS
                     )
                 yield PreviewPane(
                     self.render_request,
@@ -339,8 +333,10 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         if key in self._unknown and unknown != self._unknown[key]:
             self._unknown[key] = unknown
             self._refresh_counts()
-        if key in ("title", "incident_summary", "severity"):
+        if key == "severity":
             self._refresh_title()
+        elif key in ("title", "incident_summary"):
+            self.query_one("#incident-title", IncidentTitle).show_soon(self._refresh_title)
         self._refresh_status()
         self._preview.schedule()
         self._schedule_save(self.AUTOSAVE_DELAY)

@@ -21,19 +21,15 @@ class StepForm(VerticalScroll, can_focus=False):
     """
 
     def __init__(
-        self,
-        step: str,
-        session: Session,
-        *,
-        blink: bool = True,
-        first_frame: int | None = None,
-        current: bool = False,
+        self, step: str, session: Session, *, blink: bool = True, first_frame: int | None = None
     ) -> None:
         super().__init__(id=f"step-{step}", classes="step-form")
         self.step = step
         self._session = session
         self._blink = blink
-        self._current = current
+        # The first frame's form is the focused one: its first field is styled as focused
+        # from the start (restyled when the focus arrives, it cost a frame more).
+        self._current = first_frame is not None
         fields = fields_of_step(step)
         split = len(fields) if first_frame is None else first_frame
         self._first: tuple[Field, ...] = fields[:split]
@@ -45,7 +41,6 @@ class StepForm(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for index, field in enumerate(self._first):
             editor = self._editor(field)
-            # `current`: the first field is marked as the focused one (focus_first) already.
             editor.set_class(self._current and index == 0, "-current")
             yield editor
 
