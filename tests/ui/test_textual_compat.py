@@ -10,11 +10,14 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import textual
 from textual import constants, events
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.drivers import linux_driver, linux_inline_driver
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input
 from ui_helpers import settle
 
 from tui.ui import textual_compat
@@ -233,3 +236,67 @@ async def test_textual_thread_workers_keep_their_closed_screen_alive_without_the
 
 async def test_a_closed_screen_is_freed_after_its_thread_worker_ran() -> None:
     assert not await _closed_screen_alive(isolate=True)()
+
+
+# --- typing without laying out the screen -------------------------------------------------------
+
+
+class _OneInput(App[None]):
+    def __init__(self, input_widget: Input) -> None:
+        super().__init__()
+        self.input_widget = input_widget
+
+    def compose(self) -> ComposeResult:
+        yield self.input_widget
+
+
+async def test_textual_inputs_still_set_a_layout_reactive_on_every_key() -> None:
+    """Why FixedBoxInput exists: a plain Input's virtual size follows its text, and the virtual
+    size is a layout reactive."""
+    assert vars(Widget.virtual_size)["_layout"] is True
+    assert "self.virtual_size = " in inspect.getsource(Input._watch_value)
+    app = _OneInput(Input())
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.press("a")
+        before = app.input_widget.virtual_size
+        await pilot.press("b", "c")
+        assert app.input_widget.virtual_size.width > before.width
+
+
+async def test_typing_into_a_field_lays_nothing_out(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key typed into Title used to lay out the whole screen (see FixedBoxInput)."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")  # the first key: the field is no longer unknown (restyled)
+        await settle(pilot)
+        layouts: list[str] = []
+        refresh = Widget.refresh
+
+        def spy(self: Widget, *regions: Any, layout: bool = False, **kwargs: Any) -> Widget:
+            if layout:
+                layouts.append(repr(self))
+            return refresh(self, *regions, layout=layout, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        await pilot.press(*"bcdef")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert app.query_one("#input-title", Input).value == "abcdef"
+        assert layouts == []
+
+
+async def test_a_fixed_box_input_scrolls_with_its_cursor_as_an_input_does() -> None:
+    """Without the layouts, a long text still scrolls the field to the cursor and back."""
+    seen = []
+    for widget in (Input(), textual_compat.FixedBoxInput()):
+        app = _OneInput(widget)
+        async with app.run_test(size=(20, 5)) as pilot:
+            await pilot.press(*"abcdefghijklmnopqrstuvwxyz0123456789")
+            typed = (widget.scroll_offset, widget.cursor_screen_offset)
+            await pilot.press("home")
+            seen.append((typed, widget.scroll_offset, widget.cursor_screen_offset))
+    assert seen[0][0][0].x > 0
+    assert seen[1] == seen[0]

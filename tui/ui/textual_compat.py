@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import constants, events
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Input
 
 from tui.core.crashlog import crash_line, write_crash_file
 from tui.core.sanitize import strip_controls
@@ -61,6 +64,22 @@ def give_default_screen_a_result_callback(app: App[Any], screen: Screen[Any]) ->
     default screen (App.get_default_screen) is given none, so switching away from it fails.
     Screen._push_result_callback is what push_screen itself uses."""
     screen._push_result_callback(app, None)
+
+
+# --- typing without laying out the screen -------------------------------------------------------
+
+
+class FixedBoxInput(Input):
+    """An Input whose box never depends on its text (the fields': one line, the form's width).
+
+    Textual 8.2.8's `Input._watch_value` sets `virtual_size` to the text's width on every
+    change, and `Widget.virtual_size` is a layout reactive: each key typed laid out the whole
+    screen, in proportion to the widgets on it. Only the input's own scroll range depends on
+    the text, and Input reads that from virtual_size directly, so a repaint is enough. Input
+    still asks for a layout itself when its size is `auto`.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 # --- notifications (tests read them) -------------------------------------------------------------

@@ -309,7 +309,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         event.stop()
         self._current_key = event.key
         for other in self.query(".field.-current"):
-            other.remove_class("-current")
+            if other is not event.editor:
+                other.remove_class("-current")
         event.editor.add_class("-current")
         field = FIELDS_BY_KEY[event.key]
         self._preview.follow(field.label if field.in_prompt else None)
@@ -339,8 +340,10 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         if key in self._unknown and unknown != self._unknown[key]:
             self._unknown[key] = unknown
             self._refresh_counts()
-        if key in ("title", "incident_summary", "severity"):
+        if key == "severity":
             self._refresh_title()
+        elif key in ("title", "incident_summary"):
+            self.query_one("#incident-title", IncidentTitle).show_soon(self._refresh_title)
         self._refresh_status()
         self._preview.schedule()
         self._schedule_save(self.AUTOSAVE_DELAY)

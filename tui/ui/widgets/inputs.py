@@ -14,9 +14,9 @@ from __future__ import annotations
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input
 
 from tui.core.sanitize import strip_controls
+from tui.ui.textual_compat import FixedBoxInput
 
 #: A single-line field takes at most this much of a paste.
 LINE_PASTE_LIMIT = 2000
@@ -31,7 +31,7 @@ class BigPaste(Message):
         self.text = text
 
 
-class FieldInput(Input):
+class FieldInput(FixedBoxInput):
     """A single-line field editor: pastes cleaned, first line only, bounded."""
 
     def __init__(self, value: str = "", *, id: str | None = None, blink: bool = True) -> None:

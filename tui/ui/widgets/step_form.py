@@ -27,6 +27,9 @@ class StepForm(VerticalScroll, can_focus=False):
         self.step = step
         self._session = session
         self._blink = blink
+        # The first frame's form is the focused one: its first field is styled as focused
+        # from the start (restyled when the focus arrives, it cost a frame more).
+        self._current = first_frame is not None
         fields = fields_of_step(step)
         split = len(fields) if first_frame is None else first_frame
         self._first: tuple[Field, ...] = fields[:split]
@@ -36,8 +39,10 @@ class StepForm(VerticalScroll, can_focus=False):
             self._completed.set()
 
     def compose(self) -> ComposeResult:
-        for field in self._first:
-            yield self._editor(field)
+        for index, field in enumerate(self._first):
+            editor = self._editor(field)
+            editor.set_class(self._current and index == 0, "-current")
+            yield editor
 
     def _editor(self, field: Field) -> FieldEditor:
         return FieldEditor(field, self._session.get(field.key), blink=self._blink)

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.sanitize import visible_controls
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+#: Seconds a typed title or summary may wait before the bar shows it.
+TYPING_DELAY = 0.15
 
 
 class IncidentTitle(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._shown: tuple[str, str, str] | None = None
+        self._soon: Timer | None = None
+
+    def show_soon(self, refresh: Callable[[], None]) -> None:
+        """Typing in the title or the summary: the bar follows within TYPING_DELAY rather than
+        at every key, where its update was a second frame per key, drawn across the screen's
+        width (every widget under that row rendered again)."""
+        if self._soon is None:
+            self._soon = self.set_timer(TYPING_DELAY, lambda: self._now(refresh))
+
+    def _now(self, refresh: Callable[[], None]) -> None:
+        self._soon = None
+        refresh()
 
     def show(self, title: str, severity: str, status: str = "") -> None:
         shown = (title, severity, status)

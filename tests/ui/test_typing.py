@@ -1,0 +1,41 @@
+"""What a key typed into a field costs the screen: the echo, and nothing across the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Input
+from ui_helpers import settle
+
+from tui.ui.app import IncidentApp
+from tui.ui.widgets.title_bar import TYPING_DELAY, IncidentTitle
+
+MakeApp = Callable[..., IncidentApp]
+
+
+async def test_the_title_bar_follows_typing_without_a_frame_per_key(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key typed into Title redrew the top bar too: a second frame per key, across every
+    widget under that row. The bar now shows the typed title within TYPING_DELAY."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        updates: list[object] = []
+        update = IncidentTitle.update
+
+        def spy(self: IncidentTitle, *args: Any, **kwargs: Any) -> None:
+            updates.append(args)
+            update(self, *args, **kwargs)
+
+        monkeypatch.setattr(IncidentTitle, "update", spy)
+        for char in "Checkout":  # a quick typist: all eight keys before the bar's delay
+            app.post_message(events.Key(char, char))
+        await pilot.pause()
+        assert app.query_one("#input-title", Input).value == "Checkout"
+        await settle(pilot, TYPING_DELAY + 0.1)
+        assert "Checkout" in str(app.query_one(IncidentTitle).render())
+        assert len(updates) <= 2
