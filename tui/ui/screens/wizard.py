@@ -27,20 +27,16 @@ from tui.ui.screens.gather_commands import GatherCommands
 from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.loop_commands import LoopCommands
 from tui.ui.screens.review import ReviewPanel
+from tui.ui.screens.wizard_forms import StepWidget, make_form, mount_lists
 from tui.ui.screens.wizard_keys import (
     CHECKLIST,
     FIELD_STEP,
     REVIEW,
-    STEP_FIELDS,
     STEP_KEYS,
-    STEP_LISTS,
-    TIMELINE,
     WIZARD_STEPS,
-    is_field_step,
 )
 from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.field_editor import FieldEditor
-from tui.ui.widgets.item_list import ItemList
 from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.list_step import ListStep
 from tui.ui.widgets.preview import PreviewPane
@@ -51,10 +47,6 @@ from tui.ui.widgets.title_bar import IncidentTitle
 
 if TYPE_CHECKING:
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
-
-
-#: A step's widget: its fields (and lists), its lists only, the Checklist, or Review.
-StepWidget = StepForm | ListStep | ChecklistStep | ReviewPanel
 
 
 class WizardScreen(GatherCommands, ListCommands, LoopCommands):
@@ -164,42 +156,17 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             else None
         )
 
-    def _make_form(self, step: str) -> StepWidget:
-        """A step's widget (see wizard_keys): Review, the Checklist, a step of the schema's
-        fields, or a step of lists."""
-        if step == REVIEW:
-            return ReviewPanel(id=f"step-{REVIEW}")
-        if step == CHECKLIST:
-            return ChecklistStep(CHECKLIST, self.session, self._stamp)
-        if is_field_step(step):
-            return StepForm(step, self.session, blink=self._blink)
-        tables = tuple(table for table, _ in STEP_LISTS.get(step, ()))
-        fields = tuple(FIELDS_BY_KEY[key] for key in STEP_FIELDS.get(step, ()))
-        return ListStep(
-            step, self.session, tables, fields, status=step == TIMELINE, blink=self._blink
-        )
-
     async def _ensure_form(self, step: str) -> StepWidget:
         form = self._form(step)
         if form is None:
             # Steps are mounted on first visit: the app starts fast, whatever the session holds.
-            form = self._make_form(step)
+            form = make_form(step, self.session, self._stamp, blink=self._blink)
             await self.query_one("#forms", ContentSwitcher).mount(form)
             if isinstance(form, StepForm):
-                await self._mount_lists(form)
+                await mount_lists(form, self.session, blink=self._blink)
             if self.forms_settled:
                 self.call_after_refresh(self.post_message, self.Settled())
         return form
-
-    async def _mount_lists(self, form: StepForm) -> None:
-        """The lists a step of fields shows (STEP_LISTS), each after its field."""
-        for table, after in STEP_LISTS.get(form.step, ()):
-            item_list = ItemList(TABLES_BY_KEY[table], self.session, blink=self._blink)
-            anchor = form.query_children(f"#field-{after}") if after else None
-            if anchor:
-                await form.mount(item_list, after=anchor.first())
-            else:
-                await form.mount(item_list)
 
     async def complete_forms(self) -> None:
         """Mount the editors a form left out of the first frame (Tab and jumps need them)."""

@@ -5,7 +5,7 @@ Its keys and palette entries are declared with every other action in tui.ui.acti
 A step is one of: a step of the schema (its fields, tui.core.schema.STEPS), a step of lists only
 (made by ListStep from STEP_LISTS, like Timeline), the Checklist (its own widget), or Review.
 Adding a step is a line in WIZARD_STEPS and, for a step of lists, its entry in STEP_LISTS; a step
-with a widget of its own is one more case in WizardScreen._make_form.
+with a widget of its own is one more case in wizard_forms.make_form.
 """
 
 from __future__ import annotations

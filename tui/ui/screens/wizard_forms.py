@@ -1,0 +1,49 @@
+"""What each wizard step shows (see wizard_keys): Review, the Checklist, a step of the schema's
+fields (with its lists), or a step of lists. A step with a widget of its own is one case in
+make_form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui.core.schema import FIELDS_BY_KEY, TABLES_BY_KEY
+from tui.core.session import Session
+from tui.ui.screens.review import ReviewPanel
+from tui.ui.screens.wizard_keys import (
+    CHECKLIST,
+    REVIEW,
+    STEP_FIELDS,
+    STEP_LISTS,
+    TIMELINE,
+    is_field_step,
+)
+from tui.ui.widgets.checklist_step import ChecklistStep
+from tui.ui.widgets.item_list import ItemList
+from tui.ui.widgets.list_step import ListStep
+from tui.ui.widgets.step_form import StepForm
+
+#: A step's widget: its fields (and lists), its lists only, the Checklist, or Review.
+StepWidget = StepForm | ListStep | ChecklistStep | ReviewPanel
+
+
+def make_form(step: str, session: Session, stamp: Callable[[], str], *, blink: bool) -> StepWidget:
+    if step == REVIEW:
+        return ReviewPanel(id=f"step-{REVIEW}")
+    if step == CHECKLIST:
+        return ChecklistStep(CHECKLIST, session, stamp)
+    if is_field_step(step):
+        return StepForm(step, session, blink=blink)
+    tables = tuple(table for table, _ in STEP_LISTS.get(step, ()))
+    fields = tuple(FIELDS_BY_KEY[key] for key in STEP_FIELDS.get(step, ()))
+    return ListStep(step, session, tables, fields, status=step == TIMELINE, blink=blink)
+
+
+async def mount_lists(form: StepForm, session: Session, *, blink: bool) -> None:
+    """The lists a step of fields shows (STEP_LISTS), each after its field."""
+    for table, after in STEP_LISTS.get(form.step, ()):
+        item_list = ItemList(TABLES_BY_KEY[table], session, blink=blink)
+        anchor = form.query_children(f"#field-{after}") if after else None
+        if anchor:
+            await form.mount(item_list, after=anchor.first())
+        else:
+            await form.mount(item_list)
