@@ -131,11 +131,10 @@ class Analysis:
         lookups: a digest can weigh most lines of a log)."""
         at = self.starts.__getitem__
         found = list(map(sub, map(at, map((1).__add__, lines)), map(at, lines)))
-        if self.ends:
-            # A line before a stretch not read: the next line starts after the stretch.
-            for j, i in enumerate(lines):
-                if i in self.ends:
-                    found[j] = self.ends[i] + 1 - self.starts[i]
+        ends = self.ends
+        # A line before a stretch not read: the next line starts after the stretch.
+        for i in ends.keys() & set(lines) if ends else ():
+            found[lines.index(i)] = ends[i] + 1 - self.starts[i]
         return found
 
     def size(self, i: int) -> int:

@@ -17,10 +17,10 @@ from itertools import pairwise
 MIDDLE_SLICES = 48
 # A slice is read this many characters at a time, the first chunk small (most logs have an
 # error line soon), then doubling up to the largest.
-_FIRST_CHUNK = 64 * 1024
+_FIRST_CHUNK = 16 * 1024
 _LAST_CHUNK = 1024 * 1024
 # After the first error line of a slice, error lines are counted this far (for the estimate).
-_COUNT_CHARS = 16 * 1024
+_COUNT_CHARS = 8 * 1024
 # Around an error line found: lines read before it, lines read after it (its stack trace and
 # the context after that), and the most characters read on either side.
 _LINES_BEFORE = 3
