@@ -147,3 +147,27 @@ def test_a_trace_does_not_run_on_from_the_head_window_into_the_tail() -> None:
     # trace nor its context.
     assert out.split(after, 1)[1].split("\n")[1] == f"{frames[100]} [×800 similar]"
     assert "Loop.java:101)" not in out
+
+
+@pytest.mark.usefixtures("small_windows")
+def test_an_error_line_read_from_the_middle_is_masked_and_cleaned() -> None:
+    secret = "hunter2-prod-Zx81"
+    lines = [access_line(i) for i in range(10_000)]
+    lines[5_000] = (
+        f"\x1b]52;c;aGFja2Vk\x07\x1b[31m2026-11-29T14:08:00Z ERROR İstanbul login failed "
+        f"password={secret}\x00"
+    )
+    rendered = render(values_with("\n".join(lines)), max_tokens=8_000)
+    assert rendered.fits and "İstanbul login failed" in rendered.text
+    assert secret not in rendered.text and rendered.findings
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", rendered.text)
+
+
+@pytest.mark.usefixtures("small_windows")
+def test_an_error_in_one_huge_line_of_the_middle_is_counted_not_read() -> None:
+    lines = [access_line(i) for i in range(10_000)]
+    lines[5_000] = "2026-11-29T14:08:00Z ERROR blob " + "z" * 200_000
+    out = digest("\n".join(lines), 20_000)
+    assert len(out) <= 20_000 and "ERROR blob" not in out
+    said = SUMMARY_MIDDLE.search(out.split("\n", 1)[0])
+    assert said is not None and said[6] == "0" and said[4] != "0"

@@ -40,7 +40,8 @@ class Middle:
     hits: list[int]
     #: Error lines in the whole middle: found, plus the rate found times what was not searched.
     estimate: int
-    #: Error lines read with their context (at most one a slice).
+    #: Where the error lines read with their context start (at most one a slice; none whose line
+    #: is too long to read).
     sites: list[int]
 
     @property
@@ -66,6 +67,7 @@ def search(
         bounds.append(hi + 1 if found == -1 else found + 1)
     bounds.append(hi + 1)
     middle = Middle(size, [], [], 0, [])
+    spans: list[tuple[int, int]] = []
     estimate = 0.0
     for s_lo, next_lo in pairwise(bounds):
         s_hi = next_lo - 1  # the newline before the next slice
@@ -73,26 +75,36 @@ def search(
             continue
         pos, step = s_lo, _FIRST_CHUNK
         while pos < s_hi:
-            stop = s_hi if s_hi - pos <= step else text.find("\n", pos + step, s_hi)
-            stop = s_hi if stop == -1 else stop
+            # A chunk ends at a line's end, unless the line runs on past twice the step (a
+            # chunk is never more than that: one huge line is read in pieces).
+            stop = (
+                s_hi
+                if s_hi - pos <= step
+                else text.find("\n", pos + step, min(s_hi, pos + 2 * step))
+            )
+            whole = stop != -1
+            stop = stop if whole else min(s_hi, pos + 2 * step)
             low = _lower(text[pos:stop])
             at = _first(low, words)
             if at != -1:
-                line = low.rfind("\n", 0, at) + 1
                 counted = min(len(low), at + _COUNT_CHARS)
-                found_lines = _error_starts(low, line, counted, words)
+                found_lines = _error_starts(low, low.rfind("\n", 0, at) + 1, counted, words)
                 middle.hits.extend(pos + x for x in found_lines)
                 middle.searched.append((s_lo, pos + counted))
                 estimate += len(found_lines) * (s_hi - s_lo) / (pos + counted - s_lo)
-                middle.sites.append(pos + line)
+                # Where the line starts in the text (a piece of a huge line starts within it).
+                line = max(s_lo, text.rfind("\n", s_lo, pos + at) + 1)
+                span = _around(text, lo, hi, line, after)
+                if span is not None:
+                    middle.sites.append(line)
+                    spans.append(span)
                 break
-            pos, step = stop + 1, min(step * 2, _LAST_CHUNK)
+            pos, step = stop + whole, min(step * 2, _LAST_CHUNK)
         else:
             middle.searched.append((s_lo, min(next_lo, hi)))  # with the newline that ends it
     middle.estimate = round(estimate)
     middle.hits.sort()
-    spans = (_around(text, lo, hi, site, after) for site in middle.sites)
-    return middle, [s for s in spans if s is not None]
+    return middle, spans
 
 
 def _lower(chunk: str) -> str:
