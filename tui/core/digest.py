@@ -15,13 +15,15 @@ Every kept line is a line of the log, verbatim: the digest goes on to the same c
 masking as any value, so a secret in a sample line is masked like one anywhere else.
 
 The analysis (tui.core.digest_lines) holds the log once. A log larger than its FULL_LIMIT is read
-at its two ends only, and the digest says how many lines in the middle it did not search.
+at its two ends, and its middle only around the error lines a search of it finds
+(tui.core.digest_middle); the digest says how much of the middle it searched, how many error lines
+it found there (an estimate when it searched part of it), and marks each stretch not read.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from tui.core.digest_lines import TIME, TRACE_CAP, Analysis, Event, analyse
@@ -168,9 +170,9 @@ def _render(a: Analysis, budget: int) -> str | None:
 
 
 def _with_context(e: Event, a: Analysis) -> list[int]:
-    """An event's lines (up to the cap) with the lines around it, on its side of the gap
-    between a huge log's windows (the lines across it are not its neighbours)."""
-    low, high = (0, a.skip_at) if e.start < a.skip_at else (a.skip_at, a.n)
+    """An event's lines (up to the cap) with the lines around it, among the lines read with it
+    (in a huge log, the lines across a stretch not read are not its neighbours)."""
+    low, high = a.segment(e.start)
     shown = range(max(low, e.start - CONTEXT_LINES), min(e.end, e.start + TRACE_CAP))
     return [*shown, *range(e.end, min(high, e.end + CONTEXT_LINES))]
 
@@ -200,11 +202,11 @@ def _assemble(a: Analysis, kept: set[int], events: list[Event], events_out: int)
 
     def gap(lo: int, hi: int) -> None:
         """The markers for lines lo to hi - 1, none of them kept."""
-        if a.skipped and lo <= a.skip_at <= hi:
-            if left := a.skip_at - lo - sum(shown[lo : a.skip_at]):
+        for b in a.breaks[bisect_left(a.breaks, lo) : bisect_right(a.breaks, hi)]:
+            if left := b - lo - sum(shown[lo:b]):
                 out.append(_left_out(left))
-            out.append(f"[… {_many(a.skipped, 'line')} not searched (a huge log's middle) …]")
-            lo = a.skip_at
+            out.append(_not_read(a, *a.gaps[b]))
+            lo = b
         if hi > lo and (left := hi - lo - sum(shown[lo:hi])):
             out.append(_left_out(left))
 
@@ -232,10 +234,43 @@ def _assemble(a: Analysis, kept: set[int], events: list[Event], events_out: int)
         f"{_many(len(events), 'distinct error')} shown with context"
         + (f" ({events_out:,} more left out)" if events_out else "")
         + f", {_many(repeats, 'repeat')} of them; {_many(left_total, 'line')} left out (see […])"
-        + (f"; {_many(a.skipped, 'line')} in the middle not searched" if a.skipped else "")
+        + _middle(a)
         + "]"
     )
     return "\n".join([summary, *out])
+
+
+def _middle(a: Analysis) -> str:
+    """What the summary says of a huge log's middle: what was read, what searched, what found."""
+    m = a.middle
+    if m is None:
+        return f"; {_many(a.skipped, 'line')} in the middle not read" if a.skipped else ""
+    found = _many(m.estimate, "error line") + ("" if m.exact else " (an estimate)")
+    return (
+        f"; {_many(a.skipped, 'line')} in the middle not read, "
+        f"{_percent(m.searched_in(0, len(a.text)), m.chars)} of it searched for error words: "
+        f"{'' if m.exact else 'about '}{found} there, {len(m.sites):,} of them read with context"
+    )
+
+
+def _not_read(a: Analysis, lo: int, hi: int) -> str:
+    """The marker for text[lo:hi], a stretch of a huge log's middle not read."""
+    m = a.middle
+    size = f"{hi - lo:,} characters of a huge log's middle not read"
+    if m is None or not (searched := m.searched_in(lo, hi)):
+        return f"[… {size}, not searched …]"
+    errors = bisect_left(m.hits, hi) - bisect_left(m.hits, lo)
+    return (
+        f"[… {size}; {_percent(searched, hi - lo)} of them searched for error words, "
+        f"{_many(errors, 'error line')} found there …]"
+    )
+
+
+def _percent(part: int, whole: int) -> str:
+    """A share as a whole percentage: never 0% for some, never 100% for less than all."""
+    if part >= whole:
+        return "100%"
+    return f"{min(99, max(1, round(100 * part / whole)) if part else 0)}%"
 
 
 def _left_out(lines: int) -> str:

@@ -4,7 +4,8 @@ the number of its shape, which lines are errors and where their stack traces end
 The log is held once: the analysis keeps each line's offset and its shape's number, never the
 lines themselves, and reads the text a chunk at a time. A log larger than FULL_LIMIT is analysed
 in two windows, its first HEAD_WINDOW and last TAIL_WINDOW characters (a prompt holds about a
-sixth of that); the lines between them are counted, not read.
+sixth of that), and around the error lines that a search of the middle finds
+(tui.core.digest_middle); the rest of the middle is counted, not read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count, islice
 from operator import add, sub
+
+from tui.core.digest_middle import Middle
+from tui.core.digest_middle import search as search_middle
 
 #: The longest stack trace kept whole; the rest of a longer one is counted.
 TRACE_CAP = 80
@@ -87,11 +91,13 @@ class Analysis:
     starts: array[int]
     #: The number of each line's shape (lines of one shape have one number).
     ids: array[int]
-    #: Where the head window's last line ends (a huge log), else the end of the text.
-    head_end: int
-    #: The first line of the tail window (a huge log), else the number of lines.
-    skip_at: int
-    #: Lines between the windows, not analysed.
+    #: A huge log: the first line read after each stretch not read, in order; else empty.
+    breaks: list[int]
+    #: Where a line before such a stretch ends (its next line starts after the stretch).
+    ends: dict[int, int]
+    #: For each first line after a stretch: (start, end) of the stretch not read.
+    gaps: dict[int, tuple[int, int]]
+    #: Lines of a huge log's middle not read.
     skipped: int
     counts: Counter[int]
     first: dict[int, int]
@@ -100,26 +106,35 @@ class Analysis:
     events: list[Event]
     #: Lines that belong to some event (kept ones and their repeats): no per-line count there.
     in_event: bytearray
+    #: What the search of a huge log's middle did; None when the log was read whole.
+    middle: Middle | None = None
 
     @property
     def n(self) -> int:
         return len(self.ids)
 
     def end(self, i: int) -> int:
-        return self.head_end if i + 1 == self.skip_at else self.starts[i + 1] - 1
+        ends = self.ends
+        return ends[i] if ends and i in ends else self.starts[i + 1] - 1
 
     def line(self, i: int) -> str:
-        starts = self.starts
-        return self.text[starts[i] : self.head_end if i + 1 == self.skip_at else starts[i + 1] - 1]
+        return self.text[self.starts[i] : self.end(i)]
+
+    def segment(self, i: int) -> tuple[int, int]:
+        """The lines read in one piece with line i: (first, one past the last)."""
+        breaks = self.breaks
+        k = bisect_right(breaks, i)
+        return breaks[k - 1] if k else 0, breaks[k] if k < len(breaks) else self.n
 
     def costs(self, lines: list[int]) -> list[int]:
         """What each of these lines costs in a digest: its characters and a newline (C-speed
         lookups: a digest can weigh most lines of a log)."""
         at = self.starts.__getitem__
         found = list(map(sub, map(at, map((1).__add__, lines)), map(at, lines)))
-        if self.skip_at < self.n and (self.skip_at - 1) in lines:
-            # The head window's last line: the next line starts after the gap, not after it.
-            found[lines.index(self.skip_at - 1)] = self.head_end + 1 - self.starts[self.skip_at - 1]
+        ends = self.ends
+        # A line before a stretch not read: the next line starts after the stretch.
+        for i in ends.keys() & set(lines) if ends else ():
+            found[lines.index(i)] = ends[i] + 1 - self.starts[i]
         return found
 
     def size(self, i: int) -> int:
@@ -132,21 +147,41 @@ def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis |
     starts: array[int] = array("q")
     ids: array[int] = array("i")  # 4 bytes a line: fewer kinds of line than 2**31
     numbers: dict[bytes, int] = {}
-    head_end, skipped = end, 0
+    breaks: list[int] = []
+    ends: dict[int, int] = {}
+    gaps: dict[int, tuple[int, int]] = {}
+    middle = None
     if end - start > FULL_LIMIT:
         head_end = text.rfind("\n", start, start + HEAD_WINDOW)
         tail = text.find("\n", end - TAIL_WINDOW, end) + 1
         if head_end == -1 or tail == 0:
             return None
-        _scan(text, start, head_end, starts, ids, numbers)
-        skip_at = len(ids)
-        _scan(text, tail, end, starts, ids, numbers)
+        spans = [(start, head_end)]
+        if tail - 1 > head_end + 1:
+            # Each error line found is read with its trace and the context after it.
+            middle, sites = search_middle(
+                text, head_end + 1, tail - 1, _ERROR_WORDS + _STATUS_WORDS, TRACE_CAP + 3
+            )
+            spans.extend(sites)
+        spans.append((tail, end))
+        previous = -1  # where the last line read so far ends
+        for lo, hi in spans:
+            if previous != -1 and lo <= previous + 1:
+                if hi <= previous:
+                    continue
+                lo = previous + 1  # read on from the span before (it overlaps or touches)
+            elif previous != -1:
+                breaks.append(len(ids))
+                ends[len(ids) - 1] = previous
+                gaps[len(ids)] = (previous + 1, lo - 1)
+            _scan(text, lo, hi, starts, ids, numbers)
+            previous = hi
         if newlines is None:
             newlines = text.count("\n", start, end)
         skipped = newlines + 1 - len(ids)
     else:
         _scan(text, start, end, starts, ids, numbers)
-        skip_at = len(ids)
+        skipped = 0
     del numbers  # the shapes themselves: only their numbers are needed from here
     starts.append(end + 1)
     n = len(ids)
@@ -156,8 +191,9 @@ def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis |
     last = dict(zip(ids, range(n), strict=True))
     first = dict(zip(reversed(ids), range(n - 1, -1, -1), strict=True))
     a = Analysis(
-        text, starts, ids, head_end, skip_at, skipped, counts, first, last, [], bytearray(n)
+        text, starts, ids, breaks, ends, gaps, skipped, counts, first, last, [], bytearray(n)
     )
+    a.middle = middle
     in_event = a.in_event
     text, starts = a.text, a.starts
     found: dict[tuple[int, ...], list[int]] = {}
@@ -229,9 +265,9 @@ def _error_lines(a: Analysis) -> bytearray:
     hits = _find_lines(joined, sample_starts, [(0, len(joined))], _ERROR_WORDS)
     flagged = {a.ids[firsts[h]] for h in hits}
     found = bytearray(map(flagged.__contains__, a.ids))
-    spans = [(a.starts[0], a.head_end)]
-    if a.skip_at < a.n:
-        spans.append((a.starts[a.skip_at], a.starts[-1] - 1))
+    firsts_of = [0, *a.breaks]
+    lasts_of = [*(b - 1 for b in a.breaks), a.n - 1]
+    spans = [(a.starts[f], a.end(x)) for f, x in zip(firsts_of, lasts_of, strict=True)]
     for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS):
         found[line] = 1
     return found
@@ -272,8 +308,9 @@ def _is_trace(line: str) -> bool:
 
 def _trace_end(a: Analysis, start: int) -> int:
     """One past the last line of the stack trace that follows the error line at `start`."""
-    # A trace ends where the head window does: the tail's first line does not follow it.
-    n = a.skip_at if start < a.skip_at else a.n
+    # A trace ends where the lines read do: the first line after a stretch not read does not
+    # follow it.
+    n = a.segment(start)[1]
     end = start + 1
     python = a.line(start).startswith("Traceback")
     go = False
