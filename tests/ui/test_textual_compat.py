@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 from ui_helpers import settle
 
+from tui.core.session import SessionStore
 from tui.ui import textual_compat
 from tui.ui.app import IncidentApp
 from tui.ui.textual_compat import PasteParser, forget_watchers_of
@@ -286,6 +287,35 @@ async def test_typing_into_a_field_lays_nothing_out(
         monkeypatch.undo()
         assert app.query_one("#input-title", Input).value == "abcdef"
         assert layouts == []
+
+
+async def test_typing_refreshes_only_what_is_on_screen(
+    make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh of a widget that is not on screen makes Textual arrange the whole screen again
+    to find it; the zero-height scrollbar of a title longer than its field was refreshed on
+    every key."""
+    session = store.create("a title longer than the field it is shown in, at this width")
+    path = store.save(session)
+    app = make_app("resume", path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        unseen: list[str] = []
+        refresh = Widget.refresh
+
+        def spy(self: Widget, *regions: Any, **kwargs: Any) -> Widget:
+            if not self.region:
+                unseen.append(repr(self))
+            return refresh(self, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        await pilot.press(*"checkout returns 500 since the deploy")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert app.query_one("#input-title", Input).value.endswith("since the deploy")
+        assert unseen == []
 
 
 async def test_a_fixed_box_input_scrolls_with_its_cursor_as_an_input_does() -> None:

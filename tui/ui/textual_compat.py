@@ -81,6 +81,16 @@ class FixedBoxInput(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        """Textual 8.2.8's ScrollView.watch_scroll_x moves the horizontal scrollbar whenever it
+        is "shown", and Input's is shown 0 rows high (`scrollbar-size-horizontal: 0`): each key
+        that scrolled the text refreshed a widget that is not on screen, after which the
+        compositor arranged the whole screen again to find it. Only the text needs redrawing."""
+        if self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal:
+            self.horizontal_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
 
 # --- notifications (tests read them) -------------------------------------------------------------
 
