@@ -58,7 +58,10 @@ def digest_span(
     """The digest of text[start:end] (LF line ends only), read in place; None when it fits
     `budget` or a digest would show less of it than the trim. `newlines`: the span's, if known.
     """
-    if end - start <= budget:
+    if end - start <= budget or _room(budget) <= 0:
+        # Fits, or no line fits (every line costs at least its newline): nothing to analyse.
+        # Fitting a prompt tries every long value at a stub's budget first, and analysing
+        # them would push the log's analysis out of what is remembered.
         return None
     key = (id(text), start, end)
     entry = _DONE.get(key)
@@ -161,11 +164,16 @@ class _Picker:
             self.kept.update(new[:count])
 
 
+def _room(budget: int) -> int:
+    """What the lines kept may cost: the rest is room for the summary line, the count markers
+    and the markers of what was left out."""
+    return int(budget * 0.9) - 400
+
+
 def _render(a: Analysis, budget: int) -> str | None:
     n = a.n
     plan = _plan_of(a)
-    # Room for the summary line, the count markers and the markers of what was left out.
-    picker = _Picker(a, int(budget * 0.9) - 400)
+    picker = _Picker(a, _room(budget))
     picker.take(range(min(HEAD_LINES, n)))
     picker.take(range(max(0, n - TAIL_LINES), n))
     # Traces first, then the rarest errors (the one that matters is seldom the noisiest), each
