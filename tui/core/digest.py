@@ -217,10 +217,12 @@ def _plan_of(a: Analysis) -> _Plan:
     if hit is not None and hit[0] is a:
         return hit[1]
     plan = _Plan(a)
-    # Only the analyses remembered in _DONE are digested again.
-    live = {id(entry[1]) for entry in _DONE.values()}
-    for key in [k for k in _PLANS if k not in live]:
-        del _PLANS[key]
+    # Only the analyses remembered in _DONE are digested again. Copied with list() first and
+    # popped, not deleted: a preview render that was superseded may still run in its thread.
+    live = {id(entry[1]) for entry in list(_DONE.values())}
+    for key in list(_PLANS):
+        if key not in live:
+            _PLANS.pop(key, None)
     _PLANS[id(a)] = (a, plan)
     return plan
 
