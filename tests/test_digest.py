@@ -270,3 +270,36 @@ def test_an_edited_log_is_digested_anew() -> None:
     edited = log + "\nkernel: Out of memory: Killed process 77 (cart)"
     after = digest(edited, 8_000)
     assert "Killed process 77" in after and "Killed process 77" not in before
+
+
+def test_a_log_is_analysed_once_while_the_other_fields_are_edited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fields after the log in the prompt that are longer than a stub: fitting the prompt once
+    # digested each of them too, and the log's analysis was pushed out of what is remembered,
+    # so each render of the preview (after every pause in typing) analysed the whole log again.
+    import tui.core.digest as digest_module
+
+    log, contexts = big_log(60_000)
+    long = {
+        key: " ".join(f"{key}{i}" for i in range(100))
+        for key in ("monitoring", "recent_changes", "testing_commands")
+    }
+    values = values_with(log, **long)
+    analysed: list[int] = []
+    real = digest_module.analyse
+
+    def counting(text: str, start: int, end: int, newlines: int | None) -> object:
+        analysed.append(end - start)
+        return real(text, start, end, newlines)
+
+    monkeypatch.setattr(digest_module, "analyse", counting)
+    forget()
+    first = render(values)
+    for word in ("zq1", "zq1x", "zq1xy"):
+        again = render({**values, "incident_summary": f"checkout fails {word}"})
+        assert f"checkout fails {word}" in again.text
+        assert "\n".join(contexts[0]) in again.text
+    # The log, once; nothing shorter than the log needed a digest.
+    assert analysed == [len(log)]
+    assert "\n".join(contexts[0]) in first.text

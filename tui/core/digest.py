@@ -23,6 +23,7 @@ it found there (an estimate when it searched part of it), and marks each stretch
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
@@ -57,7 +58,10 @@ def digest_span(
     """The digest of text[start:end] (LF line ends only), read in place; None when it fits
     `budget` or a digest would show less of it than the trim. `newlines`: the span's, if known.
     """
-    if end - start <= budget:
+    if end - start <= budget or _room(budget) <= 0:
+        # Fits, or no line fits (every line costs at least its newline): nothing to analyse.
+        # Fitting a prompt tries every long value at a stub's budget first, and analysing
+        # them would push the log's analysis out of what is remembered.
         return None
     key = (id(text), start, end)
     entry = _DONE.get(key)
@@ -85,6 +89,7 @@ _DONE: dict[tuple[int, int, int], tuple[str, Analysis | None, dict[int, str | No
 def forget() -> None:
     """Drop what is remembered of the last values digested."""
     _DONE.clear()
+    _PLANS.clear()
 
 
 # The lines a digest adds: its summary, the markers of what was left out, a trace's count.
@@ -139,6 +144,16 @@ class _Picker:
         self.kept.update(new)
         return True
 
+    def take_costed(self, indexes: array[int], cost: int, extra: int) -> bool:
+        """take(indexes, extra) for lines whose cost, none of them kept, is `cost`."""
+        if not self.kept.isdisjoint(indexes):
+            return self.take(list(indexes), extra)
+        if cost + extra > self.left:
+            return False
+        self.left -= cost + extra
+        self.kept.update(indexes)
+        return True
+
     def take_while(self, indexes: list[int]) -> None:
         """As many of these as fit, in order (in bulk: they can be most lines of a log)."""
         new = [i for i in indexes if i not in self.kept]
@@ -149,24 +164,67 @@ class _Picker:
             self.kept.update(new[:count])
 
 
+def _room(budget: int) -> int:
+    """What the lines kept may cost: the rest is room for the summary line, the count markers
+    and the markers of what was left out."""
+    return int(budget * 0.9) - 400
+
+
 def _render(a: Analysis, budget: int) -> str | None:
     n = a.n
-    # Room for the summary line, the count markers and the markers of what was left out.
-    picker = _Picker(a, int(budget * 0.9) - 400)
+    plan = _plan_of(a)
+    picker = _Picker(a, _room(budget))
     picker.take(range(min(HEAD_LINES, n)))
     picker.take(range(max(0, n - TAIL_LINES), n))
     # Traces first, then the rarest errors (the one that matters is seldom the noisiest), each
     # with its context; an event that does not fit is left out whole.
-    order = sorted(a.events, key=lambda e: (e.end - e.start == 1, e.count, e.start))
-    kept_events = [e for e in order if picker.take(_with_context(e, a), 60)]
+    kept_events = [e for e, lines, cost in plan.events if picker.take_costed(lines, cost, 60)]
     # One sample of each repeated shape, the most frequent first, then lines seen once; never a
     # line of an error left out (a stack frame alone says nothing).
-    outside = [(s, c) for s, c in a.counts.items() if not a.in_event[a.first[s]]]
-    repeated = sorted((s for s, c in outside if c > 1), key=lambda s: (-a.counts[s], a.first[s]))
-    for shape in repeated:
-        picker.take([a.first[shape]], 40)
-    picker.take_while(sorted(a.first[s] for s, c in outside if c == 1))
+    for line in plan.repeated:
+        picker.take([line], 40)
+    picker.take_while(plan.once)
     return _assemble(a, picker.kept, kept_events, len(a.events) - len(kept_events))
+
+
+class _Plan:
+    """What a digest picks from, in the order it picks, at any budget: worked out once per
+    analysis, as the preview digests the same log at a new budget after each pause in typing."""
+
+    def __init__(self, a: Analysis) -> None:
+        order = sorted(a.events, key=lambda e: (e.end - e.start == 1, e.count, e.start))
+        contexts = [_with_context(e, a) for e in order]
+        #: Each event with its lines (and context) and what they cost, none of them kept yet;
+        #: the lines in an array (a log of distinct errors has as many events as lines).
+        self.events = [
+            (e, array("q", lines), sum(a.costs(lines)))
+            for e, lines in zip(order, contexts, strict=True)
+        ]
+        outside = [(s, c) for s, c in a.counts.items() if not a.in_event[a.first[s]]]
+        shapes = sorted((s for s, c in outside if c > 1), key=lambda s: (-a.counts[s], a.first[s]))
+        #: The first line of each repeated shape, the most frequent first.
+        self.repeated = [a.first[s] for s in shapes]
+        #: The lines seen once, in order.
+        self.once = sorted(a.first[s] for s, c in outside if c == 1)
+
+
+# One plan per analysis; the analysis holds no reference to it (weak keys would need one).
+_PLANS: dict[int, tuple[Analysis, _Plan]] = {}
+
+
+def _plan_of(a: Analysis) -> _Plan:
+    hit = _PLANS.get(id(a))
+    if hit is not None and hit[0] is a:
+        return hit[1]
+    plan = _Plan(a)
+    # Only the analyses remembered in _DONE are digested again. Copied with list() first and
+    # popped, not deleted: a preview render that was superseded may still run in its thread.
+    live = {id(entry[1]) for entry in list(_DONE.values())}
+    for key in list(_PLANS):
+        if key not in live:
+            _PLANS.pop(key, None)
+    _PLANS[id(a)] = (a, plan)
+    return plan
 
 
 def _with_context(e: Event, a: Analysis) -> list[int]:

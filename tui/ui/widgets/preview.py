@@ -25,6 +25,7 @@ from tui.core.sanitize import visible_controls
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from textual.css.styles import RulesMap
     from textual.timer import Timer
     from textual.widgets import TextArea
 
@@ -216,7 +217,7 @@ class PreviewPane(Vertical):
 
     def show(self, rendered: RenderedPrompt) -> None:
         self.rendered = rendered
-        self.query_one("#preview-header", Static).update(prompt_summary(rendered))
+        self._header(prompt_summary(rendered))
         if rendered.text == self._text:
             return
         old, self._text = self._text, rendered.text
@@ -277,6 +278,16 @@ class PreviewPane(Vertical):
         area.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#preview-header", Static).update(
+        self._header(
             Content.assemble(("Prompt", "bold"), (f" · cannot render: {message}", "$text-error"))
         )
+
+    def _header(self, content: Content) -> None:
+        """Show `content` in the header. Each render changes its counts, seldom its height: a
+        layout of the whole screen only when the height changes."""
+        header = self.query_one("#preview-header", Static)
+        region = header.content_region
+        # Measured as Textual measures it (Widget.get_content_height passes its styles too).
+        rules = cast("RulesMap", header.styles)
+        same = region.width > 0 and content.get_height(rules, region.width) == region.height
+        header.update(content, layout=not same)
