@@ -163,20 +163,25 @@ class FieldEditor(Vertical):
         widget = self.input_widget
         had_focus = widget.has_focus or widget.has_focus_within
         wants_view = self.field.kind == "text" or self.field.kind == "large"
-        if wants_view and is_big(value) != isinstance(widget, BigValueView):
-            await widget.remove()
-            await self.mount(self._make_input(value))
-            if had_focus:
-                self.focus_input()
+        swap = wants_view and is_big(value) != isinstance(widget, BigValueView)
+        if swap or isinstance(widget, BigValueView):
+            await self._swap_input(widget, value, had_focus)
         elif isinstance(widget, TextArea):
             widget.load_text(self._show(value))
         elif isinstance(widget, Input | Select):
             widget.value = self._show(value)
-        elif isinstance(widget, BigValueView):
-            await widget.remove()
-            await self.mount(self._make_input(value))
-            if had_focus:
-                self.focus_input()
+
+    async def _swap_input(self, old: Widget, value: str, had_focus: bool) -> None:
+        removed = old.remove()  # first: the new editor takes the same id
+        # Where Textual moved focus away from the removed editor, at once.
+        moved_to = self.app.focused
+        await removed
+        await self.mount(self._make_input(value))
+        # Focus comes back only if the user has not moved it meanwhile: a huge paste followed
+        # at once by ctrl+n (tmux sends the key right behind the paste) must not be pulled back
+        # to the step they left.
+        if had_focus and self.app.focused is moved_to:
+            self.focus_input()
 
     def _changed(self, value: str) -> None:
         if value == self._shown:
