@@ -172,11 +172,15 @@ class FieldEditor(Vertical):
             widget.value = self._show(value)
 
     async def _swap_input(self, old: Widget, value: str, had_focus: bool) -> None:
-        removed = old.remove()  # first: the new editor takes the same id
-        # Where Textual moved focus away from the removed editor, at once.
-        moved_to = self.app.focused
-        await removed
-        await self.mount(self._make_input(value))
+        # One frame for the swap: drawn between the removal and the mount, the screen was laid
+        # out and painted for nothing (a field without its editor), and a key pressed right
+        # behind a huge paste (ctrl+n) waited for those frames.
+        with self.app.batch_update():
+            removed = old.remove()  # first: the new editor takes the same id
+            # Where Textual moved focus away from the removed editor, at once.
+            moved_to = self.app.focused
+            await removed
+            await self.mount(self._make_input(value))
         # Focus comes back only if the user has not moved it meanwhile: a huge paste followed
         # at once by ctrl+n (tmux sends the key right behind the paste) must not be pulled back
         # to the step they left.
