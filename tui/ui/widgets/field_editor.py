@@ -176,15 +176,17 @@ class FieldEditor(Vertical):
         # out and painted for nothing (a field without its editor), and a key pressed right
         # behind a huge paste (ctrl+n) waited for those frames.
         with self.app.batch_update():
-            removed = old.remove()  # first: the new editor takes the same id
-            # Where Textual moved focus away from the removed editor, at once.
-            moved_to = self.app.focused
-            await removed
+            if had_focus:
+                # Removed while focused, the editor would hand focus to the field before it
+                # (Textual picks a neighbour), which the screen takes as the user moving there:
+                # the current field and the preview's place would change twice for nothing.
+                self.screen.set_focus(None)
+            await old.remove()  # first: the new editor takes the same id
             await self.mount(self._make_input(value))
         # Focus comes back only if the user has not moved it meanwhile: a huge paste followed
         # at once by ctrl+n (tmux sends the key right behind the paste) must not be pulled back
         # to the step they left.
-        if had_focus and self.app.focused is moved_to:
+        if had_focus and self.app.focused is None:
             self.focus_input()
 
     def _changed(self, value: str) -> None:
