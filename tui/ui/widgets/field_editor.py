@@ -186,7 +186,7 @@ class FieldEditor(Vertical):
         # Focus comes back only if the user has not moved it meanwhile: a huge paste followed
         # at once by ctrl+n (tmux sends the key right behind the paste) must not be pulled back
         # to the step they left.
-        if had_focus and self.app.focused is None:
+        if had_focus and self.screen.focused is None:
             self.focus_input()
 
     def _changed(self, value: str) -> None:
