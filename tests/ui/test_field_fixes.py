@@ -180,3 +180,30 @@ async def test_a_huge_log_is_not_converted_for_display_when_the_form_is_built(
         assert editor is not None and editor.is_read_only_view
     # The read-only view shows a head and tail of its own: the whole log is never converted.
     assert sizes and max(sizes) < 100_000
+
+
+async def test_a_huge_paste_then_ctrl_n_leaves_focus_on_the_next_step(make_app: MakeApp) -> None:
+    # A paste over the editor's limit swaps the editor for the read-only view, which takes a
+    # while; the user pressed ctrl+n meanwhile (tmux delivers it right behind the paste). The
+    # swap must not pull focus back to the step they left.
+    from textual import events
+
+    big = "log line\n" * 40_000  # ~360 KB
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        await screen.go_to_step("evidence")
+        await screen.focus_field("error_logs")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#input-error_logs", TextArea)
+        # As a terminal's input thread delivers them: the paste, and the key right behind it.
+        app.post_message(events.Paste(big))
+        app.post_message(events.Key("ctrl+n", None))
+        await settle(pilot)
+        assert screen.current_step == "changes"
+        assert screen.session.get("error_logs") == big
+        focused = app.focused
+        assert focused is not None
+        first = next(f.key for f in FIELDS if f.step == "changes")
+        assert focused in screen.query_one(f"#field-{first}").walk_children(), focused

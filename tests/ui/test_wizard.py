@@ -664,6 +664,7 @@ async def test_big_paste_goes_to_the_read_only_view_and_clear_brings_the_editor_
         assert screen.session.get("error_logs") == big
         assert not editor.has_class("-unknown")
         assert "read-only" in notifications(app)[-1]
+        assert app.focused is editor.query_one("#big-load")  # focus stays in the field
         # Textual may paint the replaced editor once more before its next layout: that must
         # show nothing, not end the app (seen in the benchmark: a KeyError from its theme).
         assert not area.is_attached

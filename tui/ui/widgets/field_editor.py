@@ -163,20 +163,31 @@ class FieldEditor(Vertical):
         widget = self.input_widget
         had_focus = widget.has_focus or widget.has_focus_within
         wants_view = self.field.kind == "text" or self.field.kind == "large"
-        if wants_view and is_big(value) != isinstance(widget, BigValueView):
-            await widget.remove()
-            await self.mount(self._make_input(value))
-            if had_focus:
-                self.focus_input()
+        swap = wants_view and is_big(value) != isinstance(widget, BigValueView)
+        if swap or isinstance(widget, BigValueView):
+            await self._swap_input(widget, value, had_focus)
         elif isinstance(widget, TextArea):
             widget.load_text(self._show(value))
         elif isinstance(widget, Input | Select):
             widget.value = self._show(value)
-        elif isinstance(widget, BigValueView):
-            await widget.remove()
-            await self.mount(self._make_input(value))
+
+    async def _swap_input(self, old: Widget, value: str, had_focus: bool) -> None:
+        # One frame for the swap: drawn between the removal and the mount, the screen was laid
+        # out and painted for nothing (a field without its editor), and a key pressed right
+        # behind a huge paste (ctrl+n) waited for those frames.
+        with self.app.batch_update():
             if had_focus:
-                self.focus_input()
+                # Removed while focused, the editor would hand focus to the field before it
+                # (Textual picks a neighbour), which the screen takes as the user moving there:
+                # the current field and the preview's place would change twice for nothing.
+                self.screen.set_focus(None)
+            await old.remove()  # first: the new editor takes the same id
+            await self.mount(self._make_input(value))
+        # Focus comes back only if the user has not moved it meanwhile: a huge paste followed
+        # at once by ctrl+n (tmux sends the key right behind the paste) must not be pulled back
+        # to the step they left.
+        if had_focus and self.screen.focused is None:
+            self.focus_input()
 
     def _changed(self, value: str) -> None:
         if value == self._shown:
