@@ -258,6 +258,25 @@ async def test_review_shows_the_status_and_every_list_readable(
         assert "ruled-out" in story and "Database overloaded" in story
 
 
+async def test_an_answer_from_another_terminal_is_not_announced_as_a_note(
+    make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(ListCommands, "DISK_CHECK_INTERVAL", 0.1)
+    session = checkout_session(store)
+    assert session.path is not None
+    answer = tmp_path / "answer.md"
+    answer.write_text("## Root cause\nThe 14:05 deploy dropped the pool size.\n", "utf-8")
+    app = make_app(start="resume", path=session.path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        monkeypatch.setenv("INCIDENT_TUI_HOME", str(store.home))
+        assert cli_main(["answer", str(session.path), str(answer)]) == 0
+        await settle(pilot, 0.4)
+        told = [n for n in notifications(app) if "another writer" in n]
+        assert told, notifications(app)
+        assert not any("incident-tui note" in n for n in told), told
+
+
 async def test_a_note_from_another_terminal_shows_in_the_open_wizard_and_both_are_saved(
     make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -275,7 +275,7 @@ class ListCommands(FieldCommands):
             last = visible_controls(str(items[-1].get("text", "")))[:80]
             self.notify(
                 f"{len(items)} {noun} added to the {TABLES_BY_KEY[table].label.lower()} by "
-                f"another writer (incident-tui note): {last}",
+                f"another writer (an incident-tui command in another terminal): {last}",
                 title="From the file",
                 timeout=8,
                 markup=False,
