@@ -21,6 +21,7 @@ from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 from tui.ui.commands import ActionCommands
 from tui.ui.screens.wizard import WizardScreen
+from tui.ui.widgets.checklist import ChecklistList
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.preview import PreviewPane
@@ -748,6 +749,9 @@ async def test_help_lists_every_key(make_app: MakeApp) -> None:
         for binding in WizardScreen.BINDINGS:
             assert binding.tooltip in text  # type: ignore[union-attr]
         assert "Save and quit" in text and "Command palette" in text
+        # The Checklist step's own keys (its list's bindings, not the wizard's actions) too.
+        for binding in ChecklistList.BINDINGS:
+            assert binding.tooltip in text  # type: ignore[union-attr]
         await pilot.press("escape")
         assert isinstance(app.screen, WizardScreen)
 

@@ -41,6 +41,7 @@ from tui.ui.textual_compat import (
     isolate_thread_worker_contexts,
     release_style_caches,
 )
+from tui.ui.widgets.checklist import ChecklistList
 from tui.ui.widgets.field_editor import FieldEditor
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ class IncidentApp(CrashReportingApp[int]):
             ("Everywhere", rows(bindings("app", self.keymap))),
             ("Wizard", rows(bindings("wizard", self.keymap))),
             ("In a field", list(TEXT_KEYS)),
+            ("On the Checklist", rows(b for b in ChecklistList.BINDINGS if isinstance(b, Binding))),
             ("Saved incidents list", rows(bindings("picker", self.keymap))),
         ]
 
