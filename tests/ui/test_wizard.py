@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -608,9 +609,13 @@ async def seconds_per_key(app: IncidentApp, step: str, key: str, text: str) -> f
         await screen.go_to_step(step)
         await screen.focus_field(key)
         await pilot.pause()
-        started = time.perf_counter()
-        await pilot.press(*text)
-        return (time.perf_counter() - started) / len(text)
+        # The median key: a preview render or a busy machine lands on one key, not on most.
+        took = []
+        for char in text:
+            started = time.perf_counter()
+            await pilot.press(char)
+            took.append(time.perf_counter() - started)
+        return statistics.median(took)
 
 
 async def test_a_huge_value_is_read_only_and_typing_elsewhere_stays_fast(
