@@ -22,6 +22,7 @@ from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 from tui.ui.commands import ActionCommands
 from tui.ui.screens.wizard import WizardScreen
+from tui.ui.screens.wizard_keys import STEP_KEYS
 from tui.ui.widgets.checklist import ChecklistList
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
@@ -219,6 +220,36 @@ async def test_wizard_at_80x24_shows_field_label_and_footer(make_app: MakeApp) -
         preview = screen.query_one(PreviewPane)
         form = screen.query_one("#forms")
         assert preview.display and preview.region.y >= form.region.bottom
+
+
+async def test_at_80_columns_the_key_bar_keeps_quit_and_help_on_every_step(
+    make_app: MakeApp,
+) -> None:
+    # A list step adds its own keys; the line then ran past 80 columns and cut off Quit and
+    # Help, the two keys a stuck user needs.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        footer = screen.query_one(KeyBar)
+
+        def shown() -> str:
+            line = str(footer.render())
+            assert len(line) <= footer.size.width, line
+            assert "^q Quit" in line and "f1 Help" in line, line
+            return line
+
+        for step in STEP_KEYS:
+            await screen.go_to_step(step)
+            await pilot.pause()
+            shown()
+        await screen.add_list_item("timeline")  # a timeline row focused: its own keys join
+        await pilot.pause()
+        line = shown()
+        # The row's keys and the step keys stay; the field and file commands (also in the
+        # palette and F1) give way first, marked as left out.
+        assert "^y Cycle" in line and "^n Next" in line and "…" in line, line
+        assert not all(key in line for key in ("f2 Export", "f4 Editor", "^f Load")), line
 
 
 async def test_toggle_preview(make_app: MakeApp) -> None:

@@ -47,6 +47,8 @@ class Action:
     #: The label of its button on Review, if it has one, and its place in that row.
     button: str = ""
     button_position: int = 0
+    #: The key bar's share of a narrow line: 0 goes first when the keys do not fit, 2 stays.
+    key_bar_rank: int = 1
 
     @property
     def help_text(self) -> str:
@@ -71,11 +73,11 @@ STEP_TITLES: tuple[str, ...] = tuple(title for _, title in WIZARD_STEPS)
 ACTIONS: tuple[Action, ...] = (
     Action(
         "quit", "quit", "app", "ctrl+q", "Quit", "Save and quit",
-        "Save the incident and leave",
+        "Save the incident and leave", key_bar_rank=2,
     ),
     Action(
         "help", "help", "app", "f1", "Help", "Help: keys", "Every key, on one screen",
-        key_help="Show every key",
+        key_help="Show every key", key_bar_rank=2,
     ),
     Action(
         "command_palette", "command_palette", "app", "ctrl+p", "palette",
@@ -104,14 +106,15 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "export", "export", "wizard", "f2", "Export", "Export prompt to file",
         "Write the prompt to a file (mode 0600)", button="Export to file", button_position=1,
+        key_bar_rank=0,
     ),
     Action(
         "edit_in_editor", "edit_in_editor", "wizard", "f4", "Editor", "Edit field in $EDITOR",
-        "Open the focused field in $VISUAL / $EDITOR",
+        "Open the focused field in $VISUAL / $EDITOR", key_bar_rank=0,
     ),
     Action(
         "load_from_file", "load_from_file", "wizard", "ctrl+f", "Load", "Load field from file",
-        "Replace the focused field with a file's text",
+        "Replace the focused field with a file's text", key_bar_rank=0,
     ),
     Action(
         "focus_steps", "focus_steps", "wizard", "ctrl+g", "Steps",

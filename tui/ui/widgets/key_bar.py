@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
-from tui.ui.actions import key_bar_order
+from tui.ui.actions import ACTIONS_BY_ID, key_bar_order
 
 KEY_STYLE = "bold $footer-key-foreground"
 DESCRIPTION_STYLE = "$footer-description-foreground"
@@ -28,19 +28,22 @@ def key_line(
     *,
     palette: tuple[Binding, bool] | None = None,
     width: int = 0,
+    rank: Callable[[Binding], int] = lambda binding: 1,
 ) -> Content:
     """'^n Next step ^r Previous step …' with the palette key flush right when there is room.
 
     Each action is shown once, under its first key, as Textual's Footer does; a binding that is
-    there but cannot run now is dimmed.
+    there but cannot run now is dimmed. When the keys do not fit in `width`, the lowest `rank`
+    go first, each from the end, and "…" marks where: F1 lists every key.
     """
-    parts: list[Content] = []
+    items: list[tuple[Content, int]] = []
     seen: set[str] = set()
     for binding, enabled in bindings:
         if not binding.show or binding.action in seen:
             continue
         seen.add(binding.action)
-        parts.append(_key(binding, enabled, display))
+        items.append((_key(binding, enabled, display), rank(binding)))
+    parts = _fit(items, width) if width > 0 else [item for item, _ in items]
     line = Content(" ").join(parts)
     if palette is not None:
         tail = _key(palette[0], palette[1], display)
@@ -48,6 +51,34 @@ def key_line(
         if gap >= 1:
             line = Content.assemble(line, " " * gap, tail)
     return line
+
+
+LEFT_OUT = Content.styled("…", DESCRIPTION_STYLE)
+
+
+def _fit(items: list[tuple[Content, int]], width: int) -> list[Content]:
+    kept = list(range(len(items)))
+    # Lowest rank first, and within a rank the last first; the highest rank is never dropped.
+    top = max((item_rank for _, item_rank in items), default=0)
+    order = sorted(
+        (index for index, (_, item_rank) in enumerate(items) if item_rank < top),
+        key=lambda index: (items[index][1], -index),
+    )
+    left_out: list[int] = []
+    while True:
+        parts = [items[index][0] for index in kept]
+        if left_out:
+            at = sum(1 for index in kept if index < min(left_out))
+            parts.insert(at, LEFT_OUT)
+        if _length(parts) <= width or not order:
+            return parts
+        dropped = order.pop(0)
+        kept.remove(dropped)
+        left_out.append(dropped)
+
+
+def _length(parts: list[Content]) -> int:
+    return sum(part.cell_length for part in parts) + max(0, len(parts) - 1)
 
 
 def _key(binding: Binding, enabled: bool, display: Callable[[Binding], str]) -> Content:
@@ -80,4 +111,15 @@ class KeyBar(Widget):
         shown = [(b, enabled) for key, (_, b, enabled, _) in active.items() if key != palette_key]
         # A keymap moves a rebound key to the end of its screen's bindings; keep the declared order.
         shown.sort(key=lambda item: key_bar_order(item[0]))
-        return key_line(shown, app.get_key_display, palette=palette, width=self.size.width)
+        return key_line(
+            shown,
+            app.get_key_display,
+            palette=palette,
+            width=self.size.width,
+            rank=_rank,
+        )
+
+
+def _rank(binding: Binding) -> int:
+    action = ACTIONS_BY_ID.get(binding.id or "")
+    return 1 if action is None else action.key_bar_rank
