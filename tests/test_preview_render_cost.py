@@ -91,3 +91,33 @@ def test_a_scan_remembered_with_other_options_is_not_reused(scans: list[int]) ->
     assert GITHUB not in shown
     masked_again = Redactor().redact(text, "error_logs")
     assert "jane89@example.com" not in masked_again
+
+
+def test_a_log_is_not_digested_again_as_the_summary_grows_key_by_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.digest as digest_module
+    from tests.benchmarks.data import log_text as production_log
+
+    digests: list[int] = []
+    real = digest_module._render
+
+    def counting(analysis: Any, budget: int) -> Any:
+        digests.append(budget)
+        return real(analysis, budget)
+
+    monkeypatch.setattr(digest_module, "_render", counting)
+    digest_module.forget()
+    library = TemplateLibrary(tmp_path / "templates")
+    values = {"incident_summary": "Checkout fails", "error_logs": production_log(1024 * 1024)}
+    first = prompt_for(values, library, "incident-response", as_of=AS_OF)
+    assert digests, "the log was digested"
+    digests.clear()
+    for word in (" s", "in", "ce", " t", "he", " d", "ep", "lo", "y"):
+        values["incident_summary"] += word
+        again = prompt_for(values, library, "incident-response", as_of=AS_OF)
+        assert again.tokens <= again.max_tokens
+    assert digests == []
+    assert again.text.replace(values["incident_summary"], "") == first.text.replace(
+        "Checkout fails", ""
+    )
