@@ -121,3 +121,11 @@ def test_a_log_is_not_digested_again_as_the_summary_grows_key_by_key(
     assert again.text.replace(values["incident_summary"], "") == first.text.replace(
         "Checkout fails", ""
     )
+
+
+def test_a_huge_value_masked_whole_is_not_kept_alive_afterwards(scans: list[int]) -> None:
+    huge = log_text(60_000)  # about 3.5 MB, far over any prompt's budget
+    assert len(huge) > 2 * 1024 * 1024
+    masked = Redactor().redact(huge, "error_logs")
+    assert GITHUB not in masked
+    assert all(len(text) < len(huge) for text, _ in redact._memo)

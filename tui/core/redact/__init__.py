@@ -184,9 +184,8 @@ class Redactor:
 
     def redact(self, text: str, where: str) -> str:
         """The text with every secret replaced by its label; findings are recorded."""
-        spans = (
-            _scan_large(text, self._rules) if len(text) >= _MEMO_MIN else _scan(text, self._rules)
-        )
+        remember = _MEMO_MIN <= len(text) <= _MEMO_MAX
+        spans = _scan_large(text, self._rules) if remember else _scan(text, self._rules)
         if not spans:
             return text
         out: list[str] = []
@@ -219,8 +218,10 @@ class Redactor:
 #: Where a secret is depends only on the text and the rules, not on a Redactor's labels. The
 #: preview renders again after every pause in typing, and the digest of a log that did not
 #: change is the same text each time: its scan was the largest part of such a render. The last
-#: few large texts' spans are kept (a render masks two or three digests of different sizes).
+#: few large texts' spans are kept (a render masks two or three digests of different sizes);
+#: not a value far over any prompt's budget, which the memo would keep alive.
 _MEMO_MIN = 16_384
+_MEMO_MAX = 1024 * 1024
 _MEMO_SIZE = 4
 _memo: dict[tuple[str, tuple[_Rule, ...]], list[_Span]] = {}
 _memo_lock = threading.Lock()
