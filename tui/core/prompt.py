@@ -260,7 +260,7 @@ def render_prompt(
                         clean.text,
                         clean.start,
                         clean.end,
-                        keep[f.key],
+                        _digest_budget(keep[f.key], clean.end - clean.start, newlines),
                         None if newlines is None else newlines[0],
                     )
                 if digested is None:
@@ -313,6 +313,18 @@ def render_prompt(
         built.findings,
         min_tokens=min_tokens if built.tokens > max_tokens else None,
     )
+
+
+#: A large log's share moves a little with each edit of a small field, and each new share cost
+#: a digest of the unchanged log: shares are digested in steps (the digest module keeps each),
+#: and the trim after it holds the value to its exact share. Small or fitting values: exact.
+DIGEST_STEP = 1024
+
+
+def _digest_budget(keep: int, size: int, totals: tuple[int, int] | None) -> int:
+    if totals is None or keep >= size:
+        return keep
+    return max(keep - keep % DIGEST_STEP, trim.MIN_KEEP)
 
 
 def _redactor(options: RedactOptions | None) -> Any:

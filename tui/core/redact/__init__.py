@@ -63,6 +63,7 @@ substring pre-check, so a multi-megabyte log is masked in a fraction of a second
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from tui.core.masking import RedactOptions
@@ -84,7 +85,7 @@ from tui.core.redact._context import (
     _find_url_password,
     _find_url_token,
 )
-from tui.core.redact._engine import _Rule, _scan
+from tui.core.redact._engine import _Rule, _scan, _Span
 from tui.core.redact._keys import _find_pem
 from tui.core.redact._personal import _find_cards, _find_emails, _find_ips
 from tui.core.redact._tokens import _TOKEN_RULES
@@ -183,7 +184,8 @@ class Redactor:
 
     def redact(self, text: str, where: str) -> str:
         """The text with every secret replaced by its label; findings are recorded."""
-        spans = _scan(text, self._rules)
+        remember = _MEMO_MIN <= len(text) <= _MEMO_MAX
+        spans = _scan_large(text, self._rules) if remember else _scan(text, self._rules)
         if not spans:
             return text
         out: list[str] = []
@@ -211,6 +213,31 @@ class Redactor:
         known = (kind, f"[REDACTED:{kind}#{number}]")
         self._labels[fp] = known
         return known
+
+
+#: Where a secret is depends only on the text and the rules, not on a Redactor's labels. The
+#: preview renders again after every pause in typing, and the digest of a log that did not
+#: change is the same text each time: its scan was the largest part of such a render. The last
+#: few large texts' spans are kept (a render masks two or three digests of different sizes);
+#: not a value far over any prompt's budget, which the memo would keep alive.
+_MEMO_MIN = 16_384
+_MEMO_MAX = 1024 * 1024
+_MEMO_SIZE = 4
+_memo: dict[tuple[str, tuple[_Rule, ...]], list[_Span]] = {}
+_memo_lock = threading.Lock()
+
+
+def _scan_large(text: str, rules: tuple[_Rule, ...]) -> list[_Span]:
+    key = (text, rules)
+    with _memo_lock:
+        spans = _memo.get(key)
+    if spans is None:
+        spans = _scan(text, rules)
+        with _memo_lock:
+            _memo[key] = spans
+            while len(_memo) > _MEMO_SIZE:
+                del _memo[next(iter(_memo))]
+    return spans
 
 
 def _preview(secret: str) -> str:
