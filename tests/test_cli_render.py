@@ -110,3 +110,34 @@ def test_render_does_not_import_argparse_or_the_other_commands(
     )
     assert "IMPORTED: 0 []" in result.stderr, result.stderr
     assert "Checkout API returns HTTP 500" in (tmp_path / "p.md").read_text(encoding="utf-8")
+
+
+def test_render_pauses_the_garbage_collector_and_turns_it_back_on(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its passes over what the template engine's import and a big log's digest allocate find
+    nothing to free; they were a measurable part of a render."""
+    import gc
+
+    import tui.core.prompt
+    from tui.cli import main
+
+    sessions = home / "sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "20261129-1412-checkout.toml").write_text(SESSION, encoding="utf-8")
+    seen: list[bool] = []
+    real = tui.core.prompt.prompt_for
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tui.core.prompt, "prompt_for", spy)
+    assert gc.isenabled()
+    assert main(["render", "20261129-1412-checkout"]) == 0
+    assert "Checkout API returns HTTP 500" in capsys.readouterr().out
+    assert seen == [False]
+    assert gc.isenabled()
+    # A render that fails turns it back on too.
+    assert main(["render", "no-such-incident"]) == 1
+    assert gc.isenabled()

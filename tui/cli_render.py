@@ -9,6 +9,7 @@ its start-up beyond the interpreter's. Anything else (help, an error, an abbrevi
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -119,6 +120,19 @@ def _shown(text: object) -> str:
 
 
 def cmd_render(store: SessionStore, args: RenderArgs) -> int:
+    # The collector is paused while it renders: the template engine's import and a big log's
+    # digest allocate much and free it by reference counting, so its passes find nothing to
+    # free, and the command ends soon after.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(store, args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render(store: SessionStore, args: RenderArgs) -> int:
     from tui.core.model import SessionError
     from tui.core.prompt import TemplateLibrary, prompt_for
 
