@@ -141,3 +141,26 @@ def test_render_pauses_the_garbage_collector_and_turns_it_back_on(
     # A render that fails turns it back on too.
     assert main(["render", "no-such-incident"]) == 1
     assert gc.isenabled()
+
+
+def test_the_command_skips_the_collectors_pass_at_exit(
+    cli_env: dict[str, str], home: Path, tmp_path: Path
+) -> None:
+    """At exit the collector walked every object the command had made, freeing nothing the OS
+    would not: the installed command freezes them first, and the user gets the prompt sooner."""
+    sessions = home / "sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "20261129-1412-checkout.toml").write_text(SESSION, encoding="utf-8")
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('FROZEN:', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "sys.argv = ['incident-tui', 'render', '20261129-1412-checkout']\n"
+        "from tui.cli import run\n"
+        "run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=cli_env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("You are an expert senior software engineer")
+    assert "FROZEN: True" in result.stderr
