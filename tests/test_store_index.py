@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from tui import cli
-from tui.core import store as store_module
-from tui.core import store_index
+from tui.core import store_files, store_index
 from tui.core.session import Session, SessionStore
 from tui.core.store_index import COLUMNS, INDEX_NAME
 
@@ -64,13 +63,13 @@ def parsed_rows(store: SessionStore) -> list[tuple[object, ...]]:
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
-    real = store_module._parse
+    real = store_files.read_session
 
     def counting(path: Path, stamp: object) -> Session:
         parsed.append(path)
         return real(path, stamp)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module, "_parse", counting)
+    monkeypatch.setattr(store_files, "read_session", counting)
     return parsed
 
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.cli_list import cmd_list
+from tui.cli_render import (
+    DEFAULT_MAX_TOKENS,
+    RenderArgs,
+    cmd_render,
+    max_tokens_value,
+    quick_parse,
+)
 from tui.core.errors import IncidentTuiError
 from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
@@ -25,7 +31,6 @@ from tui.core.store import SessionStore
 if TYPE_CHECKING:
     import argparse
 
-    from tui.core.redact import Finding
 
 PROG = "incident-tui"
 
@@ -86,9 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-tokens",
         type=_positive_int,
         metavar="N",
-        # The prompt module is not imported here (list and fields start faster): a test keeps
-        # this number equal to tui.core.prompt.DEFAULT_MAX_TOKENS.
-        default=32_000,
+        default=DEFAULT_MAX_TOKENS,
         help="token budget; larger values are trimmed to fit (default: %(default)s)",
     )
 
@@ -116,12 +119,9 @@ def _positive_int(text: str) -> int:
     import argparse
 
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 100:
-        raise argparse.ArgumentTypeError(f"must be at least 100, not {value}")
-    return value
+        return max_tokens_value(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _out(text: str) -> None:
@@ -177,67 +177,6 @@ def cmd_note(store: SessionStore, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def cmd_render(store: SessionStore, args: argparse.Namespace) -> int:
-    from tui.core.model import SessionError
-    from tui.core.prompt import DEFAULT_MAX_TOKENS, TemplateLibrary, prompt_for
-
-    session = store.load(store.resolve(args.session))
-    values = session.values()
-    if args.no_digest:
-        values["digest"] = "false"
-    rendered = prompt_for(
-        values,
-        TemplateLibrary(store.templates_dir, cache_dir=store.cache_dir),
-        args.template or session.template,
-        max_tokens=args.max_tokens or DEFAULT_MAX_TOKENS,
-        redact=None if args.no_redact else session.redact_options(),
-        # A template named on the command line must be the one used; the session's may fall back.
-        fallback=args.template is None,
-        tables=session.tables,
-    )
-    if rendered.template_problem:
-        print(
-            f"{PROG}: warning: {strip_controls(rendered.template_problem)}; "
-            "rendered with the built-in template instead",
-            file=sys.stderr,
-        )
-    if args.no_redact:
-        print(f"{PROG}: warning: secrets are NOT masked in this output", file=sys.stderr)
-    elif masked := masked_summary(rendered.findings):
-        print(f"{PROG}: note: masked {masked}", file=sys.stderr)
-    for note in rendered.notes:
-        print(f"{PROG}: warning: {strip_controls(note)}", file=sys.stderr)
-    goal = f"to fit {rendered.max_tokens:,} tokens" if rendered.fits else "as far as it goes"
-    for trim in rendered.trims:
-        print(
-            f"{PROG}: note: {trim.label} trimmed {goal} "
-            f"({trim.lines:,} lines, {trim.bytes:,} bytes left out)",
-            file=sys.stderr,
-        )
-    if not rendered.fits:
-        print(f"{PROG}: warning: the prompt is {rendered.budget_note}", file=sys.stderr)
-    if args.output:
-        target = Path(args.output).expanduser()
-        try:
-            store.write_output(target, rendered.text.encode("utf-8"), open_session=session.path)
-        except OSError as exc:
-            raise SessionError(target, f"cannot write: {exc.strerror or exc}") from None
-        print(f"{PROG}: wrote {rendered.chars:,} characters to {_shown(target)}", file=sys.stderr)
-    else:
-        _out(rendered.text)
-    return 0
-
-
-def masked_summary(findings: Sequence[Finding]) -> str:
-    """'3 secrets (password ×2, github-token ×1)', or '' when nothing was masked."""
-    kinds = Counter(f.kind for f in findings if f.masked)
-    if not kinds:
-        return ""
-    total = sum(kinds.values())
-    parts = ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common())
-    return f"{total} secret{'s' if total != 1 else ''} ({parts})"
 
 
 def cmd_templates(store: SessionStore) -> int:
@@ -340,11 +279,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # commands' modules, a good part of its time.
         if argv == ["list"]:
             return cmd_list(store)
+        # `render` in its simple forms skips it too (see tui/cli_render.py).
+        if quick := quick_parse(argv):
+            return cmd_render(store, quick)
         args = build_parser().parse_args(argv)
         if args.command == "list":
             return cmd_list(store)
         if args.command == "render":
-            return cmd_render(store, args)
+            return cmd_render(store, render_args(args))
         if args.command == "note":
             return cmd_note(store, args)
         from tui import cli_loop
@@ -377,6 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _crashed(exc)
 
 
+def render_args(args: argparse.Namespace) -> RenderArgs:
+    """`render`'s arguments as the full parser read them."""
+    return RenderArgs(
+        args.session, args.template, args.output, args.max_tokens, args.no_redact, args.no_digest
+    )
+
+
 def _fail(message: str, status: int) -> int:
     print(f"{PROG}: error: {strip_controls(message)}", file=sys.stderr)
     return status
@@ -391,6 +340,10 @@ def run() -> NoReturn:
         raise
     except BaseException as exc:  # noqa: BLE001 - the very last line of defence
         status = _crashed(exc)
+    # The process ends here. The collector's last pass, at exit, walks every object the command
+    # made to free memory the OS takes back anyway: frozen, they are skipped (exit handlers still
+    # run, and every file we write is closed by then).
+    gc.freeze()
     sys.exit(status)
 
 

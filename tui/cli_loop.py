@@ -141,7 +141,7 @@ def cmd_answer(store: SessionStore, args: argparse.Namespace) -> int:
 
 
 def cmd_export(store: SessionStore, args: argparse.Namespace) -> int:
-    from tui.cli import masked_summary
+    from tui.cli_render import masked_summary
     from tui.core.export_md import export_markdown
 
     session = store.load(store.resolve(args.session))
@@ -188,7 +188,8 @@ def _write(stream: Any) -> Callable[[str], None]:
 
 
 def cmd_send(store: SessionStore, args: argparse.Namespace) -> int:
-    from tui.cli import UsageError, masked_summary
+    from tui.cli import UsageError
+    from tui.cli_render import masked_summary
     from tui.core.agent import run_agent
     from tui.core.config import load_config
     from tui.core.prompt import TemplateLibrary, prompt_for

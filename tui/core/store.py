@@ -13,28 +13,29 @@ import re
 import stat
 import sys
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core import store_files
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import (
-    FileRefused,
     atomic_write,
     check_private_dir,
     private_dir,
-    read_regular,
     write_output,
 )
 from tui.core.lock import lock_path
+from tui.core.store_files import BrokenSession as BrokenSession
+from tui.core.store_files import Listed, Stamp, file_stamp, read_for_listing
+from tui.core.store_files import SessionSummary as SessionSummary
+from tui.core.store_files import summarize as summarize
 from tui.core.store_index import (
     BY_TIME,
     INDEX_NAME,
     Row,
     SummaryIndex,
     from_micros,
-    micros,
     scan,
 )
 
@@ -80,99 +81,8 @@ def _id_source(session: Session) -> str:
     return summary.splitlines()[0] if summary else ""
 
 
-@dataclass(slots=True)
-class SessionSummary:
-    """What a listing shows of one session file, `directory`/`id`.toml. Not frozen, and its
-    path made on demand: `list` makes 10,000 of these and shows only their text."""
-
-    id: str
-    directory: Path
-    title: str
-    severity: str
-    updated_at: datetime
-    unknowns: int
-    status: str = "investigating"
-
-    @property
-    def path(self) -> Path:
-        return self.directory / f"{self.id}.toml"
-
-
-@dataclass(frozen=True)
-class BrokenSession:
-    id: str
-    path: Path
-    reason: str
-
-
 #: The temp files of saves (fsio.atomic_write: ".NAME.toml.XXXX.tmp"), as glob(".*.toml.*.tmp").
 _TEMP_FILE = re.compile(r"\..*\.toml\..*\.tmp", re.DOTALL)
-
-Stamp = tuple[int, int]  # (st_mtime_ns, st_size): what the file looked like when we last saw it
-
-
-def summarize(path: Path, session: Session) -> SessionSummary:
-    """What a listing shows of the session in a file named `<id>.toml`."""
-    return SessionSummary(
-        id=path.name.removesuffix(".toml"),
-        directory=path.parent,
-        title=session.display_title,
-        severity=session.severity,
-        updated_at=session.updated_at,
-        unknowns=len(session.unknowns()),
-        status=session.status,
-    )
-
-
-def _parse(path: Path, stamp: Stamp | None) -> Session:
-    """The session in a file, read once. Raises SessionError, and only that, naming the file."""
-    from tui.core.model import SessionError
-    from tui.core.sessionfile import session_from_text
-
-    try:
-        raw = read_regular(path, what="session file")
-    except FileRefused as exc:
-        raise SessionError(path, exc.reason) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SessionError(path, f"not UTF-8 text (byte {exc.start})") from None
-    # The bytes go before the parse, whose peak holds the text and two copies of a big value:
-    # freed here, the peak memory of opening a 20 MB log is 20 MB less.
-    del raw
-    file_time = datetime.fromtimestamp(stamp[0] // 10**9, UTC) if stamp else None
-    return session_from_text(text, path, path.stem, file_time)
-
-
-#: A file parsed during a listing: its row, and its stamp then and session (see latest_opened).
-Parsed = tuple[Row, tuple[Stamp | None, "Session"]]
-Listed = Parsed | None
-
-
-def _parsed(path: Path, broken: list[BrokenSession]) -> Parsed | None:
-    """A file parsed now; None, and why in `broken`, when it cannot be read."""
-    from tui.core.model import SessionError
-
-    try:
-        stamp = _stamp(path)
-        session = _parse(path, stamp)
-        s = summarize(path, session)
-        row = (s.id, s.title, s.severity, s.status, micros(s.updated_at), s.unknowns)
-    except SessionError as exc:
-        broken.append(BrokenSession(path.stem, path, exc.reason))
-        return None
-    except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
-        broken.append(BrokenSession(path.stem, path, f"cannot be read ({exc!r:.200})"))
-        return None
-    return row, (stamp, session)
-
-
-def _stamp(path: Path) -> Stamp | None:
-    try:
-        st = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 class SessionStore:
@@ -254,8 +164,8 @@ class SessionStore:
 
     def load(self, path: Path) -> Session:
         """The session in a file. Raises SessionError, and only that, naming the file."""
-        stamp = _stamp(path)
-        session = _parse(path, stamp)
+        stamp = file_stamp(path)
+        session = store_files.read_session(path, stamp)
         self._seen[path] = stamp
         self._base[path] = session.copy()
         return session
@@ -289,7 +199,7 @@ class SessionStore:
         self._check_owner(path)
         atomic_write(path, data)
         self._provisional.discard(path)
-        self._seen[path] = _stamp(path)
+        self._seen[path] = file_stamp(path)
         self._base[path] = session.copy()
         return path
 
@@ -326,7 +236,7 @@ class SessionStore:
         """Raise SessionConflict if the file on disk is not the one this store last saw."""
         from tui.core.model import SessionConflict
 
-        now = _stamp(path)
+        now = file_stamp(path)
         if now is None:
             return
         if path not in self._seen:
@@ -408,7 +318,7 @@ class SessionStore:
         if problem := self.dir_problem():
             return [], [BrokenSession(self.sessions_dir.name, self.sessions_dir, problem)], None
         broken: list[BrokenSession] = []
-        parse = functools.partial(_parsed, broken=broken)
+        parse = functools.partial(read_for_listing, broken=broken)
         found, newest = scan(self.index, self.sessions_dir, parse, rewrite_for=rewrite_for)
         broken.sort(key=lambda b: b.id)
         return found, broken, newest

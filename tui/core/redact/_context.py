@@ -110,18 +110,20 @@ def _find_cookies(text: str, hay: str) -> Iterator[_Span]:
 # The secret word ends the key (DB_PASSWORD, clientSecret, x-api-key); what comes before the
 # word is checked in code, cheaper and safer than a regex that scans back over identifiers. One
 # pattern per word, each starting with its literal, is three times faster than one alternation.
-_KV_WORDS = (  # (literal start, pattern)
-    ("secret", r"secret(?:[_.-]?access[_.-]?key|[_.-]?key(?:[_.-]?base)?)?"),
-    ("account", r"account[_.-]?key"),
-    ("shared", r"shared[_.-]?access[_.-]?key"),
-    ("private", r"private[_.-]?key"),
-    ("api", r"api[_.-]?key"),
-    ("app", r"app(?:lication)?[_.-]?key"),  # Datadog's DD_APP_KEY, DD-APPLICATION-KEY
-    ("pass", r"pass(?:word|wd|phrase)?(?:[_.-]?confirmation)?"),
-    ("pwd", r"pwd"),
-    ("token", r"token"),
-    ("pat", r"pat"),  # a personal access token: AZURE_DEVOPS_EXT_PAT, GITHUB_PAT
-    ("sig", r"sig(?:nature)?"),
+# Each word's pattern runs (and is compiled) only when the text holds every literal it needs:
+# "api" is in many texts ("checkout-api"), "api" and "key" in far fewer.
+_KV_WORDS = (  # (literals the pattern needs, the first its start; pattern)
+    (("secret",), r"secret(?:[_.-]?access[_.-]?key|[_.-]?key(?:[_.-]?base)?)?"),
+    (("account", "key"), r"account[_.-]?key"),
+    (("shared", "key"), r"shared[_.-]?access[_.-]?key"),
+    (("private", "key"), r"private[_.-]?key"),
+    (("api", "key"), r"api[_.-]?key"),
+    (("app", "key"), r"app(?:lication)?[_.-]?key"),  # Datadog's DD_APP_KEY, DD-APPLICATION-KEY
+    (("pass",), r"pass(?:word|wd|phrase)?(?:[_.-]?confirmation)?"),
+    (("pwd",), r"pwd"),
+    (("token",), r"token"),
+    (("pat",), r"pat"),  # a personal access token: AZURE_DEVOPS_EXT_PAT, GITHUB_PAT
+    (("sig",), r"sig(?:nature)?"),
 )
 _KV_VALUE = r"""
     (?:\\?["'])?                                  # the key's closing quote
@@ -134,9 +136,9 @@ _KV_VALUE = r"""
     )
 """
 _KV = tuple(
-    (literal, _Lazy(f"(?P<word>{word}){_KV_VALUE}", re.VERBOSE)) for literal, word in _KV_WORDS
+    (literals, _Lazy(f"(?P<word>{word}){_KV_VALUE}", re.VERBOSE)) for literals, word in _KV_WORDS
 )
-_KV_KEYWORDS = tuple(literal for literal, _ in _KV_WORDS)
+_KV_KEYWORDS = tuple(literals[0] for literals, _ in _KV_WORDS)
 _SPACE = _Lazy(r"\s")
 _QUERY_END = _Lazy(r"[&#]")
 
@@ -197,8 +199,8 @@ def _line_value_end(text: str, start: int) -> int:
 
 
 def _find_kv(text: str, hay: str) -> Iterator[_Span]:
-    for keyword, rx in _KV:
-        if keyword in hay:
+    for literals, rx in _KV:
+        if all(literal in hay for literal in literals):
             yield from _find_kv_with(rx, text, hay)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 # --- The scan ---------------------------------------------------------------------------------
 #
@@ -51,15 +50,26 @@ class _Lazy:
         return self.rx.fullmatch(text, pos, endpos)
 
 
-@dataclass(frozen=True)
 class _Rule:
-    #: Called with the text and the haystack to match in: the text itself, or for a `fold` rule
-    #: the text lowercased (same length, so offsets agree). Spans are offsets into the text.
-    find: Callable[[str, str], Iterator[_Span]]
-    #: The rule can only match text holding one of these. Empty: always run.
-    keywords: tuple[str, ...] = ()
-    #: Match the lowercased text with lowercase patterns.
-    fold: bool = False
+    """One rule of the scan. A plain class, not a dataclass: the dataclass machinery's generated
+    methods cost each render's start more than the rules ever use."""
+
+    __slots__ = ("find", "fold", "keywords")
+
+    def __init__(
+        self,
+        find: Callable[[str, str], Iterator[_Span]],
+        keywords: tuple[str, ...] = (),
+        fold: bool = False,
+    ) -> None:
+        #: Called with the text and the haystack to match in: the text itself, or for a `fold`
+        #: rule the text lowercased (same length, so offsets agree). Spans are offsets into the
+        #: text.
+        self.find = find
+        #: The rule can only match text holding one of these. Empty: always run.
+        self.keywords = keywords
+        #: Match the lowercased text with lowercase patterns.
+        self.fold = fold
 
 
 def _fold(text: str) -> str:
