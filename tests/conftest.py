@@ -11,6 +11,11 @@ import pytest
 
 from tui.core.session import SessionStore
 
+# The suite's worker processes (pytest -n) are started with COLUMNS=80 and LINES=24. The
+# programs under test must size themselves from their terminal or pipe, as they do for a user.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
