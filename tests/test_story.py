@@ -14,19 +14,10 @@ import pytest
 
 from tui.cli import main
 from tui.core.autosave import Saver, snapshot
+from tui.core.list_schema import MAX_ITEMS, TABLES, TABLES_BY_KEY
 from tui.core.lock import SessionLock
 from tui.core.masking import RedactOptions
-from tui.core.schema import (
-    ALL_FIELDS,
-    FIELDS_BY_KEY,
-    MAX_ITEMS,
-    META_FIELDS,
-    STATUSES,
-    TABLES,
-    TABLES_BY_KEY,
-    is_unknown,
-    unknowns,
-)
+from tui.core.schema import ALL_FIELDS, FIELDS_BY_KEY, META_FIELDS, STATUSES, is_unknown, unknowns
 from tui.core.session import SCHEMA_VERSION, Session, SessionError, SessionStore
 
 # The example of the README's "Session files" section as it stood at version 1.

@@ -24,8 +24,9 @@ from tui.cli_render import (
     quick_parse,
 )
 from tui.core.errors import IncidentTuiError
+from tui.core.list_schema import TIME_FORMAT, TIMELINE_KINDS
 from tui.core.sanitize import strip_controls, visible_controls
-from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY, TIME_FORMAT, TIMELINE_KINDS
+from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY
 from tui.core.store import SessionStore
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from textual.widgets import Select, Static
 from ui_helpers import notifications, settle, wizard
 
 from tui.cli import main as cli_main
-from tui.core.schema import TIME_FORMAT
+from tui.core.list_schema import TIME_FORMAT
 from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
 from tui.ui.screens.dialogs import ConfirmDialog

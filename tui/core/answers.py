@@ -12,9 +12,9 @@ from typing import BinaryIO
 from tui.core.checklist import Merged, merge_actions, parse_actions
 from tui.core.errors import IncidentTuiError
 from tui.core.fsio import FileRefused, FileTooLarge, read_regular
+from tui.core.list_schema import MAX_ITEMS, TIME_FORMAT
 from tui.core.model import Item, Session, now_utc
 from tui.core.sanitize import strip_controls
-from tui.core.schema import MAX_ITEMS, TIME_FORMAT
 from tui.core.textfile import decode_text, human_size
 
 #: The largest answer stored: an answer in the seed's format is tens of KB; a megabyte is a

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tui.core.list_schema import CHECKLIST_STATES, MAX_ITEMS
 from tui.core.model import Item, Session
 from tui.core.sanitize import strip_controls
-from tui.core.schema import CHECKLIST_STATES, MAX_ITEMS
 
 #: The output headings of the seed prompt whose lists are actions to tick off.
 ACTION_SECTIONS: tuple[str, ...] = (

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tui.core.list_schema import TIME_FORMAT
 from tui.core.masking import RedactOptions
 from tui.core.model import Session
 from tui.core.prompt import fence_for
 from tui.core.sanitize import strip_controls
-from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY, TIME_FORMAT
+from tui.core.schema import CONTEXT_FIELDS, FIELDS_BY_KEY
 from tui.core.story import in_time_order
 
 if TYPE_CHECKING:

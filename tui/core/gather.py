@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tui.core.gather_git import SHORT_SHA, GitGather
+from tui.core.list_schema import TIME_FORMAT
 from tui.core.model import Session
-from tui.core.schema import FIELDS_BY_KEY, TIME_FORMAT
+from tui.core.schema import FIELDS_BY_KEY
 from tui.core.testdetect import commands_text, detect_test_commands
 
 #: A ref shorter than this is not taken as the same commit as a longer one it starts.

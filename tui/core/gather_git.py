@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tui.core.errors import IncidentTuiError
+from tui.core.list_schema import TIME_FORMAT
 from tui.core.runcmd import Captured, first_line, run_capped
 from tui.core.sanitize import strip_controls
-from tui.core.schema import TIME_FORMAT
 
 GIT_TIMEOUT = 15.0
 #: A git answer larger than this is cut (and the gather says so).

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import IncidentTuiError
+from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import normalize_newlines
 from tui.core.schema import (
@@ -18,7 +19,6 @@ from tui.core.schema import (
     FIELD_TABLE_KEYS,
     FIELDS_BY_KEY,
     META_KEYS,
-    TABLES_BY_KEY,
     UNKNOWN_SEVERITY,
     Field,
     unknowns,
@@ -79,7 +79,7 @@ class Session:
     created_at: datetime = field(default_factory=now_utc)
     updated_at: datetime = field(default_factory=now_utc)
     fields: dict[str, str] = field(default_factory=dict)
-    #: The lists of schema.TABLES, by table key, in file order.
+    #: The lists of list_schema.TABLES, by table key, in file order.
     tables: dict[str, list[Item]] = field(default_factory=dict)
     #: Top-level keys and [fields] keys this version does not know: kept so a newer tool's data
     #: survives a save by an older one.

@@ -31,10 +31,11 @@ from tui.core.fsio import (
     private_dir,
     read_regular,
 )
+from tui.core.list_schema import TIME_FORMAT
 from tui.core.model import Session
 from tui.core.runcmd import first_line, run_capped
 from tui.core.sanitize import strip_controls, visible_controls
-from tui.core.schema import FIELD_TABLE_KEYS, TIME_FORMAT
+from tui.core.schema import FIELD_TABLE_KEYS
 
 PROFILE_NAME = ".incident-tui.toml"
 MAX_PROFILE_BYTES = 256 * 1024

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.core.list_schema import MAX_ITEMS, TABLES, Table
 from tui.core.masking import RedactOptions
 from tui.core.model import DEFAULT_TEMPLATE, Item, Session, SessionError
 from tui.core.sanitize import normalize_newlines
-from tui.core.schema import ALL_FIELDS, FIELD_TABLE_KEYS, MAX_ITEMS, META_FIELDS, TABLES, Table
+from tui.core.schema import ALL_FIELDS, FIELD_TABLE_KEYS, META_FIELDS
 
 SCHEMA_VERSION = 2
 #: A setting whose choices are these is a TOML boolean in the file.

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.core.schema import FIELDS_BY_KEY, TABLES, TABLES_BY_KEY, TIME_FORMAT
+from tui.core.list_schema import TABLES, TABLES_BY_KEY, TIME_FORMAT
+from tui.core.schema import FIELDS_BY_KEY
 
 #: (field or list key, value) -> the value as a template may see it.
 Cleaner = Callable[[str, str], str]

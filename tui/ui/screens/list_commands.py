@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.widgets import Select
 
+from tui.core.list_schema import TABLES_BY_KEY, TIME_FORMAT
 from tui.core.model import Item
 from tui.core.sanitize import visible_controls
-from tui.core.schema import STATUSES, TABLES_BY_KEY, TIME_FORMAT
+from tui.core.schema import STATUSES
 from tui.core.story import in_time_order
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.field_commands import FieldCommands

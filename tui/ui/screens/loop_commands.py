@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import SuspendNotSupported
 
+from tui.core.list_schema import TIME_FORMAT
 from tui.core.sanitize import visible_controls
-from tui.core.schema import TIME_FORMAT
 from tui.core.textfile import TextFileError, edit_in_editor
 from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.field_commands import FieldCommands, exports_dir

@@ -20,8 +20,9 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.list_schema import TABLES
 from tui.core.sanitize import visible_controls
-from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, TABLES, Field
+from tui.core.schema import FIELDS_BY_KEY, STEPS_BY_KEY, Field
 from tui.core.story import in_time_order
 from tui.ui.actions import ACTIONS_BY_ID, buttons
 from tui.ui.widgets.checklist import counts_text

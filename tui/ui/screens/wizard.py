@@ -18,9 +18,10 @@ from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.widgets import ContentSwitcher, OptionList
 
+from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.sanitize import visible_controls
 from tui.core.save_controller import SaveController
-from tui.core.schema import FIELDS, FIELDS_BY_KEY, TABLES_BY_KEY, fields_of_step, is_unknown
+from tui.core.schema import FIELDS, FIELDS_BY_KEY, fields_of_step, is_unknown
 from tui.core.session import Session, SessionStore
 from tui.ui.actions import bindings
 from tui.ui.screens.gather_commands import GatherCommands

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui.core.schema import FIELDS_BY_KEY, TABLES_BY_KEY
+from tui.core.list_schema import TABLES_BY_KEY
+from tui.core.schema import FIELDS_BY_KEY
 from tui.core.session import Session
 from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (

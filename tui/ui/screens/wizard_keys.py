@@ -31,7 +31,7 @@ WIZARD_STEPS: tuple[tuple[str, str], ...] = (
 )
 STEP_KEYS: tuple[str, ...] = tuple(key for key, _ in WIZARD_STEPS)
 
-#: The lists (schema.TABLES) a step shows, each after one of the step's fields (None: at the
+#: The lists (list_schema.TABLES) a step shows, each after one of the step's fields (None: at the
 #: end). The change items sit right under the free-text "Recent deployments or changes".
 STEP_LISTS: dict[str, tuple[tuple[str, str | None], ...]] = {
     TIMELINE: (("timeline", None),),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.core.schema import Column
+from tui.core.list_schema import Column
 
 
 class ChoiceBadge(Static, can_focus=True):

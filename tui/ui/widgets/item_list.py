@@ -1,4 +1,4 @@
-"""One list of the session (schema.TABLES: timeline, changes, hypotheses): a heading with its
+"""One list of the session (list_schema.TABLES: timeline, changes, hypotheses): a heading with its
 count and keys, and a row per item, in the session's order.
 
 The list follows the session's list of dicts: `sync` adds rows for items it does not show (added
@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.core.list_schema import Table
 from tui.core.model import Item, Session
-from tui.core.schema import Table
 from tui.ui.actions import ACTIONS, shown_keys
 from tui.ui.widgets.item_row import ItemRow
 

@@ -14,9 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input
 
+from tui.core.list_schema import Column, Table
 from tui.core.model import Item
 from tui.core.sanitize import visible_controls
-from tui.core.schema import Column, Table
 from tui.ui.widgets.choice_badge import ChoiceBadge
 from tui.ui.widgets.inputs import FieldInput
 

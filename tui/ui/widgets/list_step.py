@@ -11,8 +11,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Select, Static
 
+from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.model import Session
-from tui.core.schema import FIELDS_BY_KEY, STATUSES, TABLES_BY_KEY, Field
+from tui.core.schema import FIELDS_BY_KEY, STATUSES, Field
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.item_list import ItemList
 
