@@ -303,3 +303,20 @@ def test_a_log_is_analysed_once_while_the_other_fields_are_edited(
     # The log, once; nothing shorter than the log needed a digest.
     assert analysed == [len(log)]
     assert "\n".join(contexts[0]) in first.text
+
+
+def test_a_log_keeps_only_a_few_digests_alive_however_many_budgets_it_is_fitted_to() -> None:
+    # Each edit of another field moves the log's share of the prompt; every share used to stay
+    # remembered, tens of kilobytes each, for as long as the log was the one digested.
+    import tui.core.digest as digest_module
+
+    forget()
+    log = "\n".join([*(access_line(i) for i in range(40_000)), *PYTHON_TRACE])
+    for step in range(30):
+        budget = 20_000 + 1_024 * step
+        assert len(digest(log, budget)) <= budget + 200
+    kept = [len(by_budget) for _, _, by_budget in digest_module._DONE.values()]
+    assert kept and max(kept) <= digest_module.BUDGETS_KEPT
+    # The latest budgets are the ones kept: the preview asks for them again.
+    again = digest(log, 20_000 + 1_024 * 29)
+    assert again is digest(log, 20_000 + 1_024 * 29)

@@ -73,9 +73,14 @@ def digest_span(
         for old in list(_DONE)[:-2]:
             _DONE.pop(old, None)
     _, analysis, done = entry
-    if budget not in done:
-        done[budget] = None if analysis is None else _render(analysis, budget)
-    return done[budget]
+    if budget in done:
+        found = done.pop(budget, None)  # to the end: the latest used are the ones kept
+    else:
+        found = None if analysis is None else _render(analysis, budget)
+    done[budget] = found
+    for old in list(done)[:-BUDGETS_KEPT]:
+        done.pop(old, None)
+    return found
 
 
 # The preview renders again after every pause in typing, with the same budgets each time, and
@@ -84,6 +89,8 @@ def digest_span(
 # which the session holds anyway), so an id is never taken for another string's; only two, so an
 # edited 5 MB log does not keep its old versions alive.
 _DONE: dict[tuple[int, int, int], tuple[str, Analysis | None, dict[int, str | None]]] = {}
+#: Digests kept per value, the latest used: an edit of another field moves the value's budget.
+BUDGETS_KEPT = 8
 
 
 def forget() -> None:
