@@ -78,8 +78,8 @@ def digest_span(
     else:
         found = None if analysis is None else _render(analysis, budget)
     done[budget] = found
-    for old in list(done)[:-BUDGETS_KEPT]:
-        done.pop(old, None)
+    for unused in list(done)[:-BUDGETS_KEPT]:
+        done.pop(unused, None)
     return found
 
 
