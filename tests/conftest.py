@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from tui.core.session import SessionStore
 # programs under test must size themselves from their terminal or pipe, as they do for a user.
 for _name in ("COLUMNS", "LINES"):
     os.environ.pop(_name, None)
+# Started in the background (`cmd &`, nohup), the suite inherits SIGINT ignored, as a shell sets
+# it for background jobs, and so does every program it starts. The Ctrl+C tests need what a user
+# at a terminal has: SIGINT raises KeyboardInterrupt here, and is the default in programs run.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
