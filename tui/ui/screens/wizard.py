@@ -214,6 +214,10 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             self._preview.follow(None)
             if focus:
                 form.focus_first()
+                if isinstance(form, ListStep):
+                    # Focus scrolls to the item while the lists may still be mounting, and
+                    # where it ends depends on how far they got: once laid out, from the top.
+                    self.call_after_refresh(self._scroll_to_focus, form)
         else:
             fields = fields_of_step(step)
             self._current_key = fields[0].key if fields else None
@@ -224,6 +228,13 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
                 self.call_after_refresh(form.scroll_home, animate=False)
         if previous != step:
             self._schedule_save(0)
+
+    def _scroll_to_focus(self, form: ListStep) -> None:
+        """The step from its top, scrolled only as far as its focused widget needs."""
+        form.scroll_home(animate=False)
+        focused = self.focused
+        if focused is not None and form in focused.ancestors:
+            form.scroll_to_widget(focused, animate=False)
 
     async def action_next_step(self) -> None:
         index = STEP_KEYS.index(self.current_step)
