@@ -25,7 +25,7 @@ from tui.cli_render import (
 )
 from tui.core.errors import IncidentTuiError
 from tui.core.list_schema import TIME_FORMAT, TIMELINE_KINDS
-from tui.core.sanitize import strip_controls, visible_controls
+from tui.core.sanitize import shown, strip_controls
 from tui.core.schema import ALL_FIELDS, STEPS_BY_KEY
 from tui.core.store import SessionStore
 
@@ -129,11 +129,6 @@ def _out(text: str) -> None:
     sys.stdout.write(text)
 
 
-def _shown(text: object) -> str:
-    """A file name or file content fit for the terminal: control characters made visible."""
-    return visible_controls(str(text))
-
-
 #: How many times `note` reads the file again when it changed between its read and its write.
 NOTE_ATTEMPTS = 5
 
@@ -173,7 +168,7 @@ def cmd_note(store: SessionStore, args: argparse.Namespace) -> int:
             lock.release()
     entries = len(session.items("timeline"))
     print(
-        f"{PROG}: added a timeline entry ({args.kind}, {_shown(at)}) to {_shown(path)}; "
+        f"{PROG}: added a timeline entry ({args.kind}, {shown(at)}) to {shown(path)}; "
         f"it has {entries} entries",
         file=sys.stderr,
     )
@@ -185,8 +180,8 @@ def cmd_templates(store: SessionStore) -> int:
     from tui.core.templates import describe
 
     for info in TemplateLibrary(store.templates_dir).available():
-        where = f" [{_shown(info.path)}]" if info.origin != "built-in" else ""
-        _out(f"{_shown(info.name):<18} {info.origin:<9} {describe(info) or '-'}{where}\n")
+        where = f" [{shown(info.path)}]" if info.origin != "built-in" else ""
+        _out(f"{shown(info.name):<18} {info.origin:<9} {describe(info) or '-'}{where}\n")
     return 0
 
 

@@ -12,15 +12,10 @@ import sys
 import time
 
 from tui.core.fsio import UnsafeDirectory
-from tui.core.sanitize import has_controls, strip_controls, visible_controls
+from tui.core.sanitize import has_controls, shown, strip_controls
 from tui.core.store import SessionStore
 
 PROG = "incident-tui"
-
-
-def _shown(text: object) -> str:
-    """A file name fit for the terminal: control characters made visible."""
-    return visible_controls(str(text))
 
 
 def _list_width() -> int | None:
@@ -67,11 +62,11 @@ def _print_list(store: SessionStore) -> int:
         raise UnsafeDirectory(store.sessions_dir, f"not read: {problem}")
     good, broken = store.rows()
     for item in broken:
-        warning = f"skipped {_shown(item.path)}: {_shown(item.reason)}"
+        warning = f"skipped {shown(item.path)}: {shown(item.reason)}"
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     if not good:
         print(
-            f"No saved incidents in {_shown(store.sessions_dir)}. Start one: {PROG} new",
+            f"No saved incidents in {shown(store.sessions_dir)}. Start one: {PROG} new",
             file=sys.stderr,
         )
         return 0
@@ -79,7 +74,7 @@ def _print_list(store: SessionStore) -> int:
     titles = [row[1] for row in good]
     # One search through every id and title rather than two per row: usually none needs cleaning.
     if has_controls("\n".join(ids) + "\n" + "\n".join(titles)):
-        ids = [_shown(i) for i in ids]
+        ids = [shown(i) for i in ids]
         titles = [strip_controls(t) for t in titles]
     if "\n" in "".join(titles):
         titles = [t.replace("\n", " ") for t in titles]

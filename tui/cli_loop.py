@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.errors import IncidentTuiError
-from tui.core.model import SessionError
+from tui.core.sanitize import shown
 
 if TYPE_CHECKING:
     from tui.core.answers import Stored
@@ -74,12 +74,6 @@ def _say(text: str) -> None:
     print(f"{PROG}: {strip_controls(text)}", file=sys.stderr)
 
 
-def _shown(text: object) -> str:
-    from tui.core.sanitize import visible_controls
-
-    return visible_controls(str(text))
-
-
 #: How many times a change is tried again when the file changed between its read and its write.
 ATTEMPTS = 5
 
@@ -120,7 +114,7 @@ def _store_answer(
             store, path, lambda s: add_answer(s, text, template, partial=partial)
         )
     what = "a partial answer" if partial else "the answer"
-    _say(f"stored {what} in {_shown(path)}: {summary(stored)}")
+    _say(f"stored {what} in {shown(path)}: {summary(stored)}")
     return stored
 
 
@@ -141,7 +135,7 @@ def cmd_answer(store: SessionStore, args: argparse.Namespace) -> int:
 
 
 def cmd_export(store: SessionStore, args: argparse.Namespace) -> int:
-    from tui.cli_render import masked_summary
+    from tui.cli_render import masked_summary, write_output
     from tui.core.export_md import export_markdown
 
     session = store.load(store.resolve(args.session))
@@ -151,12 +145,8 @@ def cmd_export(store: SessionStore, args: argparse.Namespace) -> int:
     elif masked := masked_summary(record.findings):
         _say(f"note: masked {masked}")
     if args.output:
-        target = Path(args.output).expanduser()
-        try:
-            store.write_output(target, record.text.encode("utf-8"), open_session=session.path)
-        except OSError as exc:
-            raise SessionError(target, f"cannot write: {exc.strerror or exc}") from None
-        _say(f"wrote the record ({len(record.text):,} characters) to {_shown(target)}")
+        target = write_output(store, args.output, record.text, session.path)
+        _say(f"wrote the record ({len(record.text):,} characters) to {shown(target)}")
     else:
         sys.stdout.write(record.text)
     return 0
@@ -176,7 +166,7 @@ def _rescue(store: SessionStore, path: Path, text: str, problem: Exception) -> N
     except (IncidentTuiError, OSError) as exc:
         _say(f"error: nor kept in a file ({exc}); it is only in your terminal above")
         return
-    _say(f"the answer is kept in {_shown(target)}; add it later: {PROG} answer SESSION {target}")
+    _say(f"the answer is kept in {shown(target)}; add it later: {PROG} answer SESSION {target}")
 
 
 def _write(stream: Any) -> Callable[[str], None]:
@@ -217,7 +207,7 @@ def cmd_send(store: SessionStore, args: argparse.Namespace) -> int:
         _say(f"note: masked {masked}")
     argv = config.agent_command
     _say(
-        f"sending the {template} prompt (≈{rendered.tokens:,} tokens) to {_shown(argv[0])}; "
+        f"sending the {template} prompt (≈{rendered.tokens:,} tokens) to {shown(argv[0])}; "
         "Ctrl+C stops it and keeps what it wrote"
     )
     result = run_agent(argv, rendered.text, _write(sys.stdout), _write(sys.stderr))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.sanitize import strip_controls, visible_controls
+from tui.core.sanitize import shown, strip_controls
 
 if TYPE_CHECKING:
     from tui.core.redact import Finding
@@ -115,10 +115,6 @@ def quick_parse(argv: Sequence[str]) -> RenderArgs | None:
     return args
 
 
-def _shown(text: object) -> str:
-    return visible_controls(str(text))
-
-
 def cmd_render(store: SessionStore, args: RenderArgs) -> int:
     # The collector is paused while it renders: the template engine's import and a big log's
     # digest allocate much and free it by reference counting, so its passes find nothing to
@@ -133,7 +129,6 @@ def cmd_render(store: SessionStore, args: RenderArgs) -> int:
 
 
 def _render(store: SessionStore, args: RenderArgs) -> int:
-    from tui.core.model import SessionError
     from tui.core.prompt import TemplateLibrary, prompt_for
 
     session = store.load(store.resolve(args.session))
@@ -172,15 +167,23 @@ def _render(store: SessionStore, args: RenderArgs) -> int:
     if not rendered.fits:
         print(f"{PROG}: warning: the prompt is {rendered.budget_note}", file=sys.stderr)
     if args.output:
-        target = Path(args.output).expanduser()
-        try:
-            store.write_output(target, rendered.text.encode("utf-8"), open_session=session.path)
-        except OSError as exc:
-            raise SessionError(target, f"cannot write: {exc.strerror or exc}") from None
-        print(f"{PROG}: wrote {rendered.chars:,} characters to {_shown(target)}", file=sys.stderr)
+        target = write_output(store, args.output, rendered.text, session.path)
+        print(f"{PROG}: wrote {rendered.chars:,} characters to {shown(target)}", file=sys.stderr)
     else:
         sys.stdout.write(rendered.text)
     return 0
+
+
+def write_output(store: SessionStore, output: str, text: str, session: Path | None) -> Path:
+    """Write `text` to the file the user named (`--output`), never over the open `session`."""
+    from tui.core.model import SessionError
+
+    target = Path(output).expanduser()
+    try:
+        store.write_output(target, text.encode("utf-8"), open_session=session)
+    except OSError as exc:
+        raise SessionError(target, f"cannot write: {exc.strerror or exc}") from None
+    return target
 
 
 def masked_summary(findings: Sequence[Finding]) -> str:

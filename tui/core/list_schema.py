@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui.core.schema import normalize_choice
+
 
 @dataclass(frozen=True)
 class Column:
@@ -27,13 +29,7 @@ class Column:
         """A choice in its declared spelling (blank: the default). Raises ValueError."""
         if not self.choices:
             return value
-        cleaned = value.strip()
-        if not cleaned:
-            return self.default
-        for choice in self.choices:
-            if cleaned.lower() == choice.lower():
-                return choice
-        raise ValueError(f"{self.key} must be one of {', '.join(self.choices)}, not {value!r}")
+        return normalize_choice(self.key, self.choices, self.default, value)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,11 @@ def _visible(match: re.Match[str]) -> str:
     return "\ufffd"  # C1 controls and invisible format characters have no picture
 
 
+def shown(value: object) -> str:
+    """A file name, path or value as a terminal may print it: control characters made visible."""
+    return visible_controls(str(value))
+
+
 def visible_controls(text: str) -> str:
     """Text safe to display: every control character but \\n and \\t, and every invisible format
     character, becomes a visible symbol.

@@ -15,6 +15,20 @@ from typing import Literal
 Kind = Literal["line", "text", "large", "choice"]
 Place = Literal["meta", "fields"]
 
+
+def normalize_choice(name: str, choices: tuple[str, ...], default: str, value: str) -> str:
+    """`value` as one of `choices` in its declared spelling, any case; blank is `default`.
+
+    Raises ValueError, naming `name`, for a value it does not offer."""
+    cleaned = value.strip()
+    if not cleaned:
+        return default
+    for choice in choices:
+        if cleaned.lower() == choice.lower():
+            return choice
+    raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
 #: What a blank value says about most fields: nothing, so they count as unknown.
 BLANK_IS_UNKNOWN: frozenset[str] = frozenset({""})
 NEVER_UNKNOWN: frozenset[str] = frozenset()
@@ -57,15 +71,7 @@ class Field:
         Raises ValueError for a choice it does not offer."""
         if self.kind != "choice":
             return value
-        cleaned = value.strip()
-        if not cleaned:
-            return self.default
-        for choice in self.choices:
-            if cleaned.lower() == choice.lower():
-                return choice
-        raise ValueError(
-            f"{self.key.replace('_', ' ')} must be one of {', '.join(self.choices)}, not {value!r}"
-        )
+        return normalize_choice(self.key.replace("_", " "), self.choices, self.default, value)
 
 
 STEPS: tuple[Step, ...] = (
