@@ -1,15 +1,23 @@
-"""Start-up order: the whole first step is laid out before the prompt preview's work starts."""
+"""Start-up order and work: the whole first step is laid out before the prompt preview's work
+starts, and nothing is styled or focused twice on the way."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from textual.css.stylesheet import Stylesheet
 from ui_helpers import settle, wizard
 
-from tui.core.schema import STEPS, fields_of_step
+from tui.core.list_schema import TABLES
+from tui.core.schema import FIELDS_BY_KEY, STEPS, fields_of_step
 from tui.ui.app import IncidentApp
+from tui.ui.widgets.choice_badge import ChoiceBadge
+from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.item_row import ItemRow
 from tui.ui.widgets.preview import PreviewPane
+from tui.ui.widgets.step_form import StepForm
+from tui.ui.widgets.step_list import StepList
 
 MakeApp = Callable[..., IncidentApp]
 
@@ -34,3 +42,48 @@ async def test_the_preview_starts_rendering_once_the_whole_first_step_is_on_scre
         await settle(pilot)
         assert wizard(app).rendered is not None
     assert seen and seen[0] == (True, [])
+
+
+async def test_focus_starts_in_the_first_field_without_passing_through_the_step_list(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Focus that lands on the step list and then moves on restyles both and costs the start
+    a whole frame more."""
+    focused: list[str] = []
+    monkeypatch.setattr(
+        StepList, "on_focus", lambda self, event: focused.append("steps"), raising=False
+    )
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        first = fields_of_step(STEPS[0].key)[0].key
+        assert app.focused is not None and app.focused.id == f"input-{first}"
+    assert focused == []
+
+
+async def test_editors_get_their_styles_once_when_mounted_not_before(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A class set on a widget that is not mounted yet makes Textual apply the whole stylesheet
+    to it, for nothing: it is applied again on mount."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        applied: list[object] = []
+        apply = Stylesheet.apply
+
+        def counting(self: Stylesheet, node: object, **kwargs: object) -> None:
+            applied.append(node)
+            apply(self, node, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Stylesheet, "apply", counting)
+        unknown = FieldEditor(FIELDS_BY_KEY["incident_summary"], "")
+        form = StepForm(STEPS[0].key, wizard(app).session, first_frame=0)
+        list(form.compose())
+        table = TABLES[0]
+        row = ItemRow(table, {c.key: "" for c in table.columns}, blink=False)
+        row._input(next(c for c in table.columns if not c.choices))
+        badge = ChoiceBadge(next(c for t in TABLES for c in t.columns if c.choices), "")
+        badge.show(badge.column.choices[0])
+        assert unknown.has_class("-unknown")
+        assert applied == []

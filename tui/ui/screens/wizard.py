@@ -66,6 +66,9 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     #: Fields of the first step in the first frame; the rest follow at once, before a person
     #: could reach them.
     FIRST_FRAME_FIELDS = 1
+    #: Textual focuses this once the screen is composed: the first field, not the first focusable
+    #: widget (the step list), whose focus moving on cost a restyle and a whole frame more.
+    AUTO_FOCUS = f"#input-{fields_of_step(STEP_KEYS[0])[0].key}"
 
     # Declared in tui.ui.actions (keys, palette titles, F1 rows, Review buttons).
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("wizard")]

@@ -21,11 +21,13 @@ class ChoiceBadge(Static, can_focus=True):
         self.show(value)
 
     def show(self, value: str) -> None:
+        # Before mount, no style update: they are applied on mount (see FieldEditor).
+        update = self.is_attached
         if self.value:
-            self.remove_class(f"-value-{self.value}")
+            self.remove_class(f"-value-{self.value}", update=update)
         self.value = value
         if value in self.column.choices:
-            self.add_class(f"-value-{value}")
+            self.add_class(f"-value-{value}", update=update)
         self.update(Content(f"◆ {value}"))
 
     def next_value(self) -> str:

@@ -66,7 +66,10 @@ class FieldEditor(Vertical):
             self.action = action
 
     def __init__(self, field: Field, value: str, *, blink: bool = True) -> None:
-        super().__init__(id=f"field-{field.key}", classes=f"field -kind-{field.kind}")
+        # Classes given here, not set after: setting one on a widget not yet mounted applies the
+        # whole stylesheet to it, for nothing (it is applied again on mount).
+        unknown = " -unknown" if is_unknown(field, value) else ""
+        super().__init__(id=f"field-{field.key}", classes=f"field -kind-{field.kind}{unknown}")
         self.field = field
         self._value = value
         # The text the editor shows, which may differ from the value: control characters are
@@ -75,7 +78,6 @@ class FieldEditor(Vertical):
         # where the editor gets its text (None for the read-only view, which reports nothing).
         self._shown: str | None = None
         self._blink = blink
-        self.set_class(is_unknown(field, value), "-unknown")
 
     @property
     def value(self) -> str:

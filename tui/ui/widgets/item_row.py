@@ -105,7 +105,7 @@ class ItemRow(Vertical):
         shown = visible_controls(self.value(column.key)).replace("\n", "⏎")
         self._shown[column.key] = shown
         field = ItemInput(column.key, shown, blink=self._blink)
-        field.add_class("item-input", f"-key-{column.key}")
+        field.add_class("item-input", f"-key-{column.key}", update=False)  # see FieldEditor
         field.placeholder = PLACEHOLDERS.get(f"{self.table.key}.{column.key}", column.label)
         return field
 

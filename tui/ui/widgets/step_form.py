@@ -41,7 +41,8 @@ class StepForm(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for index, field in enumerate(self._first):
             editor = self._editor(field)
-            editor.set_class(self._current and index == 0, "-current")
+            # update=False: not mounted yet, its styles are applied on mount (see FieldEditor).
+            editor.set_class(self._current and index == 0, "-current", update=False)
             yield editor
 
     def _editor(self, field: Field) -> FieldEditor:
