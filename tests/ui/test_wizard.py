@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from incident_demo import CHECKOUT, checkout_session
 from textual.geometry import Region
-from textual.widgets import Input, OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from ui_helpers import notifications, settle, wizard
 
 import tui.core.prompt as prompt_module
@@ -210,9 +210,10 @@ async def test_wizard_at_80x24_shows_field_label_and_footer(make_app: MakeApp) -
             focused = app.focused
             assert focused is not None
             editor = next(a for a in focused.ancestors_with_self if isinstance(a, FieldEditor))
-            label = editor.query_one(".field-label")
-            assert screen.region.contains_region(label.region), step
-            assert label.region.height == 1 and label.region.width > 0
+            head = editor.query_one(".field-head", Static)
+            assert screen.region.contains_region(head.region), step
+            assert head.region.height >= 1 and head.region.width > 0
+            assert str(head.render()).startswith(editor.field.label), step
             assert screen.region.contains_region(focused.region), step
             footer = screen.query_one(KeyBar)
             assert footer.region.y == 23 and footer.region.height == 1

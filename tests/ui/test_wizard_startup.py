@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.css.stylesheet import Stylesheet
+from textual.widgets import Static
 from ui_helpers import settle, wizard
 
 from tui.core.list_schema import TABLES
@@ -87,3 +88,21 @@ async def test_editors_get_their_styles_once_when_mounted_not_before(
         badge.show(badge.column.choices[0])
         assert unknown.has_class("-unknown")
         assert applied == []
+
+
+async def test_a_field_is_its_head_and_its_editor(make_app: MakeApp) -> None:
+    """Every widget in the form is styled, laid out and drawn on every frame: a field's label,
+    UNKNOWN badge and help line are one widget."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        for field in fields_of_step(STEPS[0].key):
+            editor = wizard(app).editor(field.key)
+            assert editor is not None
+            head, widget = editor.children
+            assert widget.id == editor.input_id
+            assert isinstance(head, Static) and head.has_class("field-head")
+            first, *rest = str(head.render()).split("\n")
+            badge = "  UNKNOWN " if editor.has_class("-unknown") else ""
+            assert first == field.label + badge
+            assert " ".join(rest) == field.help

@@ -291,9 +291,9 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         event.stop()
         self._current_key = event.key
         for other in self.query(".field.-current"):
-            if other is not event.editor:
-                other.remove_class("-current")
-        event.editor.add_class("-current")
+            if other is not event.editor and isinstance(other, FieldEditor):
+                other.set_current(False)
+        event.editor.set_current(True)
         field = FIELDS_BY_KEY[event.key]
         self._preview.follow(field.label if field.in_prompt else None)
 

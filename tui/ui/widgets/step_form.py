@@ -41,8 +41,7 @@ class StepForm(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for index, field in enumerate(self._first):
             editor = self._editor(field)
-            # update=False: not mounted yet, its styles are applied on mount (see FieldEditor).
-            editor.set_class(self._current and index == 0, "-current", update=False)
+            editor.set_current(self._current and index == 0)
             yield editor
 
     def _editor(self, field: Field) -> FieldEditor:
