@@ -14,6 +14,7 @@ import pytest
 import textual
 from textual import constants, events
 from textual.app import App, ComposeResult
+from textual.css.stylesheet import Stylesheet
 from textual.drivers import linux_driver, linux_inline_driver
 from textual.screen import Screen
 from textual.widget import Widget
@@ -330,3 +331,67 @@ async def test_a_fixed_box_input_scrolls_with_its_cursor_as_an_input_does() -> N
             seen.append((typed, widget.scroll_offset, widget.cursor_screen_offset))
     assert seen[0][0][0].x > 0
     assert seen[1] == seen[0]
+
+
+# --- styling a new screen once ------------------------------------------------------------------
+
+
+class _Form(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="one")
+        yield Input(id="two")
+
+
+class _StyledOnceForm(textual_compat.StyledOnceScreen, _Form):
+    pass
+
+
+class _ScreenApp(App[None]):
+    AUTO_FOCUS = None  # focus restyles what it moves to: not what is counted here
+
+    def __init__(self, screen: Screen[None]) -> None:
+        super().__init__()
+        self.first = screen
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.first
+
+
+def _count_styling(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often the stylesheet is applied to each widget with an id."""
+    counts: dict[str, int] = {}
+    apply = Stylesheet.apply
+
+    def counting(self: Stylesheet, node: Any, **kwargs: Any) -> None:
+        if node.id:
+            counts[node.id] = counts.get(node.id, 0) + 1
+        apply(self, node, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    return counts
+
+
+async def test_textual_alone_styles_a_new_screens_widgets_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Why StyledOnceScreen exists: once as each widget mounts, again on the screen's first
+    ScreenResume (Screen._on_screen_resume with refresh_styles)."""
+    counts = _count_styling(monkeypatch)
+    async with _ScreenApp(_Form()).run_test() as pilot:
+        await pilot.pause()
+    assert counts == {"one": 2, "two": 2}
+
+
+async def test_a_styled_once_screen_styles_its_widgets_once_then_on_each_resume(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counts = _count_styling(monkeypatch)
+    app = _ScreenApp(_StyledOnceForm())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert counts == {"one": 1, "two": 1}
+        assert app.query_one("#one").styles.height.value == 3  # Input's own CSS: styled
+        # A later resume that asks for fresh styles (say, after a theme change) gets them.
+        app.screen.post_message(events.ScreenResume())
+        await pilot.pause()
+        assert counts["one"] > 1 and counts["two"] > 1

@@ -21,6 +21,7 @@ from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XT
 from textual.app import App
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.core.crashlog import crash_line, write_crash_file
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.dom import DOMNode
     from textual.message import Message
-    from textual.screen import Screen
 
 TEXTUAL_VERSION = "8.2.8"
 
@@ -64,6 +64,24 @@ def give_default_screen_a_result_callback(app: App[Any], screen: Screen[Any]) ->
     default screen (App.get_default_screen) is given none, so switching away from it fails.
     Screen._push_result_callback is what push_screen itself uses."""
     screen._push_result_callback(app, None)
+
+
+class StyledOnceScreen(Screen[None]):
+    """A screen whose widgets are styled once when it first shows, not twice.
+
+    Textual 8.2.8 styles every widget as it mounts, then posts the new screen a ScreenResume
+    whose `refresh_styles` (Screen._on_screen_resume) applies the whole stylesheet to every
+    widget again, though nothing changed in between: on the wizard that second pass was about a
+    tenth of the work before the first frame. Later resumes restyle as Textual decides.
+    """
+
+    _resumed_once = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed_once:
+            self._resumed_once = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
 
 # --- typing without laying out the screen -------------------------------------------------------

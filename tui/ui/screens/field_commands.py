@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import SuspendNotSupported
-from textual.screen import Screen
 
 from tui.core.fsio import FileRefused, private_dir
 from tui.core.sanitize import strip_controls, visible_controls
@@ -24,6 +23,7 @@ from tui.core.schema import FIELDS_BY_KEY, Field
 from tui.core.session import Session, SessionStore
 from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
 from tui.ui.screens.dialogs import PathDialog
+from tui.ui.textual_compat import StyledOnceScreen
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.preview import RenderRequest
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TEXT_KINDS = ("text", "large")
 
 
-class FieldCommands(Screen[None]):
+class FieldCommands(StyledOnceScreen):
     """The commands, as a base of WizardScreen, which provides what is declared here."""
 
     session: Session

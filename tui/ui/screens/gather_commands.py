@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.screen import Screen
 
 from tui.core.errors import IncidentTuiError
 from tui.core.model import now_utc
 from tui.core.sanitize import visible_controls
 from tui.ui.screens.dialogs import ConfirmDialog
+from tui.ui.textual_compat import StyledOnceScreen
 
 if TYPE_CHECKING:
     from tui.core.gather import Offer
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tui.core.session import Session, SessionStore
 
 
-class GatherCommands(Screen[None]):
+class GatherCommands(StyledOnceScreen):
     """A base of WizardScreen, which provides what is declared here."""
 
     session: Session

@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -29,6 +28,7 @@ from tui.core.session import (
 from tui.core.store import summarize
 from tui.ui.actions import bindings
 from tui.ui.screens.dialogs import ConfirmDialog
+from tui.ui.textual_compat import StyledOnceScreen
 from tui.ui.widgets.key_bar import KeyBar
 
 NEW = "new-incident"
@@ -40,7 +40,7 @@ class SessionList(OptionList):
     ]
 
 
-class PickerScreen(Screen[None]):
+class PickerScreen(StyledOnceScreen):
     class Open(Message):
         """Open this saved incident (handled by the app)."""
 
