@@ -23,6 +23,7 @@ from tui.cli_render import (
     max_tokens_value,
     quick_parse,
 )
+from tui.cli_ui_args import UiArgs, quick_ui_parse
 from tui.core.errors import IncidentTuiError
 from tui.core.list_schema import TIME_FORMAT, TIMELINE_KINDS
 from tui.core.sanitize import shown, strip_controls
@@ -215,7 +216,7 @@ def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
     return found
 
 
-def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
+def cmd_tui(store: SessionStore, args: UiArgs) -> int:
     from tui import cli_gather
     from tui.core.model import SessionError
 
@@ -264,7 +265,7 @@ def cmd_tui(store: SessionStore, args: argparse.Namespace) -> int:
         gc.enable()
         raise
     start = args.command or "picker"
-    return run_tui(store, start=start, path=path, title=getattr(args, "title", ""), session=session)
+    return run_tui(store, start=start, path=path, title=args.title, session=session)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -278,6 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `render` in its simple forms skips it too (see tui/cli_render.py).
         if quick := quick_parse(argv):
             return cmd_render(store, quick)
+        # So do the commands that open the UI (see tui/cli_ui_args.py).
+        if ui_args := quick_ui_parse(argv):
+            return cmd_tui(store, ui_args)
         args = build_parser().parse_args(argv)
         if args.command == "list":
             return cmd_list(store)
@@ -297,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_completion(args.shell)
         if handler := getattr(args, "handler", None):
             return int(handler(store, args))
-        return cmd_tui(store, args)
+        return cmd_tui(store, UiArgs.of(args))
     except UsageError as exc:
         return _fail(str(exc), 2)
     except IncidentTuiError as exc:

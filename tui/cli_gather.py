@@ -10,7 +10,6 @@ marked header. The session is written as `note` writes it (lock when free, re-re
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,9 @@ from tui.core.sanitize import visible_controls
 from tui.core.store import SessionStore
 
 if TYPE_CHECKING:
+    import argparse
+
+    from tui.cli_ui_args import UiArgs
     from tui.core.profiles import GatherCommand, Profile, TrustStore
 
 PROG = "incident-tui"
@@ -167,21 +169,21 @@ def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
     return load_profile(found) if found is not None else None
 
 
-def new_session(store: SessionStore, args: argparse.Namespace) -> Session | None:
+def new_session(store: SessionStore, args: UiArgs) -> Session | None:
     """For `new`: a new session pre-filled from the profile, or None when there is none. A
     broken profile is one line on stderr and is ignored (unless named with --profile)."""
     from tui.core.profiles import ProfileError, prefill, withheld
 
     try:
-        profile = load_profile_for(store, getattr(args, "profile", None))
+        profile = load_profile_for(store, args.profile)
     except ProfileError as exc:
-        if getattr(args, "profile", None):
+        if args.profile:
             raise
         _say(f"warning: {exc}")
         return None
     if profile is None:
         return None
-    session = store.create(getattr(args, "title", "") or "")
+    session = store.create(args.title)
     filled = prefill(session, profile)
     if filled:
         fields = "field" if len(filled) == 1 else "fields"
