@@ -316,6 +316,31 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
     assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
 
 
+@pytest.mark.parametrize("args", [["new"], ["new", "--title", "Checkout down"], []])
+def test_the_way_to_the_terminal_ui_imports_no_profile_reader_when_there_is_no_profile(
+    cli_env: dict[str, str], tmp_path: Path, args: list[str]
+) -> None:
+    """Everything `incident-tui new` does before the app starts, with no .incident-tui.toml
+    about: looking for a profile must not import the TOML parser, the profiles' reader or
+    argparse (each came before the first frame)."""
+    later = ["argparse", "tomllib", "tui.core.profiles", "tui.core.runcmd"]
+    probe = (
+        "import io, sys\n"
+        "import tui.cli, tui.ui.app\n"
+        "class Tty(io.StringIO):\n"
+        "    def isatty(self): return True\n"
+        "def run_tui(*args, **kwargs):\n"
+        f"    found = sorted(m for m in {later!r} if m in sys.modules)\n"
+        "    print('IMPORTED:', found, kwargs['start'], file=sys.stderr)\n"
+        "    return 0\n"
+        "tui.ui.app.run_tui = run_tui\n"
+        "sys.stdin = sys.stdout = Tty()\n"
+        f"tui.cli.main({args!r})\n"
+    )
+    start = args[0] if args else "picker"
+    assert f"IMPORTED: [] {start}" in probe_stderr(probe, cli_env, tmp_path)
+
+
 # --- hostile files (issue 9, items 5, 6, 7, 10; issue 10, item 9) ------------------------------
 
 

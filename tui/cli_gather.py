@@ -161,18 +161,24 @@ def cmd_gather(store: SessionStore, args: argparse.Namespace) -> int:
 def load_profile_for(store: SessionStore, name: str | None) -> Profile | None:
     """The profile `--profile NAME` names, else the one found upward from the current
     directory, else None. Raises ProfileError (one line)."""
-    from tui.core.profiles import find_profile, load_profile, named_profile
-
     if name:
+        from tui.core.profiles import load_profile, named_profile
+
         return load_profile(named_profile(store.home, name), private=True)
+    from tui.core.profile_path import find_profile
+
     found = find_profile(Path.cwd())
-    return load_profile(found) if found is not None else None
+    if found is None:
+        return None  # the profiles' reader (the TOML parser, the command runner) not imported
+    from tui.core.profiles import load_profile
+
+    return load_profile(found)
 
 
 def new_session(store: SessionStore, args: UiArgs) -> Session | None:
     """For `new`: a new session pre-filled from the profile, or None when there is none. A
     broken profile is one line on stderr and is ignored (unless named with --profile)."""
-    from tui.core.profiles import ProfileError, prefill, withheld
+    from tui.core.profile_path import ProfileError
 
     try:
         profile = load_profile_for(store, args.profile)
@@ -183,6 +189,8 @@ def new_session(store: SessionStore, args: UiArgs) -> Session | None:
         return None
     if profile is None:
         return None
+    from tui.core.profiles import prefill, withheld
+
     session = store.create(args.title)
     filled = prefill(session, profile)
     if filled:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.config import Lines
-from tui.core.errors import IncidentTuiError
 from tui.core.fsio import (
     FileRefused,
     atomic_write,
@@ -33,11 +32,16 @@ from tui.core.fsio import (
 )
 from tui.core.list_schema import TIME_FORMAT
 from tui.core.model import Session
+
+# Where a profile is and its error live apart (tui/core/profile_path.py), for `new` to look for
+# a profile without importing this module; they are this module's as well.
+from tui.core.profile_path import PROFILE_NAME as PROFILE_NAME
+from tui.core.profile_path import ProfileError as ProfileError
+from tui.core.profile_path import find_profile as find_profile
 from tui.core.runcmd import first_line, run_capped
 from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import FIELD_TABLE_KEYS
 
-PROFILE_NAME = ".incident-tui.toml"
 MAX_PROFILE_BYTES = 256 * 1024
 TRUST_FILE = "trusted-commands"
 MAX_TRUST_BYTES = 1024 * 1024
@@ -61,10 +65,6 @@ MAX_TIMEOUT = 600.0
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_MAX_BYTES = 16 * 1024 * 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-class ProfileError(IncidentTuiError):
-    """A profile that cannot be used: `path:line: why`, one line."""
 
 
 @dataclass(frozen=True)
@@ -99,16 +99,6 @@ class Profile:
                 return command
         names = ", ".join(c.name for c in self.commands) or "none"
         raise ProfileError(f"{self.path}: no gather command {name!r} (it has: {names})")
-
-
-def find_profile(start: Path) -> Path | None:
-    """The nearest .incident-tui.toml in `start` or a directory above it."""
-    start = start.absolute()
-    for directory in (start, *start.parents):
-        candidate = directory / PROFILE_NAME
-        if os.path.lexists(candidate):
-            return candidate
-    return None
 
 
 def named_profile(home: Path, name: str) -> Path:

@@ -107,7 +107,8 @@ class GatherCommands(StyledOnceScreen):
 
     @work(exclusive=True, group="gather-review")
     async def action_run_gather_command(self) -> None:
-        from tui.core.profiles import ProfileError, TrustStore, find_profile, load_profile
+        from tui.core.profile_path import ProfileError, find_profile
+        from tui.core.profiles import TrustStore, load_profile
         from tui.ui.screens.gather_dialog import ChooseCommandDialog
 
         path = find_profile(self.gather_directory())
