@@ -3,16 +3,16 @@ the same help and errors, and a faster start."""
 
 from __future__ import annotations
 
-import itertools
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import accepted_as_argparse_reads
 
 from tests.test_cli import SESSION
 from tui.cli import build_parser, render_args
-from tui.cli_render import DEFAULT_MAX_TOKENS, RenderArgs, quick_parse
+from tui.cli_render import DEFAULT_MAX_TOKENS, quick_parse
 
 PIECES = [
     ["S"],
@@ -40,28 +40,11 @@ PIECES = [
 ]
 
 
-def _argparse(argv: list[str]) -> RenderArgs | str:
-    """What the full parser makes of argv: the arguments, or the first line of its error."""
-    try:
-        return render_args(build_parser().parse_args(argv))
-    except SystemExit:
-        return "exit"
-    except Exception as exc:  # noqa: BLE001 - UsageError: the message is compared
-        return str(exc)
-
-
 @pytest.mark.parametrize("count", [0, 1, 2, 3])
 def test_render_arguments_read_without_argparse_are_read_as_argparse_reads_them(
     count: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    accepted = 0
-    for combo in itertools.permutations(PIECES, count):
-        argv = ["render", *itertools.chain.from_iterable(combo)]
-        quick = quick_parse(argv)
-        if quick is None:
-            continue  # left to argparse, whatever it says
-        accepted += 1
-        assert quick == _argparse(argv), argv
+    accepted = accepted_as_argparse_reads(["render"], PIECES, count, quick_parse, render_args)
     capsys.readouterr()
     assert accepted > 0 or count == 0
 

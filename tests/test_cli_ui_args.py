@@ -3,13 +3,12 @@ argparse reads them, and leave everything else to it."""
 
 from __future__ import annotations
 
-import itertools
 import subprocess
 import sys
 
 import pytest
+from cli_helpers import accepted_as_argparse_reads
 
-from tui.cli import build_parser
 from tui.cli_ui_args import UiArgs, quick_ui_parse
 
 PIECES = [
@@ -24,28 +23,12 @@ PIECES = [
 ]
 
 
-def _argparse(argv: list[str]) -> UiArgs | str:
-    try:
-        return UiArgs.of(build_parser().parse_args(argv))
-    except SystemExit:
-        return "exit"
-    except Exception as exc:  # noqa: BLE001 - UsageError: the message is compared
-        return str(exc)
-
-
 @pytest.mark.parametrize("command", [[], ["new"], ["resume"]])
 @pytest.mark.parametrize("count", [0, 1, 2])
 def test_ui_arguments_read_without_argparse_are_read_as_argparse_reads_them(
     command: list[str], count: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    accepted = 0
-    for combo in itertools.permutations(PIECES, count):
-        argv = [*command, *itertools.chain.from_iterable(combo)]
-        quick = quick_ui_parse(argv)
-        if quick is None:
-            continue  # left to argparse, whatever it says
-        accepted += 1
-        assert quick == _argparse(argv), argv
+    accepted = accepted_as_argparse_reads(command, PIECES, count, quick_ui_parse, UiArgs.of)
     capsys.readouterr()
     if count == 0 or command == ["new"] or (command == ["resume"] and count == 1):
         assert accepted > 0
