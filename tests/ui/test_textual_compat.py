@@ -18,13 +18,14 @@ from textual.css.stylesheet import Stylesheet
 from textual.drivers import linux_driver, linux_inline_driver
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
-from ui_helpers import settle
+from textual.widgets import Input, TextArea
+from ui_helpers import settle, wizard
 
 from tui.core.session import SessionStore
 from tui.ui import textual_compat
 from tui.ui.app import IncidentApp
 from tui.ui.textual_compat import PasteParser, forget_watchers_of
+from tui.ui.textual_compat_text_area import FullBoxTextArea
 
 MakeApp = Callable[..., IncidentApp]
 
@@ -330,6 +331,119 @@ async def test_a_fixed_box_input_scrolls_with_its_cursor_as_an_input_does() -> N
             await pilot.press("home")
             seen.append((typed, widget.scroll_offset, widget.cursor_screen_offset))
     assert seen[0][0][0].x > 0
+    assert seen[1] == seen[0]
+
+
+class _OneTextArea(App[None]):
+    CSS = "TextArea { height: auto; max-height: 4; border: none; padding: 0; }"
+
+    def __init__(self, area: TextArea) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        yield self.area
+
+
+def _spy_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    layouts: list[str] = []
+    refresh = Widget.refresh
+
+    def spy(self: Widget, *regions: Any, layout: bool = False, **kwargs: Any) -> Widget:
+        if layout:
+            layouts.append(repr(self))
+        return refresh(self, *regions, layout=layout, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", spy)
+    return layouts
+
+
+#: Typed at the end of a full box: each word wraps onto a new line of a 20-column area.
+_WORDS = " ".join(["abcdefgh"] * 8)
+
+
+async def test_textual_text_areas_lay_out_the_screen_when_a_full_box_wraps_a_new_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Why FullBoxTextArea exists: a line wrapped anew lays out the screen, though the box is
+    full and cannot grow."""
+    assert "self.virtual_size = " in inspect.getsource(TextArea._refresh_size)
+    app = _OneTextArea(TextArea("x\n" * 10, soft_wrap=True))
+    async with app.run_test(size=(20, 8)) as pilot:
+        app.area.move_cursor(app.area.document.end)
+        await pilot.pause()
+        layouts = _spy_layouts(monkeypatch)
+        await pilot.press(*_WORDS)
+        assert layouts
+
+
+async def test_typing_into_a_full_box_text_area_lays_nothing_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = _OneTextArea(FullBoxTextArea("x\n" * 10, soft_wrap=True))
+    async with app.run_test(size=(20, 8)) as pilot:
+        app.area.move_cursor(app.area.document.end)
+        await pilot.pause()
+        before = app.area.wrapped_document.height
+        layouts = _spy_layouts(monkeypatch)
+        await pilot.press(*_WORDS)
+        await pilot.pause()
+        assert app.area.wrapped_document.height > before + 3
+        assert layouts == []
+
+
+async def test_typing_into_a_full_multi_line_field_lays_nothing_out(
+    make_app: MakeApp, store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The slowest keys typed into the summary were those that wrapped a word onto a new line
+    of a field already at its max height: each laid out the whole screen."""
+    session = store.create("checkout 500s")
+    session.set("incident_summary", "Checkout returns HTTP 500 since the deploy. " * 12)
+    path = store.save(session)
+    app = make_app("resume", path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wizard(app).focus_field("incident_summary")
+        area = app.query_one("#input-incident_summary", TextArea)
+        area.move_cursor(area.document.end)
+        await settle(pilot)
+        before = area.wrapped_document.height
+        layouts = _spy_layouts(monkeypatch)
+        await pilot.press(*"the pods restart every few minutes since the deploy at 14:02")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert area.wrapped_document.height > before
+        assert area.text.endswith("at 14:02")
+        assert layouts == []
+
+
+async def test_a_full_box_text_area_scrolls_grows_and_shrinks_as_a_text_area_does() -> None:
+    """Without those layouts, the box, the scroll offset, the cursor and the scrollbar's range
+    are what a TextArea's are; an area not yet full still grows, and shrinks when emptied."""
+    seen = []
+    for area in (TextArea(soft_wrap=True), FullBoxTextArea(soft_wrap=True)):
+        app = _OneTextArea(area)
+        async with app.run_test(size=(20, 8)) as pilot:
+            states = []
+            for keys in (_WORDS[:27], _WORDS[27:], ["up"] * 3):
+                await pilot.press(*keys)
+                await pilot.pause()
+                states.append(
+                    (
+                        area.size,
+                        area.scroll_offset,
+                        area.cursor_screen_offset,
+                        area.vertical_scrollbar.window_virtual_size,
+                        area.show_vertical_scrollbar,
+                    )
+                )
+            area.clear()
+            await pilot.pause()
+            states.append((area.size, area.scroll_offset, area.show_vertical_scrollbar))
+            seen.append(states)
+    assert seen[0][0][0].height == 2  # three words: the box is growing, not yet full
+    assert seen[0][1][0].height == 4 and seen[0][1][4]  # full and scrolling
+    assert seen[0][-1][0].height == 1
     assert seen[1] == seen[0]
 
 

@@ -1,4 +1,4 @@
-"""Every use of Textual's private API, in one place.
+"""Every use of Textual's private API: here, and TextArea's in textual_compat_text_area.py.
 
 Textual is pinned (8.2.8, see pyproject.toml). Each item below names what it relies on, and
 tests/ui/test_textual_compat.py fails if an upgrade takes it away or changes its behaviour, so an

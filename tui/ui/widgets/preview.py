@@ -223,10 +223,11 @@ class PreviewPane(Vertical):
         old, self._text = self._text, rendered.text
         area = self._area()
         if area is None:
-            from textual.widgets import TextArea  # ~5 ms: not before the first frame
+            # ~5 ms: not before the first frame
+            from tui.ui.textual_compat_text_area import FullBoxTextArea
 
             self.mount(
-                TextArea(
+                FullBoxTextArea(
                     visible_controls(rendered.text),
                     read_only=True,
                     soft_wrap=True,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual import events
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widgets import TextArea
 
 from tui.core.sanitize import strip_controls
 from tui.core.textfile import BIG_VALUE_CHARS
 from tui.ui.textual_compat import forget_watchers_of
+from tui.ui.textual_compat_text_area import FullBoxTextArea
 from tui.ui.widgets.inputs import BigPaste
 
 
-class FieldTextArea(TextArea):
+class FieldTextArea(FullBoxTextArea):
     """A multi-line field editor: soft-wrapped, Tab moves focus, pastes cleaned."""
 
     def __init__(self, text: str = "", *, id: str | None = None, blink: bool = True) -> None:
