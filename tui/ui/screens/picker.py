@@ -28,7 +28,7 @@ from tui.core.session import (
 from tui.core.store import summarize
 from tui.ui.actions import bindings
 from tui.ui.screens.dialogs import ConfirmDialog
-from tui.ui.textual_compat import StyledOnceScreen
+from tui.ui.textual_compat import StyledOnceScreen, paint_only_dirty_rows
 from tui.ui.widgets.key_bar import KeyBar
 
 NEW = "new-incident"
@@ -56,6 +56,7 @@ class PickerScreen(StyledOnceScreen):
 
     def __init__(self, store: SessionStore, clock: Callable[[], datetime]) -> None:
         super().__init__()
+        paint_only_dirty_rows(self)
         self.store = store
         self.clock = clock
         self.summaries: list[SessionSummary] = []

@@ -36,6 +36,7 @@ from tui.ui.screens.wizard_keys import (
     STEP_KEYS,
     WIZARD_STEPS,
 )
+from tui.ui.textual_compat import paint_only_dirty_rows
 from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
@@ -83,6 +84,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         fresh: bool = False,
     ) -> None:
         super().__init__(library)
+        paint_only_dirty_rows(self)
         self.session = session
         self.store = store
         self.saving = SaveController(session, store, fresh=fresh)
