@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.widgets import Input
-from ui_helpers import settle
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.widgets import Input, TextArea
+from ui_helpers import settle, wizard
 
 from tui.ui.app import IncidentApp
 from tui.ui.widgets.title_bar import TYPING_DELAY, IncidentTitle
@@ -39,3 +41,31 @@ async def test_the_title_bar_follows_typing_without_a_frame_per_key(
         await settle(pilot, TYPING_DELAY + 0.1)
         assert "Checkout" in str(app.query_one(IncidentTitle).render())
         assert len(updates) <= 2
+
+
+async def test_a_key_typed_in_a_multi_line_field_moves_no_message_past_it(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TextArea tells its parents of every cursor move (SelectionChanged), and it bubbled through
+    each container up to the app, none of which follows a field's cursor: seven messages more to
+    handle before each key typed was echoed."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wizard(app).focus_field("incident_summary")
+        await settle(pilot)
+        received: list[str] = []
+        post_message = MessagePump.post_message
+
+        def spy(self: MessagePump, message: Message) -> bool:
+            received.append(f"{type(self).__name__} {type(message).__qualname__}")
+            return post_message(self, message)
+
+        monkeypatch.setattr(MessagePump, "post_message", spy)
+        await pilot.press(*"pods restart")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert app.query_one("#input-incident_summary", TextArea).text.endswith("pods restart")
+        assert any("SelectionChanged" in seen for seen in received)
+        assert [
+            seen for seen in received if "SelectionChanged" in seen and "TextArea " not in seen
+        ] == []

@@ -41,6 +41,11 @@ class FieldTextArea(FullBoxTextArea):
         result = self.replace(text, start, end, maintain_selection_offset=False)
         self.move_cursor(result.end_location)
 
+    def on_text_area_selection_changed(self, event: FullBoxTextArea.SelectionChanged) -> None:
+        # Posted on every key; nothing above a field follows its cursor, and each container it
+        # bubbled through to the app was one more message handled before the key was echoed.
+        event.stop()
+
     def on_unmount(self) -> None:
         # TextArea watches the app's theme; without this the app keeps every field ever shown.
         forget_watchers_of(self, self.app)
