@@ -509,3 +509,129 @@ async def test_a_styled_once_screen_styles_its_widgets_once_then_on_each_resume(
         app.screen.post_message(events.ScreenResume())
         await pilot.pause()
         assert counts["one"] > 1 and counts["two"] > 1
+
+
+class _EditorApp(App[None]):
+    CSS = """
+    TextArea { height: auto; max-height: 6; }
+    TextArea:focus { background: $panel; }
+    Input { height: 3; }
+    """
+
+    def __init__(self, area: TextArea) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        yield self.area
+        yield Input(id="elsewhere")
+
+
+#: Each step's keys, then what else changes (theme, read-only) before the look. (Not the
+#: cursor's blink: Textual's own row cache can show a cursor hidden by a blink after
+#: `cursor_blink` is switched on, a row drawn while it was off.)
+_EDITS: list[tuple[list[str], Callable[[TextArea], object] | None]] = [
+    (list("the pods restart every few minutes since the deploy (at 14:02) "), None),
+    (list("and [the queue] {backs up} again"), None),
+    (["left"] * 7, None),
+    (["shift+left"] * 9, None),
+    (["shift+up"], None),
+    (["home", "shift+end"], None),
+    (["end", "enter"], None),
+    (list("a second line"), None),
+    (["up", "up", "right", "right"], None),
+    (["ctrl+z"], None),
+    (["backspace"] * 4, None),
+    (list("(x)"), None),
+    (["left"], None),
+    (["left", "left"], None),
+    (["tab"], None),  # the field loses focus: no cursor
+    (["shift+tab"], None),
+    (["enter"] + list("more lines ") * 12, None),  # past max-height: it scrolls
+    (["pageup"], None),
+    (["ctrl+home"], None),
+    ([], lambda area: setattr(area.app, "theme", "textual-light")),
+    ([], lambda area: setattr(area, "read_only", True)),
+    (["down", "down"], None),
+]
+
+
+async def _looks(area: TextArea, width: int) -> list[list[list[tuple[str, Any]]]]:
+    """What the area shows after each step: every cell, with its style."""
+    app = _EditorApp(area)
+    looks = []
+    async with app.run_test(size=(width, 16)) as pilot:
+        area.focus()
+        area.cursor_blink = False
+        for keys, change in _EDITS:
+            await pilot.press(*keys)
+            if change is not None:
+                change(area)
+            await pilot.pause()
+            looks.append(
+                [
+                    [(char, segment.style) for segment in strip for char in segment.text]
+                    for strip in app.screen._compositor.render_strips()
+                ]
+            )
+    return looks
+
+
+@pytest.mark.parametrize("width", [24, 41])
+async def test_a_full_box_text_area_looks_as_a_text_area_at_every_step(width: int) -> None:
+    """Rows kept across edits (FullBoxTextArea.render_line) show what Textual draws afresh:
+    typing, wrapping, brackets, selections, a second line, undo, losing focus, scrolling,
+    another theme, read-only."""
+    # As the fields' (FieldTextArea): no highlighted cursor line, where Textual draws the rows.
+    theirs = await _looks(TextArea(soft_wrap=True, highlight_cursor_line=False), width)
+    ours = await _looks(FullBoxTextArea(soft_wrap=True, highlight_cursor_line=False), width)
+    for step, (mine, wanted) in enumerate(zip(ours, theirs, strict=True)):
+        assert mine == wanted, f"after step {step}: {_EDITS[step][0]}"
+
+
+async def test_a_full_box_text_area_hides_and_shows_its_cursor_as_it_blinks() -> None:
+    area = FullBoxTextArea("checkout 500s", soft_wrap=True, highlight_cursor_line=False)
+    app = _EditorApp(area)
+    async with app.run_test(size=(41, 16)) as pilot:
+        area.focus()
+        await pilot.pause()
+        area.blink_timer.pause()
+        looks = []
+        for visible in (True, False, True):
+            area._cursor_visible = visible
+            await pilot.pause()
+            looks.append(
+                [
+                    [(segment.text, segment.style) for segment in strip]
+                    for strip in app.screen._compositor.render_strips()[:4]
+                ]
+            )
+        assert looks[0] != looks[1]
+        assert looks[2] == looks[0]
+
+
+async def test_typing_redraws_only_the_rows_it_changes() -> None:
+    """Textual redrew every row of a soft-wrapped area on each key."""
+    area = FullBoxTextArea(
+        "the pods restart every few minutes since the deploy " * 3,
+        soft_wrap=True,
+        highlight_cursor_line=False,
+    )
+    app = _EditorApp(area)
+    async with app.run_test(size=(41, 16)) as pilot:
+        area.focus()
+        area.move_cursor(area.document.end)
+        await pilot.pause()
+        drawn: list[int] = []
+        draw = TextArea._render_line
+
+        def spy(self: TextArea, y: int) -> Any:
+            drawn.append(y)
+            return draw(self, y)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(TextArea, "_render_line", spy)
+            await pilot.press("x")
+            await pilot.pause()
+        assert area.wrapped_document.height >= 4
+        assert 0 < len(drawn) <= 2, drawn

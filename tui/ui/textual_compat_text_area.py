@@ -6,7 +6,11 @@ covers it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import TextArea
 
@@ -32,3 +36,92 @@ class FullBoxTextArea(TextArea):
         self.set_reactive(Widget.virtual_size, new)
         self._scroll_update(new)
         self.refresh()
+
+    # --- rows kept across edits -------------------------------------------------------------
+
+    #: Rows drawn, by everything a row's drawing depends on (see _row_key).
+    _rows: LRUCache[tuple[Any, ...], Strip] | None = None
+
+    def render_line(self, y: int) -> Strip:
+        """Textual 8.2.8's TextArea forgets every drawn row on each edit (`_build_highlight_map`
+        clears `_line_cache`) and, soft-wrapped, keys each row on the cursor's position: each
+        key typed redrew every row shown, though one or two changed. Rows are kept here by what
+        they show instead: their text, and the cursor, selection and bracket marks in it."""
+        key = self._row_key(y)
+        if key is None:
+            return super().render_line(y)
+        if self._rows is None:
+            self._rows = LRUCache(256)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = super().render_line(y)
+        return row
+
+    def _row_key(self, y: int) -> tuple[Any, ...] | None:
+        """None where a row depends on more than its own text and marks (syntax highlights,
+        line numbers, tabs, a suggestion, the cursor's whole line highlighted, an empty line,
+        the placeholder): Textual draws those rows itself."""
+        if (
+            self._highlights
+            or self.show_line_numbers
+            or self.highlight_cursor_line
+            or self.suggestion
+            or not self.soft_wrap
+            or not self.text
+        ):
+            return None
+        scroll_x, scroll_y = self.scroll_offset
+        wrapped = self.wrapped_document
+        try:
+            line_index, section = wrapped._offset_to_line_info[scroll_y + y]
+        except IndexError:
+            return None
+        line = self.document.get_line(line_index)
+        if not line or "\t" in line:
+            return None
+        bounds = [0, *wrapped.get_offsets(line_index), len(line) + 1]
+        lo, hi = bounds[section], bounds[section + 1]
+        start, end = self.selection
+        cursor = end[1] - lo if end[0] == line_index and lo <= end[1] <= hi else None
+        selected = None
+        if start != end:
+            top, bottom = sorted((start, end))
+            if top[0] <= line_index <= bottom[0]:
+                first = top[1] if top[0] == line_index else 0
+                last = bottom[1] if bottom[0] == line_index else len(line)
+                if first <= hi and last >= lo:
+                    selected = (max(first, lo) - lo, min(last, hi) - lo)
+        bracket = self._matching_bracket_location
+        if bracket is not None and not (bracket[0] == line_index and lo <= bracket[1] <= hi):
+            bracket = None
+        theme = self._theme
+        return (
+            self.size,
+            self.scrollable_content_region.width,
+            scroll_x,
+            line[lo:hi],
+            hi == len(line) + 1,
+            cursor,
+            None
+            if cursor is None
+            else (
+                self._draw_cursor,
+                self._has_cursor,
+                start == end,
+                self.match_cursor_bracket,
+                self._matching_bracket_location is not None,
+            ),
+            selected,
+            bracket and (bracket[1] - lo, self.match_cursor_bracket),
+            self.read_only,
+            self.show_cursor,
+            None
+            if theme is None
+            else (
+                theme.name,
+                theme.base_style,
+                theme.cursor_style,
+                theme.selection_style,
+                theme.bracket_matching_style,
+            ),
+        )
