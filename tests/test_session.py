@@ -7,6 +7,7 @@ import stat
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,3 +251,35 @@ def test_control_characters_in_title_and_started_at_survive_save_and_load(
     store.save(loaded)  # opened and saved again without an edit: still byte for byte
     assert {key: store.load(path).get(key) for key in typed} == typed
     assert "␛" not in path.read_text(encoding="utf-8")
+
+
+def test_a_big_log_is_checked_once_for_the_saves_that_follow_edits_elsewhere(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An autosave writes the whole incident after every edit: the log's scan for characters a
+    TOML literal cannot hold (most of such a save's CPU with a 5 MB log) ran every time."""
+    from tui.core import sessionfile
+
+    log = "".join(f"12:00:{n % 60:02} GET /checkout 500 upstream reset\n" for n in range(40_000))
+    session = store.create("checkout 500s")
+    session.set("error_logs", log)
+    scanned: list[int] = []
+    has_match = sessionfile._has_match
+
+    def counting(pattern: Any, text: str, chunk: int = 64 * 1024) -> bool:
+        scanned.append(len(text))
+        return has_match(pattern, text, chunk)
+
+    monkeypatch.setattr(sessionfile, "_has_match", counting)
+    path = store.save(session)
+    for n in range(3):
+        session.set("incident_summary", f"edit {n}")
+        store.save(session)
+    assert [size for size in scanned if size >= len(log)] == [len(log)]
+    assert store.load(path).get("error_logs") == log
+    assert "error_logs = '''\n12:00:00 GET" in path.read_text()
+    # A changed log is scanned again, and one a literal cannot hold is escaped.
+    session.set("error_logs", log + "\x1b[31mred\x1b[0m\n")
+    store.save(session)
+    assert store.load(path).get("error_logs") == log + "\x1b[31mred\x1b[0m\n"
+    assert 'error_logs = "' in path.read_text()

@@ -5,6 +5,7 @@ The file keeps exactly what the user typed; masking happens on the way out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -99,6 +100,17 @@ def _has_match(pattern: re.Pattern[str], text: str, chunk: int = 64 * 1024) -> b
     return any(pattern.search(text, start, start + chunk) for start in range(0, len(text), chunk))
 
 
+def _fits_literal(value: str) -> bool:
+    return "'''" not in value and not value.endswith("'") and not _has_match(_NOT_LITERAL, value)
+
+
+#: A value this long is checked once: an autosave writes a big log again after every edit of
+#: another field, and scanning 5 MB for control characters took most of that save's CPU.
+_BIG_VALUE = 64 * 1024
+#: Keyed by the value: a session's snapshots share its strings, so only a changed log is scanned.
+_big_fits_literal = functools.lru_cache(maxsize=2)(_fits_literal)
+
+
 def _toml_assignment(key: str, value: str) -> str:
     """`key = value` for the [fields] table.
 
@@ -107,8 +119,9 @@ def _toml_assignment(key: str, value: str) -> str:
     TOML reader parses a literal string many times faster than an escaped one. Anything else falls
     back to tomli-w's escaped form.
     """
-    literal_ok = "\n" in value and "'''" not in value and not value.endswith("'")
-    if literal_ok and not _has_match(_NOT_LITERAL, value):
+    if "\n" in value and (
+        _fits_literal(value) if len(value) < _BIG_VALUE else _big_fits_literal(value)
+    ):
         # The newline right after the opening quotes is dropped by TOML readers.
         return f"{key} = '''\n{value}'''\n"
     import tomli_w
