@@ -275,15 +275,7 @@ async def test_typing_into_a_field_lays_nothing_out(
         await settle(pilot)
         await pilot.press("a")  # the first key: the field is no longer unknown (restyled)
         await settle(pilot)
-        layouts: list[str] = []
-        refresh = Widget.refresh
-
-        def spy(self: Widget, *regions: Any, layout: bool = False, **kwargs: Any) -> Widget:
-            if layout:
-                layouts.append(repr(self))
-            return refresh(self, *regions, layout=layout, **kwargs)
-
-        monkeypatch.setattr(Widget, "refresh", spy)
+        layouts = _spy_layouts(monkeypatch)
         await pilot.press(*"bcdef")
         await pilot.pause()
         monkeypatch.undo()
