@@ -283,3 +283,24 @@ def test_a_big_log_is_checked_once_for_the_saves_that_follow_edits_elsewhere(
     store.save(session)
     assert store.load(path).get("error_logs") == log + "\x1b[31mred\x1b[0m\n"
     assert 'error_logs = "' in path.read_text()
+
+
+def test_a_save_copies_a_big_log_once(store: SessionStore) -> None:
+    """A save built the whole file as one string and then encoded it: four copies of a 5 MB log
+    (the assignment, the fields, the file, its bytes), the CPU of an autosave after each edit."""
+    import tracemalloc
+
+    log = "".join(f"12:00:{n % 60:02} GET /checkout 500 upstream reset\n" for n in range(100_000))
+    session = store.create("checkout 500s")
+    session.set("error_logs", log)
+    path = store.save(session)
+    session.set("incident_summary", "an edit elsewhere")
+    tracemalloc.start()
+    try:
+        store.save(session)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * len(log)
+    assert store.load(path).get("error_logs") == log
+    assert path.read_text(encoding="utf-8") == session.to_toml()

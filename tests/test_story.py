@@ -432,19 +432,19 @@ def test_a_note_written_while_a_big_save_is_being_serialised_is_not_overwritten(
 ) -> None:
     session = story_session(store)
     path = store.save(session)
-    real = Session.to_toml
+    real = Session.to_toml_parts
 
-    def slow_to_toml(self: Session) -> str:
-        text = real(self)
+    def slow_to_toml(self: Session) -> list[str]:
+        parts = real(self)
         # Meanwhile, a second terminal: `note` (its own store) writes the file.
         other = SessionStore(store.home)
         theirs = other.load(path)
         theirs.add_item("timeline", text="from the second terminal")
-        monkeypatch.setattr(Session, "to_toml", real)
+        monkeypatch.setattr(Session, "to_toml_parts", real)
         other.save(theirs)
-        return text
+        return parts
 
-    monkeypatch.setattr(Session, "to_toml", slow_to_toml)
+    monkeypatch.setattr(Session, "to_toml_parts", slow_to_toml)
     session.set("environment", "prod")
     with pytest.raises(SessionError, match="changed on disk"):
         store.save(session)

@@ -16,7 +16,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tui.core.errors import IncidentTuiError
@@ -191,8 +191,9 @@ def _kind(mode: int) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+def atomic_write(path: Path, data: bytes | Sequence[bytes], mode: int = 0o600) -> None:
     """Write a whole file of ours or nothing: a crash leaves the old file or the new one.
+    `data` is the file's bytes, or its pieces in order.
 
     The temp file is created with O_EXCL|O_NOFOLLOW (mkstemp) and renamed over `path`; a rename
     replaces a symlink itself, never its target. Refuses to replace anything at `path` that is
@@ -207,7 +208,10 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

@@ -174,6 +174,12 @@ class Session:
 
         return session_to_toml(self)
 
+    def to_toml_parts(self) -> list[str]:
+        """to_toml in pieces, a big value one of its own (what a save writes)."""
+        from tui.core.sessionfile import session_toml_parts
+
+        return session_toml_parts(self)
+
 
 def _identity(table: str, item: Item) -> tuple[object, ...]:
     return tuple(item.get(k, "") for k in TABLES_BY_KEY[table].identity)

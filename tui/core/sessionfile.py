@@ -35,6 +35,12 @@ _KNOWN_TOP_KEYS = (
 
 
 def session_to_toml(session: Session) -> str:
+    return "".join(session_toml_parts(session))
+
+
+def session_toml_parts(session: Session) -> list[str]:
+    """The file, in pieces whose concatenation is session_to_toml: a big value is one piece of
+    its own, so that a save encodes it once and never copies it into a whole-file string."""
     import tomli_w  # only saving needs it; `list` and `render` start faster without
 
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
@@ -52,18 +58,17 @@ def session_to_toml(session: Session) -> str:
         "unmasked": session.unmasked,
     }
     head = tomli_w.dumps(data, multiline_strings=True)
+    parts = [f"{head}\n[fields]\n"]
     # [fields] in schema order, so that two saves of one incident diff cleanly.
-    lines = [
-        _toml_assignment(f.key, session.fields[f.key])
-        for f in ALL_FIELDS
-        if f.place == "fields" and session.fields.get(f.key)
-    ]
+    for f in ALL_FIELDS:
+        if f.place == "fields" and session.fields.get(f.key):
+            parts += _assignment_parts(f.key, session.fields[f.key])
     extra = tomli_w.dumps({"fields": session.extra_fields}, multiline_strings=True)
-    extra = extra.removeprefix("[fields]\n")
+    parts.append(extra.removeprefix("[fields]\n"))
     # The lists last, as arrays of tables: after [fields], a `[[timeline]]` header is needed
     # anyway, and a hand-written file reads best that way.
-    lists = "".join(_item_toml(t, item) for t in TABLES for item in session.tables.get(t.key, ()))
-    return f"{head}\n[fields]\n" + "".join(lines) + extra + lists
+    parts += (_item_toml(t, item) for t in TABLES for item in session.tables.get(t.key, ()))
+    return parts
 
 
 def _item_toml(table: Table, item: Item) -> str:
@@ -119,14 +124,18 @@ def _toml_assignment(key: str, value: str) -> str:
     TOML reader parses a literal string many times faster than an escaped one. Anything else falls
     back to tomli-w's escaped form.
     """
+    return "".join(_assignment_parts(key, value))
+
+
+def _assignment_parts(key: str, value: str) -> list[str]:
     if "\n" in value and (
         _fits_literal(value) if len(value) < _BIG_VALUE else _big_fits_literal(value)
     ):
         # The newline right after the opening quotes is dropped by TOML readers.
-        return f"{key} = '''\n{value}'''\n"
+        return [f"{key} = '''\n", value, "'''\n"]
     import tomli_w
 
-    return tomli_w.dumps({key: value}, multiline_strings=True)
+    return [tomli_w.dumps({key: value}, multiline_strings=True)]
 
 
 # --- reading -------------------------------------------------------------------------------------

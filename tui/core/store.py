@@ -193,7 +193,8 @@ class SessionStore:
             session.updated_at = now_utc()
         # Serialised before the check, so that a big log's conversion does not widen the moment
         # between the check and the write, when another writer (`note`) could slip in.
-        data = session.to_toml().encode("utf-8")
+        # In pieces: a big log is encoded once, never copied into a whole-file string first.
+        data = [part.encode("utf-8") for part in session.to_toml_parts()]
         if not force:
             self.check_unchanged(path)
         self._check_owner(path)
