@@ -371,3 +371,34 @@ def test_a_session_file_of_another_user_is_not_replaced_edits_go_to_a_copy(
     assert theirs.read_text() == 'schema_version = 1\ntitle = "theirs"\n'
     assert store.load(saved_to.path).get("incident_summary") == "my edit"
     saver.close()
+
+
+def test_a_save_in_pieces_replaces_a_planted_symlink_and_never_writes_its_target(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    """A session with a big log is written in pieces (the log one of its own); the pieces go to a
+    temp file created O_EXCL|O_NOFOLLOW, renamed over the path: a symlink planted at the path is
+    replaced, its target untouched."""
+    session = store.create("checkout 500s")
+    session.set("error_logs", "12:00:01 GET /checkout 500\n" * 5_000)
+    path = store.save(session)
+    victim = tmp_path / "victim"
+    victim.write_text("keep me", encoding="utf-8")
+    path.unlink()
+    path.symlink_to(victim)
+    session.set("incident_summary", "an edit elsewhere")
+    store.save(session, force=True)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not path.is_symlink()
+    assert store.load(path).get("error_logs") == session.get("error_logs")
+
+
+def test_a_save_in_pieces_refuses_a_fifo_at_the_session_path(store: SessionStore) -> None:
+    session = store.create("checkout 500s")
+    session.set("error_logs", "12:00:01 GET /checkout 500\n" * 5_000)
+    path = store.save(session)
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(IncidentTuiError, match="not replaced"):
+        store.save(session, force=True)
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)
