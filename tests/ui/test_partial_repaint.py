@@ -25,6 +25,7 @@ from ui_helpers import settle, wizard
 from tui.core.session import SessionStore
 from tui.ui import textual_compat
 from tui.ui.app import IncidentApp
+from tui.ui.widgets.key_bar import KeyBar
 
 MakeApp = Callable[..., IncidentApp]
 
@@ -190,6 +191,38 @@ async def test_a_key_typed_in_a_field_is_painted_by_the_widgets_under_it_alone(
         assert "FieldInput#input-title" in painted
         for elsewhere in ("StepList#steps", "PreviewPane#preview", "FieldEditor#field-severity"):
             assert elsewhere not in painted
+        assert sum(painted.values()) <= 2 * len(painted)
+
+
+async def test_changes_far_apart_are_painted_each_in_its_own_rows(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual painted the box around all the changed regions: after a field grew, the key that
+    followed (the field and the prompt's scrollbar changed) repainted the whole prompt and every
+    field between them. Here Title and the key bar, at the top and the bottom, change together."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 0.3)
+        screen = app.screen
+        title = screen.query_one("#input-title", Widget)
+        key_bar = screen.query_one(KeyBar)
+        painted: dict[str, int] = {}
+        render_lines = Widget.render_lines
+
+        def spy(self: Widget, crop: Region) -> list[Strip]:
+            name = f"{type(self).__name__}#{self.id}"
+            painted[name] = painted.get(name, 0) + crop.height
+            return render_lines(self, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", spy)
+        title.refresh()
+        key_bar.refresh()
+        await pilot.pause()
+        monkeypatch.undo()
+        assert "FieldInput#input-title" in painted
+        assert "KeyBar#None" in painted
+        for between in ("PreviewPane#preview", "FieldEditor#field-severity", "StepList#steps"):
+            assert between not in painted
         assert sum(painted.values()) <= 2 * len(painted)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import constants, events
-from textual._compositor import Compositor
+from textual._compositor import ChopsUpdate, Compositor
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
 from textual.geometry import Region, Size
@@ -90,9 +90,23 @@ class _DirtyRowsCompositor(Compositor):
     """Textual 8.2.8's `Compositor._get_renders` paints a partial update (a key echoed in a
     field) with every widget whose *clip* (its container's area) overlaps the changed area,
     each over its whole height: on the wizard about 20 widgets and 300 rows for one changed
-    line. Only the widgets whose visible part overlaps the changed area can show in it, and only
-    in its rows. Columns stay whole: `_render_chops` divides each strip at widgets' edges.
+    line. Only the widgets whose visible part overlaps a changed region can show in it, and
+    only in that region's rows. Textual also paints the box around all changed regions: a field
+    and the prompt's scrollbar changed together (a field grew) repainted the whole prompt and
+    every field between them; each region is painted on its own here. Columns stay whole:
+    `_render_chops` divides each strip at widgets' edges.
     """
+
+    #: The regions of the partial update being painted (None otherwise: a full update, or a
+    #: screenshot's render_strips, paint the crop they are given).
+    _painting: list[Region] | None = None
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        self._painting = list(self._dirty_regions)
+        try:
+            return super().render_partial_update()
+        finally:
+            self._painting = None
 
     def _get_renders(
         self, crop: Region | None = None
@@ -100,13 +114,30 @@ class _DirtyRowsCompositor(Compositor):
         if crop is None:
             yield from super()._get_renders(crop)
             return
+        changed = self._painting or [crop]
         for widget, (region, clip) in self.visible_widgets.items():
             visible = region.intersection(clip)
             if not crop.overlaps(visible):
                 continue
-            top = max(visible.y, crop.y)
-            rows = Region(visible.x, top, visible.width, min(visible.bottom, crop.bottom) - top)
-            yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
+            for top, bottom in _row_spans(visible, changed):
+                rows = Region(visible.x, top, visible.width, bottom - top)
+                yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
+
+
+def _row_spans(visible: Region, changed: list[Region]) -> list[tuple[int, int]]:
+    """The rows of `visible` that some changed region overlaps, as merged [top, bottom) spans."""
+    spans = sorted(
+        (max(visible.y, area.y), min(visible.bottom, area.bottom))
+        for area in changed
+        if visible.overlaps(area)
+    )
+    merged: list[tuple[int, int]] = []
+    for top, bottom in spans:
+        if merged and top <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+        else:
+            merged.append((top, bottom))
+    return merged
 
 
 def paint_only_dirty_rows(screen: Screen[Any]) -> None:
