@@ -409,6 +409,41 @@ async def test_typing_into_a_full_multi_line_field_lays_nothing_out(
         assert layouts == []
 
 
+async def test_a_key_that_grows_a_field_by_a_row_lays_the_screen_out_once(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each row the summary grew by laid the screen out twice, and painted the form twice: the
+    field's scrollbar shown for a moment (see above), and the new virtual sizes of the field's
+    editor and of the form, which Textual lays out again (LaidOutVertical, LaidOutVerticalScroll
+    in textual_compat)."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wizard(app).focus_field("incident_summary")
+        area = app.query_one("#input-incident_summary", TextArea)
+        await settle(pilot)
+        layouts: list[int] = []
+        refresh_layout = Screen._refresh_layout
+
+        def spy(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            layouts.append(area.size.height)
+            refresh_layout(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", spy)
+        grown = []
+        words = "the pods restart every few minutes since the deploy at 14:02"
+        for word in words.split(" ") * 4:
+            rows = area.size.height
+            layouts.clear()
+            await pilot.press(*word, "space")
+            await settle(pilot, 0.1)
+            if area.size.height > rows:
+                grown.append(len(layouts))
+        monkeypatch.undo()
+        assert len(grown) >= 3
+        assert grown == [1] * len(grown)
+
+
 async def test_a_full_box_text_area_scrolls_grows_and_shrinks_as_a_text_area_does() -> None:
     """Without those layouts, the box, the scroll offset, the cursor and the scrollbar's range
     are what a TextArea's are; an area not yet full still grows, and shrinks when emptied."""
@@ -417,7 +452,7 @@ async def test_a_full_box_text_area_scrolls_grows_and_shrinks_as_a_text_area_doe
         app = _OneTextArea(area)
         async with app.run_test(size=(20, 8)) as pilot:
             states = []
-            for keys in (_WORDS[:27], _WORDS[27:], ["up"] * 3):
+            for keys in (_WORDS[:27], _WORDS[27:] + _WORDS[:36], ["up"] * 3):
                 await pilot.press(*keys)
                 await pilot.pause()
                 states.append(
@@ -425,7 +460,9 @@ async def test_a_full_box_text_area_scrolls_grows_and_shrinks_as_a_text_area_doe
                         area.size,
                         area.scroll_offset,
                         area.cursor_screen_offset,
-                        area.vertical_scrollbar.window_virtual_size,
+                        # a hidden scrollbar's range is not shown: compared when shown
+                        area.show_vertical_scrollbar
+                        and area.vertical_scrollbar.window_virtual_size,
                         area.show_vertical_scrollbar,
                     )
                 )
@@ -437,6 +474,26 @@ async def test_a_full_box_text_area_scrolls_grows_and_shrinks_as_a_text_area_doe
     assert seen[0][1][0].height == 4 and seen[0][1][4]  # full and scrolling
     assert seen[0][-1][0].height == 1
     assert seen[1] == seen[0]
+
+
+async def test_a_growing_text_area_shows_no_scrollbar_while_its_text_fits() -> None:
+    """Textual's TextArea shows its scrollbar for a moment each time a new wrapped line makes
+    the text taller than the box (the layout then grows the box and hides it): a second layout
+    of the screen for each row a field grows by. Where the text then fits the max-height only
+    at the full width, the scrollbar it showed narrowed the text, which no longer fit, and it
+    stayed. FullBoxTextArea shows none while the text fits."""
+    seen = []
+    for area in (TextArea(soft_wrap=True), FullBoxTextArea(soft_wrap=True)):
+        app = _OneTextArea(area)
+        async with app.run_test(size=(20, 8)) as pilot:
+            shown = []
+            for key in _WORDS:  # 71 characters: 4 rows of 20, 7 rows of 18
+                await pilot.press(key)
+                shown.append(area.show_vertical_scrollbar)
+            await pilot.pause()
+            seen.append((area.size.height, area.wrapped_document.height, any(shown)))
+    assert seen[0] == (4, 7, True)
+    assert seen[1] == (4, 4, False)
 
 
 # --- styling a new screen once ------------------------------------------------------------------
@@ -569,13 +626,20 @@ async def _looks(area: TextArea, width: int) -> list[list[list[tuple[str, Any]]]
     return looks
 
 
+class _EveryRowDrawn(FullBoxTextArea):
+    def _row_key(self, y: int) -> None:
+        return None
+
+
 @pytest.mark.parametrize("width", [24, 41])
 async def test_a_full_box_text_area_looks_as_a_text_area_at_every_step(width: int) -> None:
     """Rows kept across edits (FullBoxTextArea.render_line) show what Textual draws afresh:
     typing, wrapping, brackets, selections, a second line, undo, losing focus, scrolling,
     another theme, read-only."""
     # As the fields' (FieldTextArea): no highlighted cursor line, where Textual draws the rows.
-    theirs = await _looks(TextArea(soft_wrap=True, highlight_cursor_line=False), width)
+    # The same area with no row kept is the reference: it is sized as ours (no scrollbar while
+    # the text fits, see above), and Textual draws each of its rows afresh.
+    theirs = await _looks(_EveryRowDrawn(soft_wrap=True, highlight_cursor_line=False), width)
     ours = await _looks(FullBoxTextArea(soft_wrap=True, highlight_cursor_line=False), width)
     for step, (mine, wanted) in enumerate(zip(ours, theirs, strict=True)):
         assert mine == wanted, f"after step {step}: {_EDITS[step][0]}"

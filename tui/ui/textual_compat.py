@@ -20,6 +20,7 @@ from textual import constants, events
 from textual._compositor import ChopsUpdate, Compositor
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
+from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -169,6 +170,26 @@ class FixedBoxInput(Input):
             self.horizontal_scrollbar.position = new_value
         if round(old_value) != round(new_value):
             self.refresh(self.size.region)
+
+
+class _SizedByLayout:
+    """Textual 8.2.8's `Widget._size_updated` gives a container the virtual size the layout
+    just computed (its children's extent) through `virtual_size`, a layout and repaint
+    reactive: a field growing by a row changed the virtual size of its editor and of the form,
+    so each such key laid the screen out a second time and repainted the whole form again. The
+    layout has already placed everything at that size; `_size_updated` brings a scrolling
+    container's scrollbars up to date itself, and a scrollbar shown or hidden asks for its own
+    layout (`show_vertical_scrollbar` is a layout reactive)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class LaidOutVertical(_SizedByLayout, Vertical):
+    """A Vertical whose new virtual size asks for no second layout (see _SizedByLayout)."""
+
+
+class LaidOutVerticalScroll(_SizedByLayout, VerticalScroll):
+    """A VerticalScroll whose new virtual size asks for no second layout (see _SizedByLayout)."""
 
 
 # --- notifications (tests read them) -------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.cache import LRUCache
+from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -16,7 +17,7 @@ from textual.widgets import TextArea
 
 
 class FullBoxTextArea(TextArea):
-    """A TextArea that lays the screen out only when its text can change its box.
+    """A TextArea that lays the screen out only when its text can change its box, and then once.
 
     Textual 8.2.8's `TextArea._refresh_size` sets `virtual_size` (a layout reactive) to the
     wrapped text's height after every edit that adds or removes a wrapped line: in a field
@@ -24,18 +25,44 @@ class FullBoxTextArea(TextArea):
     screen, the slowest keys typed. While the text overflows the box before and after the edit,
     its height is clamped and the vertical scrollbar shown either way: only the scroll range
     changes, which `Widget._scroll_update` (what a layout would call) brings up to date.
+
+    In a box that grows with its text (`height: auto`), a new wrapped line first showed the
+    vertical scrollbar (the text is taller than the box, until the layout grows the box), and
+    the layout's `_scroll_update` hid it again: a second layout of the screen for every row a
+    field grew by. While the text still fits under the max-height, the box will fit it and no
+    scrollbar is shown before or after, so the scrollbars are brought up to date after the
+    layout, not before it.
     """
 
     def _refresh_size(self) -> None:
         new = Size(0, self.wrapped_document.height)
         old = self.virtual_size
-        shown = self.scrollable_content_region.height
-        if not self.soft_wrap or new == old or not (0 < shown < min(old.height, new.height)):
+        if not self.soft_wrap or new == old:
             super()._refresh_size()
             return
-        self.set_reactive(Widget.virtual_size, new)
-        self._scroll_update(new)
-        self.refresh()
+        shown = self.scrollable_content_region.height
+        if 0 < shown < min(old.height, new.height):
+            self.set_reactive(Widget.virtual_size, new)
+            self._scroll_update(new)
+            self.refresh()
+        elif not self.show_vertical_scrollbar and new.height <= self._auto_height_room():
+            self.virtual_size = new
+            self.call_after_refresh(self._refresh_scrollbars)
+        else:
+            super()._refresh_size()
+
+    def _auto_height_room(self) -> int:
+        """The rows of text an auto-height box can grow to show (0 for any other box)."""
+        styles = self.styles
+        height, max_height = styles.height, styles.max_height
+        if height is None or not height.is_auto:
+            return 0
+        if max_height is None:
+            return self.wrapped_document.height
+        if max_height.unit != Unit.CELLS:
+            return 0
+        box = int(max_height.value)
+        return box if styles.box_sizing == "content-box" else box - styles.gutter.height
 
     # --- rows kept across edits -------------------------------------------------------------
 

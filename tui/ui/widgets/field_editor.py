@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -21,6 +20,7 @@ from textual.widgets import Input, Select, Static
 from tui.core.sanitize import visible_controls
 from tui.core.schema import SEVERITIES, Field, is_unknown
 from tui.core.textfile import is_big
+from tui.ui.textual_compat import LaidOutVertical
 from tui.ui.widgets.big_value import BigValueView
 from tui.ui.widgets.inputs import BigPaste, FieldInput
 
@@ -40,7 +40,7 @@ class FieldMessage(Message):
         return self.editor.field.key
 
 
-class FieldEditor(Vertical):
+class FieldEditor(LaidOutVertical):
     class Changed(FieldMessage):
         """The user changed the field's value (typed, pasted, chose)."""
 

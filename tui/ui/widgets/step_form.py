@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 
 from tui.core.schema import Field, fields_of_step
 from tui.core.session import Session
+from tui.ui.textual_compat import LaidOutVerticalScroll
 from tui.ui.widgets.field_editor import FieldEditor
 
 
-class StepForm(VerticalScroll, can_focus=False):
+class StepForm(LaidOutVerticalScroll, can_focus=False):
     """`first_frame` limits the editors composed with the form; `complete()` mounts the rest.
 
     The wizard's first step shows only its first editors in the app's first frame and the rest
