@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult
 from textual.css.stylesheet import Stylesheet
 from textual.drivers import linux_driver, linux_inline_driver
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 from ui_helpers import settle, wizard
@@ -442,6 +443,42 @@ async def test_a_key_that_grows_a_field_by_a_row_lays_the_screen_out_once(
         monkeypatch.undo()
         assert len(grown) >= 3
         assert grown == [1] * len(grown)
+
+
+async def test_a_layout_of_the_screen_leaves_the_prompts_scrollbar_alone(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every layout of the screen (here: the summary growing by a row) repainted the scrollbar
+    of every TextArea on screen, the prompt's among them, though nothing in it had changed."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wizard(app).focus_field("incident_summary")
+        area = app.query_one("#input-incident_summary", TextArea)
+        preview = app.query_one("#preview-text", TextArea)
+        await settle(pilot)
+        assert preview.show_vertical_scrollbar
+        painted: list[str] = []
+        render_lines = ScrollBar.render_lines
+
+        def spy(self: ScrollBar, crop: Any) -> Any:
+            painted.append(str(self.parent and self.parent.id))
+            return render_lines(self, crop)
+
+        monkeypatch.setattr(ScrollBar, "render_lines", spy)
+        rows = area.size.height
+        # One key at a time, briskly: the prompt waits for a pause in the typing, so it does
+        # not change (nor its scrollbar) meanwhile.
+        for key in "the pods restart every few minutes since the deploy at 14:02 " * 2:
+            painted.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            if area.size.height > rows:
+                break
+        monkeypatch.undo()
+        assert area.size.height > rows
+        assert "step-context" in painted  # the form's: its content grew
+        assert "preview-text" not in painted
 
 
 async def test_a_full_box_text_area_scrolls_grows_and_shrinks_as_a_text_area_does() -> None:

@@ -51,6 +51,18 @@ class FullBoxTextArea(TextArea):
         else:
             super()._refresh_size()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Textual 8.2.8's `ScrollView._size_updated` compares the virtual size the layout gives
+        (the box) with its own (the wrapped text's), which never match for a TextArea: every
+        layout of the screen refreshed the scrollbars of every TextArea on it (the prompt's
+        among them), though neither its box nor its text had changed. Edits bring the
+        scrollbars up to date themselves (`_refresh_size`)."""
+        if self.soft_wrap and size == self._size and container_size == self.container_size:
+            return False
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def _auto_height_room(self) -> int:
         """The rows of text an auto-height box can grow to show (0 for any other box)."""
         styles = self.styles
