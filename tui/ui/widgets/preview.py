@@ -224,10 +224,10 @@ class PreviewPane(Vertical):
         area = self._area()
         if area is None:
             # ~5 ms: not before the first frame
-            from tui.ui.textual_compat_text_area import FullBoxTextArea
+            from tui.ui.widgets.text_area import QuietTextArea
 
             self.mount(
-                FullBoxTextArea(
+                QuietTextArea(
                     visible_controls(rendered.text),
                     read_only=True,
                     soft_wrap=True,

@@ -13,7 +13,17 @@ from tui.ui.textual_compat_text_area import FullBoxTextArea
 from tui.ui.widgets.inputs import BigPaste
 
 
-class FieldTextArea(FullBoxTextArea):
+class QuietTextArea(FullBoxTextArea):
+    """A TextArea whose cursor moves stay with it: the fields' editors and the prompt's view."""
+
+    def on_text_area_selection_changed(self, event: FullBoxTextArea.SelectionChanged) -> None:
+        # Posted on every key typed in a field and every update of the prompt; nothing above
+        # them follows their cursor, and each container it bubbled through to the app was one
+        # more message handled before the key was echoed.
+        event.stop()
+
+
+class FieldTextArea(QuietTextArea):
     """A multi-line field editor: soft-wrapped, Tab moves focus, pastes cleaned."""
 
     def __init__(self, text: str = "", *, id: str | None = None, blink: bool = True) -> None:
@@ -40,11 +50,6 @@ class FieldTextArea(FullBoxTextArea):
         start, end = self.selection
         result = self.replace(text, start, end, maintain_selection_offset=False)
         self.move_cursor(result.end_location)
-
-    def on_text_area_selection_changed(self, event: FullBoxTextArea.SelectionChanged) -> None:
-        # Posted on every key; nothing above a field follows its cursor, and each container it
-        # bubbled through to the app was one more message handled before the key was echoed.
-        event.stop()
 
     def on_unmount(self) -> None:
         # TextArea watches the app's theme; without this the app keeps every field ever shown.
