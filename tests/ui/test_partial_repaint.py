@@ -166,6 +166,20 @@ async def test_the_comparison_sees_a_wrong_repaint(
         assert await _edit_session(app, pilot, written, (120, 40))
 
 
+def _spy_painted_rows(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Rows each widget paints from now on (until monkeypatch.undo), by type and id."""
+    painted: dict[str, int] = {}
+    render_lines = Widget.render_lines
+
+    def spy(self: Widget, crop: Region) -> list[Strip]:
+        name = f"{type(self).__name__}#{self.id}"
+        painted[name] = painted.get(name, 0) + crop.height
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(Widget, "render_lines", spy)
+    return painted
+
+
 async def test_a_key_typed_in_a_field_is_painted_by_the_widgets_under_it_alone(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -176,15 +190,7 @@ async def test_a_key_typed_in_a_field_is_painted_by_the_widgets_under_it_alone(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot, 0.3)
-        painted: dict[str, int] = {}
-        render_lines = Widget.render_lines
-
-        def spy(self: Widget, crop: Region) -> list[Strip]:
-            name = f"{type(self).__name__}#{self.id}"
-            painted[name] = painted.get(name, 0) + crop.height
-            return render_lines(self, crop)
-
-        monkeypatch.setattr(Widget, "render_lines", spy)
+        painted = _spy_painted_rows(monkeypatch)
         await pilot.press("b")
         await pilot.pause()
         monkeypatch.undo()
@@ -206,15 +212,7 @@ async def test_changes_far_apart_are_painted_each_in_its_own_rows(
         screen = app.screen
         title = screen.query_one("#input-title", Widget)
         key_bar = screen.query_one(KeyBar)
-        painted: dict[str, int] = {}
-        render_lines = Widget.render_lines
-
-        def spy(self: Widget, crop: Region) -> list[Strip]:
-            name = f"{type(self).__name__}#{self.id}"
-            painted[name] = painted.get(name, 0) + crop.height
-            return render_lines(self, crop)
-
-        monkeypatch.setattr(Widget, "render_lines", spy)
+        painted = _spy_painted_rows(monkeypatch)
         title.refresh()
         key_bar.refresh()
         await pilot.pause()
