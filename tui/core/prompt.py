@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tui.core.redact import Finding
 
 # jinja2 and the masking rules are imported where a prompt is rendered, not here: the wizard
-# renders in a worker after its first frame, and `incident-tui list` never renders (~30 ms saved).
+# renders in a worker after its first frame, and `incident-tui list` never renders.
 
 __all__ = [
     "BYTES_PER_TOKEN",
@@ -184,7 +184,7 @@ def _one_line(value: str) -> str:
 
 
 # The last cleaned text per field. The preview re-renders after every pause in typing, and a 5 MB
-# log that did not change would cost ~100 ms of escape stripping each time; the session hands us
+# log that did not change would be stripped of escapes again each time; the session hands us
 # the same string object then, so the identity check makes a hit free. One entry per field keeps
 # memory bounded.
 _CLEAN_CACHE: dict[str, tuple[str, Clean]] = {}

@@ -17,8 +17,8 @@ from tui.core.errors import IncidentTuiError
 from tui.core.fsio import FileRefused, FileTooLarge, read_regular
 from tui.core.sanitize import normalize_newlines, strip_controls
 
-#: Values longer than this (in characters) are not put in a TextArea: it costs 100-300 ms of CPU
-#: per keystroke once it holds a few MB. They are shown read-only, head and tail, instead.
+#: Values longer than this (in characters) are not put in a TextArea: once it holds a few MB each
+#: keystroke stalls the screen. They are shown read-only, head and tail, instead.
 BIG_VALUE_CHARS = 256 * 1024
 #: A file larger than this is refused: it is not a log excerpt any more, and it would sit in
 #: memory (and in the session file) for nothing; the prompt keeps ~110 KB of it at most anyway.

@@ -116,7 +116,7 @@ class FieldEditor(LaidOutVertical):
         if is_big(value):
             self._shown = None
             return BigValueView(value, id=self.input_id)
-        # Here, not at the top: the first frame has no TextArea, and importing it costs ~5 ms.
+        # Here, not at the top: the first frame has no TextArea, so it is imported after it.
         from tui.ui.widgets.text_area import FieldTextArea
 
         area = FieldTextArea(self._show(value), id=self.input_id, blink=self._blink)
