@@ -27,6 +27,7 @@ from tui.ui import textual_compat
 from tui.ui.app import IncidentApp
 from tui.ui.textual_compat import PasteParser, forget_watchers_of
 from tui.ui.textual_compat_text_area import FullBoxTextArea
+from tui.ui.widgets.preview import PreviewPane
 
 MakeApp = Callable[..., IncidentApp]
 
@@ -431,6 +432,7 @@ async def test_a_key_that_grows_a_field_by_a_row_lays_the_screen_out_once(
             refresh_layout(self, *args, **kwargs)
 
         monkeypatch.setattr(Screen, "_refresh_layout", spy)
+        monkeypatch.setattr(PreviewPane, "schedule", lambda self: None)  # the key's alone
         grown = []
         words = "the pods restart every few minutes since the deploy at 14:02"
         for word in words.split(" ") * 4:
@@ -466,9 +468,10 @@ async def test_a_layout_of_the_screen_leaves_the_prompts_scrollbar_alone(
             return render_lines(self, crop)
 
         monkeypatch.setattr(ScrollBar, "render_lines", spy)
+        # The prompt is not updated meanwhile (its scrollbar would change with it): only the
+        # layout can repaint it here.
+        monkeypatch.setattr(PreviewPane, "schedule", lambda self: None)
         rows = area.size.height
-        # One key at a time, briskly: the prompt waits for a pause in the typing, so it does
-        # not change (nor its scrollbar) meanwhile.
         for key in "the pods restart every few minutes since the deploy at 14:02 " * 2:
             painted.clear()
             await pilot.press(key)
