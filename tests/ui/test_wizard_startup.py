@@ -13,6 +13,7 @@ from ui_helpers import settle, wizard
 from tui.core.list_schema import TABLES
 from tui.core.schema import FIELDS_BY_KEY, STEPS, fields_of_step
 from tui.ui.app import IncidentApp
+from tui.ui.screens.wizard import WizardScreen
 from tui.ui.widgets.choice_badge import ChoiceBadge
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.item_row import ItemRow
@@ -43,6 +44,25 @@ async def test_the_preview_starts_rendering_once_the_whole_first_step_is_on_scre
         await settle(pilot)
         assert wizard(app).rendered is not None
     assert seen and seen[0] == (True, [])
+
+
+async def test_the_whole_first_step_is_composed_with_the_screen(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every field of the first step is there when the screen mounts, before its first frame:
+    a field mounted after it costs a layout and a frame more before the step is whole."""
+    mounted: list[str] = []
+    on_mount = WizardScreen.on_mount
+
+    async def spy(self: WizardScreen) -> None:
+        mounted.extend(f.key for f in fields_of_step(STEPS[0].key) if self.editor(f.key))
+        await on_mount(self)
+
+    monkeypatch.setattr(WizardScreen, "on_mount", spy)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+    assert mounted == [f.key for f in fields_of_step(STEPS[0].key)]
 
 
 async def test_focus_starts_in_the_first_field_without_passing_through_the_step_list(
@@ -79,7 +99,7 @@ async def test_editors_get_their_styles_once_when_mounted_not_before(
 
         monkeypatch.setattr(Stylesheet, "apply", counting)
         unknown = FieldEditor(FIELDS_BY_KEY["incident_summary"], "")
-        form = StepForm(STEPS[0].key, wizard(app).session, first_frame=0)
+        form = StepForm(STEPS[0].key, wizard(app).session, current=True)
         list(form.compose())
         table = TABLES[0]
         row = ItemRow(table, {c.key: "" for c in table.columns}, blink=False)

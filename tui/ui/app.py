@@ -152,14 +152,8 @@ class IncidentApp(CrashReportingApp[int]):
         # A screen that uses Tab itself (the path dialogs complete paths) gets it.
         return action != "focus_field" or not getattr(self.screen, "COMPLETES_ON_TAB", False)
 
-    async def action_focus_field(self, direction: int) -> None:
-        """Tab / shift+Tab. Right after the first frame the first step is still being filled in
-        (see WizardScreen.complete_forms), and Textual orders focus by layout: wait for both, or
-        a quick Tab skips a field."""
-        wizard = self.wizard
-        if wizard is not None and wizard is self.screen and not wizard.forms_settled:
-            await wizard.complete_forms()
-            await wizard.wait_for_refresh()
+    def action_focus_field(self, direction: int) -> None:
+        """Tab / shift+Tab."""
         if direction < 0:
             self.action_focus_previous()
         else:

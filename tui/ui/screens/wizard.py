@@ -64,9 +64,6 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     #: Seconds after the last keystroke before the preview is rendered / the file is saved.
     PREVIEW_DELAY = 0.15
     AUTOSAVE_DELAY = 1.5
-    #: Fields of the first step in the first frame; the rest follow at once, before a person
-    #: could reach them.
-    FIRST_FRAME_FIELDS = 1
     #: Textual focuses this once the screen is composed: the first field, not the first focusable
     #: widget (the step list), whose focus moving on cost a restyle and a whole frame more.
     AUTO_FOCUS = f"#input-{fields_of_step(STEP_KEYS[0])[0].key}"
@@ -102,7 +99,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             if width >= threshold:
                 self.add_class(name)
                 break
-        #: Every editor of the first step is mounted and laid out.
+        #: The first step has been on screen: the preview's first render has started.
         self.forms_settled = False
 
     # --- layout ----------------------------------------------------------------------------------
@@ -114,13 +111,11 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         with Horizontal(id="body"):
             yield StepList(list(WIZARD_STEPS), id="steps")
             with Container(id="main"):
-                # The first step is composed with the screen, not mounted after it: one layout
-                # pass less before the first frame. Its first fields only: see complete_forms.
+                # The first step is composed with the screen, whole: one layout and one frame
+                # show it (mounted after the first frame, it cost a layout and a frame more).
                 first = STEP_KEYS[0]
                 with ContentSwitcher(id="forms", initial=f"step-{first}"):
-                    yield StepForm(
-                        first, self.session, blink=self._blink, first_frame=self.FIRST_FRAME_FIELDS
-                    )
+                    yield StepForm(first, self.session, blink=self._blink, current=True)
                 yield PreviewPane(
                     self.render_request,
                     on_rendered=self._list_findings,
@@ -144,10 +139,9 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         self._refresh_title()
         self._refresh_status()
         await self.go_to_step(STEP_KEYS[0])
-        # After the first frame: the rest of the first step; once that is laid out, the preview
-        # (its render imports jinja2 and the masking rules, in a thread that would otherwise
-        # hold the GIL while the step is being completed). See complete_forms.
-        self.call_after_refresh(self.complete_forms)
+        # After the first frame: the preview (its render imports jinja2 and the masking rules,
+        # in a thread that would otherwise hold the GIL while the step is being drawn).
+        self.call_after_refresh(self._settled)
         if self.saving.dirty:
             self._schedule_save(self.AUTOSAVE_DELAY)
         self.start_watching_file()
@@ -174,23 +168,11 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
                 self.call_after_refresh(self.post_message, self.Settled())
         return form
 
-    async def complete_forms(self) -> None:
-        """Mount the editors a form left out of the first frame (Tab and jumps need them)."""
-        for form in self.query_one("#forms", ContentSwitcher).query_children(StepForm):
-            await form.complete()
-        if not self.forms_settled:
-            self.call_after_refresh(self._settled)
-
     def _settled(self) -> None:
         if not self.forms_settled:
             self.forms_settled = True
             self._preview.render_now()
             self.call_after_refresh(self.post_message, self.Settled())
-
-    async def _complete_form(self, step: str) -> None:
-        form = await self._ensure_form(step)
-        if isinstance(form, StepForm):
-            await form.complete()
 
     def editor(self, key: str) -> FieldEditor | None:
         found = self.query(f"#field-{key}")
@@ -265,7 +247,6 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     async def focus_field(self, key: str) -> None:
         step = FIELD_STEP.get(key, FIELDS_BY_KEY[key].step)
         await self.go_to_step(step, focus=False)
-        await self._complete_form(step)
         editor = self.editor(key)
         if editor is not None:
             editor.focus_input()
@@ -346,7 +327,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
 
     async def set_field(self, key: str, value: str) -> None:
         """Replace a value from outside the editor (file, $EDITOR, clear, a huge paste)."""
-        await self._complete_form(FIELD_STEP.get(key, FIELDS_BY_KEY[key].step))
+        await self._ensure_form(FIELD_STEP.get(key, FIELDS_BY_KEY[key].step))
         editor = self.editor(key)
         if editor is not None:
             await editor.set_value(value)

@@ -8,14 +8,12 @@ debounced.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, Static, TextArea
 
 from tui.core.sanitize import visible_controls
 from tui.core.schema import SEVERITIES, Field, is_unknown
@@ -23,9 +21,7 @@ from tui.core.textfile import is_big
 from tui.ui.textual_compat import LaidOutVertical
 from tui.ui.widgets.big_value import BigValueView
 from tui.ui.widgets.inputs import BigPaste, FieldInput
-
-if TYPE_CHECKING:
-    from textual.widgets import TextArea
+from tui.ui.widgets.text_area import FieldTextArea
 
 
 class FieldMessage(Message):
@@ -116,9 +112,6 @@ class FieldEditor(LaidOutVertical):
         if is_big(value):
             self._shown = None
             return BigValueView(value, id=self.input_id)
-        # Here, not at the top: the first frame has no TextArea, so it is imported after it.
-        from tui.ui.widgets.text_area import FieldTextArea
-
         area = FieldTextArea(self._show(value), id=self.input_id, blink=self._blink)
         area.soft_wrap = field.wrap
         return area
@@ -172,8 +165,6 @@ class FieldEditor(LaidOutVertical):
 
     async def set_value(self, value: str) -> None:
         """Replace the value from outside (file, editor, clear), swapping editor kinds as needed."""
-        from textual.widgets import TextArea  # see _make_input
-
         self._update(value)
         widget = self.input_widget
         had_focus = widget.has_focus or widget.has_focus_within
@@ -211,7 +202,6 @@ class FieldEditor(LaidOutVertical):
         if self._update(value):
             self.post_message(self.Changed(self, value))
 
-    # Named, not @on(TextArea.Changed): that would import TextArea with this module.
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self._changed(event.text_area.text)

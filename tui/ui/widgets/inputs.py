@@ -5,8 +5,7 @@ Input's text as is: an OSC 52 or OSC 2 in a pasted log would reach the user's te
 therefore loses its escape sequences and control characters (the prompt drops them anyway), and a
 paste too large to edit comfortably is handed to the field as a whole instead of to the TextArea.
 
-The multi-line editor is in text_area.py: TextArea is slow to import, and the first frame has
-none (see WizardScreen.FIRST_FRAME_FIELDS).
+The multi-line editor is in text_area.py.
 """
 
 from __future__ import annotations
