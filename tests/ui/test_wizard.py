@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from incident_demo import CHECKOUT, checkout_session
 from textual.geometry import Region
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from ui_helpers import notifications, settle, wizard
 
 import tui.core.prompt as prompt_module
@@ -24,6 +24,7 @@ from tui.ui.commands import ActionCommands
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.screens.wizard_keys import STEP_KEYS
 from tui.ui.widgets.checklist import ChecklistList
+from tui.ui.widgets.choice_field import ChoiceField
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.preview import PreviewPane
@@ -188,7 +189,7 @@ async def test_severity_is_a_choice(make_app: MakeApp) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         screen = wizard(app)
-        select = screen.query_one("#input-severity", Select)
+        select = screen.query_one("#input-severity", ChoiceField)
         severity = screen.editor("severity")
         assert severity is not None and severity.has_class("-unknown")
         select.focus()
@@ -500,7 +501,7 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
                 editor = screen.editor(field.key)
                 assert editor is not None
                 widget = editor.input_widget
-                if isinstance(widget, Select):
+                if isinstance(widget, ChoiceField):
                     widget.value = values[field.key]
                     continue
                 # The last character is typed; the rest goes in as one edit (a key press
@@ -536,7 +537,7 @@ async def test_resume_restores_every_field(make_app: MakeApp, store: SessionStor
                 editor = screen.editor(field.key)
                 assert editor is not None
                 shown = editor.input_widget
-                if isinstance(shown, Select | Input):
+                if isinstance(shown, ChoiceField | Input):
                     assert shown.value == values[field.key]
                 else:
                     assert isinstance(shown, TextArea)
@@ -554,7 +555,7 @@ async def test_resume_of_the_demo_shows_its_data(make_app: MakeApp, store: Sessi
         await settle(pilot)
         screen = wizard(app)
         assert screen.query_one("#input-title", Input).value == CHECKOUT["title"]
-        assert screen.query_one("#input-severity", Select).value == "SEV1"
+        assert screen.query_one("#input-severity", ChoiceField).value == "SEV1"
         assert screen.query_one(SaveStatus).has_class("-saved")
 
 

@@ -303,7 +303,9 @@ def apply_pending_edits(wizard: WizardScreen) -> None:
     A key changes its field at once, and the news reaches the wizard as messages, a moment
     later. A hang-up or a quit in that moment would save without the edit already on screen.
     """
-    from textual.widgets import Input, Select, TextArea  # TextArea: see FieldEditor._make_input
+    from textual.widgets import Input, TextArea
+
+    from tui.ui.widgets.choice_field import ChoiceField
 
     session = wizard.session
     for editor in wizard.query(FieldEditor):
@@ -313,7 +315,7 @@ def apply_pending_edits(wizard: WizardScreen) -> None:
         shown: object = None
         if isinstance(widget, TextArea):
             shown = widget.text
-        elif isinstance(widget, Input | Select):
+        elif isinstance(widget, Input | ChoiceField):
             shown = widget.value
         # The field shows control characters as symbols: unchanged text is not an edit.
         if isinstance(shown, str) and shown != visible_controls(value):

@@ -1,7 +1,7 @@
 """One field of the schema in the form: label, UNKNOWN badge, help line and its editor.
 
-The editor is chosen by the field's kind: a Select for a choice, an Input for a line, a TextArea
-for text, and a read-only view for a value too large to edit here. The widget keeps its own
+The editor is chosen by the field's kind: a ChoiceField for a choice, an Input for a line, a
+TextArea for text, and a read-only view for a value too large to edit here. The widget keeps its own
 unknown mark up to date on every change, which is cheap; everything slower is the screen's job,
 debounced.
 """
@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from tui.core.sanitize import visible_controls
 from tui.core.schema import SEVERITIES, Field, is_unknown
 from tui.core.textfile import is_big
 from tui.ui.textual_compat import LaidOutVertical
 from tui.ui.widgets.big_value import BigValueView
+from tui.ui.widgets.choice_field import ChoiceField
 from tui.ui.widgets.inputs import BigPaste, FieldInput
 from tui.ui.widgets.text_area import FieldTextArea
 
@@ -100,13 +101,7 @@ class FieldEditor(LaidOutVertical):
     def _make_input(self, value: str) -> Widget:
         field = self.field
         if field.kind == "choice":
-            select: Select[str] = Select(
-                [(s, s) for s in SEVERITIES],
-                value=self._show(value),
-                allow_blank=False,
-                id=self.input_id,
-            )
-            return select
+            return ChoiceField(SEVERITIES, self._show(value), id=self.input_id)
         if field.kind == "line":
             return FieldInput(self._show(value), id=self.input_id, blink=self._blink)
         if is_big(value):
@@ -174,7 +169,7 @@ class FieldEditor(LaidOutVertical):
             await self._swap_input(widget, value, had_focus)
         elif isinstance(widget, TextArea):
             widget.load_text(self._show(value))
-        elif isinstance(widget, Input | Select):
+        elif isinstance(widget, Input | ChoiceField):
             widget.value = self._show(value)
 
     async def _swap_input(self, old: Widget, value: str, had_focus: bool) -> None:
@@ -232,8 +227,7 @@ class FieldEditor(LaidOutVertical):
         event.stop()
         self._changed(event.value)
 
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
+    @on(ChoiceField.Changed)
+    def _choice_changed(self, event: ChoiceField.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str):
-            self._changed(event.value)
+        self._changed(event.value)
