@@ -315,6 +315,27 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
     assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
 
 
+def test_the_way_to_the_first_frame_creates_no_frozen_dataclass(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Start-up: creating a frozen dataclass runs the code it generates for six methods, about
+    4 M instructions each; the value types the terminal UI imports are NamedTuples. The story's
+    input stays one: its default is the moment it is made."""
+    probe = (
+        "import dataclasses, sys\n"
+        "import tui.cli, tui.ui.app, tui.ui.screens.wizard\n"
+        "found = sorted(\n"
+        "    f'{m.__name__}.{name}' for m in list(sys.modules.values())\n"
+        "    if m.__name__.startswith('tui')\n"
+        "    for name, obj in vars(m).items()\n"
+        "    if isinstance(obj, type) and obj.__module__ == m.__name__\n"
+        "    and dataclasses.is_dataclass(obj) and obj.__dataclass_params__.frozen\n"
+        ")\n"
+        "print('FROZEN:', found, file=sys.stderr)\n"
+    )
+    assert "FROZEN: ['tui.core.story.StoryInput']" in probe_stderr(probe, cli_env, tmp_path)
+
+
 @pytest.mark.parametrize("args", [["new"], ["new", "--title", "Checkout down"], []])
 def test_the_way_to_the_terminal_ui_imports_no_profile_reader_when_there_is_no_profile(
     cli_env: dict[str, str], tmp_path: Path, args: list[str]

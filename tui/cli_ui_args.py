@@ -8,8 +8,7 @@ accepted here is parsed as argparse parses it (a test compares the two).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import argparse
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
 NEW_OPTIONS = ("--title", "--profile")
 
 
-@dataclass(frozen=True)
-class UiArgs:
+class UiArgs(NamedTuple):
     command: str | None = None
     session: str | None = None
     title: str = ""

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.core.errors import IncidentTuiError
 from tui.core.lock import LockUnavailable, SessionLock
@@ -27,8 +27,7 @@ def snapshot(session: Session) -> Session:
     return session.copy()
 
 
-@dataclass(frozen=True)
-class Saved:
+class Saved(NamedTuple):
     path: Path
     #: Why the edits went to a copy instead of the file they came from, if they did.
     moved_because: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.core.list_schema import CHECKLIST_STATES, MAX_ITEMS
 from tui.core.model import Item, Session
@@ -38,8 +38,7 @@ _CHECKBOX = re.compile(r"^\[([ xX])\]\s+(.*)$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     section: str
     text: str
     #: "done" for a ticked checkbox (`- [x]`), else "todo".
@@ -143,8 +142,7 @@ def action_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@dataclass(frozen=True)
-class Merged:
+class Merged(NamedTuple):
     added: int
     #: Actions the list already held (their state and note are kept as they are).
     known: int

@@ -13,17 +13,16 @@ import os
 import re
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 CONFIG_NAME = "config.toml"
 #: A settings file is a few lines; anything near this size is not one.
 MAX_CONFIG_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True)
-class ConfigProblem:
+class ConfigProblem(NamedTuple):
     """One thing wrong with the file, said in one line: `path:line: message`."""
 
     path: Path
@@ -35,8 +34,7 @@ class ConfigProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
-class KeymapEntry:
+class KeymapEntry(NamedTuple):
     """`action = "keys"` from [keymap]: the keys as written, split on commas."""
 
     action: str
@@ -44,8 +42,7 @@ class KeymapEntry:
     line: int | None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     path: Path
     theme: str | None = None
     theme_line: int | None = None
@@ -56,7 +53,7 @@ class Config:
     #: The file is absent or was read and parsed: writing a setting back cannot lose anything.
     writable: bool = True
     #: The parsed file as it was, for writing a setting back.
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = MappingProxyType({})
 
     def problem(self, line: int | None, message: str) -> ConfigProblem:
         return ConfigProblem(self.path, line, message)

@@ -5,13 +5,12 @@ schema.py. The file format, the forms, the prompt and the CLI ask this module, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.core.schema import normalize_choice
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One key of a list item, e.g. a timeline entry's `kind`."""
 
     key: str
@@ -32,8 +31,7 @@ class Column:
         return normalize_choice(self.key, self.choices, self.default, value)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """An array of tables in the session file: its TOML name and the keys of each item."""
 
     key: str

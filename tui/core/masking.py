@@ -6,11 +6,10 @@ session file, `incident-tui list` and the app's start-up need only these options
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class RedactOptions:
+class RedactOptions(NamedTuple):
     #: Mask email addresses.
     emails: bool = True
     #: Mask IPv4/IPv6 addresses (off by default: they are often the clue).

@@ -106,7 +106,7 @@ class Session:
         )
         if allow == self.masking.allow:
             return False
-        self.masking = replace(self.masking, allow=allow)
+        self.masking = self.masking._replace(allow=allow)
         return True
 
     def get(self, key: str) -> str:

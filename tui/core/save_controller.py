@@ -9,9 +9,8 @@ what, if anything, to tell the user. The writing itself is autosave.Saver's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tui.core.autosave import Saved, Saver, snapshot
 from tui.core.model import Item, Session, add_missing
@@ -23,14 +22,12 @@ StatusKind = Literal["failed", "read-only", "dirty", "new", "saved"]
 Notice = Literal["none", "saved", "moved", "failed"]
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     kind: StatusKind
     detail: str | None = None
 
 
-@dataclass(frozen=True)
-class SaveJob:
+class SaveJob(NamedTuple):
     """A snapshot of the session at edit number `generation`, taken on the UI thread."""
 
     session: Session
@@ -38,8 +35,7 @@ class SaveJob:
     announce: bool = False
 
 
-@dataclass(frozen=True)
-class SaveResult:
+class SaveResult(NamedTuple):
     """What a job came to: where it went (None: a newer one was already on disk), or why not."""
 
     saved: Saved | None = None

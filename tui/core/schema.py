@@ -7,8 +7,7 @@ wizard they belong to and where they live in the session file. Nothing else list
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 #: "line" is a single line, "text" and "large" are multi-line ("large" may hold a pasted log),
 #: "choice" is one of the field's `choices`.
@@ -34,14 +33,12 @@ BLANK_IS_UNKNOWN: frozenset[str] = frozenset({""})
 NEVER_UNKNOWN: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     key: str
     title: str
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     key: str
     #: The label as the seed prompt spells it; also the form label.
     label: str

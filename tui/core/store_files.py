@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.fsio import FileRefused, read_regular
 from tui.core.store_index import Row, micros
@@ -33,8 +33,7 @@ class SessionSummary:
         return self.directory / f"{self.id}.toml"
 
 
-@dataclass(frozen=True)
-class BrokenSession:
+class BrokenSession(NamedTuple):
     id: str
     path: Path
     reason: str

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from textual.binding import Binding
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys, key_to_character
@@ -23,8 +22,7 @@ from tui.ui.screens.wizard_keys import WIZARD_STEPS
 Scope = Literal["app", "wizard", "picker"]
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     #: The name in config.toml's [keymap] and the Binding's id.
     id: str
     #: The Textual action run on the scope's screen (or the app), e.g. "copy" or "go_step(0)".
