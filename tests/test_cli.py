@@ -299,11 +299,16 @@ def test_a_broken_user_template_still_renders_with_a_warning(
 def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    # Start-up budget: the first frame of `incident-tui new` renders no prompt and reads no
-    # file; what those need is imported when first used.
+    # Start-up budget: the first frame of `incident-tui new` renders no prompt, reads no file
+    # and shows no dialog, help or list of incidents; what those need is imported when first
+    # used.
     later = [
         "jinja2",
         "tomllib",
+        "tui.ui.screens.dialogs",
+        "tui.ui.screens.help",
+        "tui.ui.screens.picker",
+        "tui.ui.screens.template_chooser",
         "tui.core.prompt",
         "tui.core.redact",
     ]

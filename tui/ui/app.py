@@ -29,9 +29,6 @@ from tui.core.session import Session, SessionError, SessionStore, now_utc
 from tui.ui.actions import bindings
 from tui.ui.collector import CollectorSettling
 from tui.ui.commands import ActionCommands
-from tui.ui.screens.dialogs import ConfirmDialog
-from tui.ui.screens.help import TEXT_KEYS, HelpScreen, Section, binding_rows
-from tui.ui.screens.picker import PickerScreen
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.settings import AppSettings
 from tui.ui.textual_compat import (
@@ -41,11 +38,12 @@ from tui.ui.textual_compat import (
     isolate_thread_worker_contexts,
     release_style_caches,
 )
-from tui.ui.widgets.checklist import ChecklistList
 from tui.ui.widgets.field_editor import FieldEditor
 
 if TYPE_CHECKING:
     from tui.core.prompt import TemplateLibrary
+    from tui.ui.screens.help import Section
+    from tui.ui.screens.picker import PickerScreen
 
 #: How long a hang-up may take to shut down in order before the process just exits.
 HANGUP_GRACE_SECONDS = 2.0
@@ -196,6 +194,8 @@ class IncidentApp(CrashReportingApp[int]):
             self.collector.settle()
 
     def _picker(self) -> PickerScreen:
+        from tui.ui.screens.picker import PickerScreen
+
         return PickerScreen(self.store, self.clock)
 
     def _wizard(self, session: Session, *, fresh: bool = False) -> WizardScreen:
@@ -212,6 +212,8 @@ class IncidentApp(CrashReportingApp[int]):
             session = self.store.load(path)
         except SessionError as exc:
             self.notify(visible_controls(str(exc)), severity="error", markup=False)
+            from tui.ui.screens.picker import PickerScreen
+
             if not isinstance(self.screen, PickerScreen):
                 self.open_picker()
             return
@@ -220,12 +222,12 @@ class IncidentApp(CrashReportingApp[int]):
     def new_incident(self, title: str = "") -> None:
         self.open_session(self.store.create(title), fresh=True)
 
-    @on(PickerScreen.Open)
-    def _open(self, event: PickerScreen.Open) -> None:
+    # Named handlers, not @on(PickerScreen...): that would import the picker before the
+    # wizard's first frame.
+    def on_picker_screen_open(self, event: PickerScreen.Open) -> None:
         self.open_path(event.path)
 
-    @on(PickerScreen.New)
-    def _new(self) -> None:
+    def on_picker_screen_new(self, event: PickerScreen.New) -> None:
         self.new_incident()
 
     @on(WizardScreen.Leave)
@@ -250,6 +252,8 @@ class IncidentApp(CrashReportingApp[int]):
             self.exit(0)
             return
 
+        from tui.ui.screens.dialogs import ConfirmDialog
+
         def decide(quit_anyway: bool | None) -> None:
             if quit_anyway:
                 self.exit(1, return_code=1)
@@ -267,12 +271,17 @@ class IncidentApp(CrashReportingApp[int]):
         )
 
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.key_sections(), self.keymap))
 
     def key_sections(self) -> list[Section]:
         """F1: tui.ui.actions' keys, as this run's keymap has them."""
+        from tui.ui.screens.help import TEXT_KEYS, binding_rows
+        from tui.ui.widgets.checklist import ChecklistList
+
         rows = partial(binding_rows, display=self.get_key_display)
         return [
             ("Everywhere", rows(bindings("app", self.keymap))),

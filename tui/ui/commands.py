@@ -15,24 +15,25 @@ from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
 
 from tui.ui.actions import ACTIONS, Scope, shown_keys
-from tui.ui.screens.picker import PickerScreen
 from tui.ui.screens.wizard import WizardScreen
 
 #: The screen each scope's actions run on.
-SCREENS: dict[Scope, type[Screen[Any]]] = {"wizard": WizardScreen, "picker": PickerScreen}
 
 Command = tuple[str, str, IgnoreReturnCallbackType]
 
 
 def action_commands(screen: Screen[Any], keymap: Mapping[str, str]) -> Iterator[Command]:
     """(title, help, callback) for each palette action that works on `screen`."""
+    from tui.ui.screens.picker import PickerScreen
+
+    screens: dict[Scope, type[Screen[Any]]] = {"wizard": WizardScreen, "picker": PickerScreen}
     app = screen.app
     for action in ACTIONS:
         if not action.title:
             continue
         if action.scope == "app":
             target: Any = app
-        elif isinstance(screen, SCREENS[action.scope]):
+        elif isinstance(screen, screens[action.scope]):
             target = screen
         else:
             continue

@@ -22,7 +22,6 @@ from tui.core.sanitize import strip_controls, visible_controls
 from tui.core.schema import FIELDS_BY_KEY, Field
 from tui.core.session import Session, SessionStore
 from tui.core.textfile import TextFileError, edit_in_editor, human_size, is_big, read_text_file
-from tui.ui.screens.dialogs import PathDialog
 from tui.ui.textual_compat import StyledOnceScreen
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.preview import RenderRequest
@@ -138,6 +137,8 @@ class FieldCommands(StyledOnceScreen):
         self.app.call_from_thread(self.app.copy_to_clipboard, text)
 
     def action_export(self) -> None:
+        from tui.ui.screens.dialogs import PathDialog
+
         # Not the current directory: often a git checkout, where a prompt full of logs must not
         # land. The user's own path, once typed, is proposed again.
         directory, problem = exports_dir(self.store)
@@ -200,6 +201,8 @@ class FieldCommands(StyledOnceScreen):
         return field
 
     def action_load_from_file(self) -> None:
+        from tui.ui.screens.dialogs import PathDialog
+
         field = self._target_field(TEXT_KINDS, "load it from a file")
         if field is None:
             return

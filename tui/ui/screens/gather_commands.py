@@ -20,7 +20,6 @@ from textual import work
 from tui.core.errors import IncidentTuiError
 from tui.core.model import now_utc
 from tui.core.sanitize import visible_controls
-from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.textual_compat import StyledOnceScreen
 
 if TYPE_CHECKING:
@@ -109,6 +108,7 @@ class GatherCommands(StyledOnceScreen):
     async def action_run_gather_command(self) -> None:
         from tui.core.profile_path import ProfileError, find_profile
         from tui.core.profiles import TrustStore, load_profile
+        from tui.ui.screens.dialogs import ConfirmDialog
         from tui.ui.screens.gather_dialog import ChooseCommandDialog
 
         path = find_profile(self.gather_directory())

@@ -20,7 +20,6 @@ from tui.core.model import Item
 from tui.core.sanitize import visible_controls
 from tui.core.schema import STATUSES
 from tui.core.story import in_time_order
-from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.field_commands import FieldCommands
 from tui.ui.screens.wizard_keys import LIST_STEP, STEP_LISTS, TIMELINE
 from tui.ui.widgets.item_list import NOUNS, ItemList
@@ -188,6 +187,8 @@ class ListCommands(FieldCommands):
             moved.scroll_visible(animate=False)
 
     def action_delete_item(self) -> None:
+        from tui.ui.screens.dialogs import ConfirmDialog
+
         row = self.focused_row()
         if row is None:
             return

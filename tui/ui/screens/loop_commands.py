@@ -18,9 +18,7 @@ from textual.app import SuspendNotSupported
 from tui.core.list_schema import TIME_FORMAT
 from tui.core.sanitize import visible_controls
 from tui.core.textfile import TextFileError, edit_in_editor
-from tui.ui.screens.dialogs import PathDialog
 from tui.ui.screens.field_commands import FieldCommands, exports_dir
-from tui.ui.screens.template_chooser import TemplateChooser
 from tui.ui.screens.wizard_keys import CHECKLIST, TIMELINE
 from tui.ui.widgets.checklist import ChecklistList, progress
 from tui.ui.widgets.checklist_step import ChecklistStep
@@ -73,6 +71,7 @@ class LoopCommands(FieldCommands):
 
     def action_choose_template(self) -> None:
         from tui.core.templates import describe
+        from tui.ui.screens.template_chooser import TemplateChooser
 
         templates = [(info.name, describe(info)) for info in self.library.available()]
         original = self.session.template
@@ -123,6 +122,8 @@ class LoopCommands(FieldCommands):
         self.app.push_screen(AnswerDialog(self._load_answer, self._edit_answer), stored)
 
     def _load_answer(self, into: Callable[[str], None]) -> None:
+        from tui.ui.screens.dialogs import PathDialog
+
         def load(target: str | None) -> None:
             if not target:
                 return
@@ -238,6 +239,8 @@ class LoopCommands(FieldCommands):
     # --- Export incident as Markdown -------------------------------------------------------------
 
     def action_export_record(self) -> None:
+        from tui.ui.screens.dialogs import PathDialog
+
         directory, problem = exports_dir(self.store)
         note = "The record is masked like the prompt, written with mode 0600."
         if problem is not None:

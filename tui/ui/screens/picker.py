@@ -27,7 +27,6 @@ from tui.core.session import (
 )
 from tui.core.store import summarize
 from tui.ui.actions import bindings
-from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.textual_compat import StyledOnceScreen, paint_only_dirty_rows
 from tui.ui.widgets.key_bar import KeyBar
 
@@ -164,6 +163,8 @@ class PickerScreen(StyledOnceScreen):
         self.post_message(self.New())
 
     def action_delete(self) -> None:
+        from tui.ui.screens.dialogs import ConfirmDialog
+
         summary = self._highlighted()
         if summary is None:
             return
