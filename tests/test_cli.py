@@ -300,15 +300,22 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     # Start-up budget: the first frame of `incident-tui new` renders no prompt, reads no file
-    # and shows no dialog, help or list of incidents; what those need is imported when first
-    # used.
+    # and shows no dialog, help, list of incidents, step of lists, Checklist or Review; what
+    # those need is imported when first used.
     later = [
         "jinja2",
         "tomllib",
+        "tui.core.checklist",
         "tui.ui.screens.dialogs",
         "tui.ui.screens.help",
         "tui.ui.screens.picker",
+        "tui.ui.screens.review",
         "tui.ui.screens.template_chooser",
+        "tui.ui.widgets.checklist",
+        "tui.ui.widgets.checklist_step",
+        "tui.ui.widgets.item_list",
+        "tui.ui.widgets.item_row",
+        "tui.ui.widgets.list_step",
         "tui.core.prompt",
         "tui.core.redact",
     ]

@@ -5,6 +5,7 @@ schema.py. The file format, the forms, the prompt and the CLI ask this module, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from tui.core.schema import normalize_choice
@@ -125,3 +126,8 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 TABLES_BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
+
+
+def checklist_progress(items: Sequence[Mapping[str, object]]) -> str:
+    """ "2/7": a checklist's items done, of all."""
+    return f"{sum(1 for item in items if str(item.get('state', '')) == 'done')}/{len(items)}"

@@ -10,7 +10,7 @@ does: marked unsaved, previewed, and saved atomically a moment later.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.widgets import Select
@@ -21,13 +21,12 @@ from tui.core.sanitize import visible_controls
 from tui.core.schema import STATUSES
 from tui.core.story import in_time_order
 from tui.ui.screens.field_commands import FieldCommands
-from tui.ui.screens.wizard_keys import LIST_STEP, STEP_LISTS, TIMELINE
-from tui.ui.widgets.item_list import NOUNS, ItemList
-from tui.ui.widgets.item_row import TIME_KEYS, ItemRow
-from tui.ui.widgets.list_step import STATUS_ID
+from tui.ui.screens.wizard_keys import LIST_STEP, NOUNS, STATUS_ID, STEP_LISTS, TIME_KEYS, TIMELINE
 
 if TYPE_CHECKING:
     from tui.core.save_controller import SaveController
+    from tui.ui.widgets.item_list import ItemList
+    from tui.ui.widgets.item_row import ItemRow
 
 #: The actions that act on the focused list item.
 ITEM_ACTIONS = frozenset({"cycle_item", "restamp_item", "sort_timeline", "delete_item"})
@@ -54,16 +53,19 @@ class ListCommands(FieldCommands):
 
     # --- finding the lists and the focused item ---------------------------------------------------
 
+    # The list widgets are known by their CSS classes here, not by isinstance: their modules are
+    # imported when a step of lists is first shown, not with the wizard's first frame.
+
     def item_list(self, table: str) -> ItemList | None:
-        found = self.query(f"#list-{table}")
-        widget = found.first() if found else None
-        return widget if isinstance(widget, ItemList) else None
+        found = self.query(f"#list-{table}.item-list")
+        return cast("ItemList", found.first()) if found else None
 
     def focused_row(self) -> ItemRow | None:
         focused = self.focused
         if focused is None:
             return None
-        return next((n for n in focused.ancestors_with_self if isinstance(n, ItemRow)), None)
+        rows = (n for n in focused.ancestors_with_self if n.has_class("item-row"))
+        return cast("ItemRow | None", next(rows, None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ITEM_ACTIONS:
@@ -124,8 +126,7 @@ class ListCommands(FieldCommands):
 
     # --- editing ----------------------------------------------------------------------------------
 
-    @on(ItemRow.Changed)
-    def _item_changed(self, event: ItemRow.Changed) -> None:
+    def on_item_row_changed(self, event: ItemRow.Changed) -> None:
         event.stop()
         self.store_item_value(event.row, event.key, event.value)
 
@@ -147,7 +148,8 @@ class ListCommands(FieldCommands):
 
     def apply_pending_item_edits(self) -> None:
         """What the item inputs show but no Changed message has brought yet (quit, hang-up)."""
-        for row in self.query(ItemRow):
+        for node in self.query(".item-row"):
+            row = cast("ItemRow", node)
             for key in row.table.columns_by_key:
                 widget = row.input_of(key)
                 if widget is not None and widget.value != row.shown(key):
@@ -218,9 +220,10 @@ class ListCommands(FieldCommands):
             return
         del items[index]
         self.list_edited()
-        item_list = row.parent
+        parent = row.parent
         await row.remove()
-        if isinstance(item_list, ItemList):
+        if parent is not None and parent.has_class("item-list"):
+            item_list = cast("ItemList", parent)
             item_list.refresh_heading()
             rows = item_list.rows
             if rows:

@@ -12,16 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import SuspendNotSupported
 
-from tui.core.list_schema import TIME_FORMAT
+from tui.core.list_schema import TIME_FORMAT, checklist_progress
 from tui.core.sanitize import visible_controls
 from tui.core.textfile import TextFileError, edit_in_editor
 from tui.ui.screens.field_commands import FieldCommands, exports_dir
 from tui.ui.screens.wizard_keys import CHECKLIST, TIMELINE
-from tui.ui.widgets.checklist import ChecklistList, progress
-from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.preview import PreviewPane, RenderRequest
 from tui.ui.widgets.save_status import SaveStatus
 from tui.ui.widgets.step_list import StepList
@@ -30,6 +28,8 @@ if TYPE_CHECKING:
     from tui.core.agent import AgentResult
     from tui.core.model import Session
     from tui.core.save_controller import SaveController
+    from tui.ui.widgets.checklist import ChecklistList
+    from tui.ui.widgets.checklist_step import ChecklistStep
 
 #: Seconds after a change made here before the file is saved (as after typing).
 SAVE_DELAY = 1.5
@@ -189,13 +189,13 @@ class LoopCommands(FieldCommands):
     async def action_open_checklist(self) -> None:
         await self.go_to_step(CHECKLIST)
 
-    @on(ChecklistList.Changed)
-    def _checklist_ticked(self, event: ChecklistList.Changed) -> None:
+    # Named handlers, not @on(ChecklistList...): the checklist's widgets are imported when it is
+    # first shown, not with the wizard's first frame.
+    def on_checklist_list_changed(self, event: ChecklistList.Changed) -> None:
         event.stop()
         self.list_edited()
 
-    @on(ChecklistStep.Action)
-    async def _checklist_action(self, event: ChecklistStep.Action) -> None:
+    async def on_checklist_step_action(self, event: ChecklistStep.Action) -> None:
         event.stop()
         await self.run_action(event.action)
 
@@ -205,12 +205,12 @@ class LoopCommands(FieldCommands):
         steps = self.query_one("#steps", StepList)
         steps.set_badge(TIMELINE, str(len(self.session.items("timeline"))))
         items = self.session.items("checklist")
-        steps.set_badge(CHECKLIST, progress(items) if items else "–")
+        steps.set_badge(CHECKLIST, checklist_progress(items) if items else "–")
 
-    @on(ChecklistList.NoteRequested)
-    def _checklist_note(self, event: ChecklistList.NoteRequested) -> None:
+    def on_checklist_list_note_requested(self, event: ChecklistList.NoteRequested) -> None:
         """A note for a checklist item: one line, saved like any list edit."""
         from tui.ui.screens.answer_dialogs import NoteDialog
+        from tui.ui.widgets.checklist import ChecklistList
 
         event.stop()
         found = self.query("#checklist")

@@ -9,7 +9,7 @@ those of the story's lists (timeline, changes, hypotheses) in list_commands.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,8 +27,7 @@ from tui.ui.actions import bindings
 from tui.ui.screens.gather_commands import GatherCommands
 from tui.ui.screens.list_commands import ListCommands
 from tui.ui.screens.loop_commands import LoopCommands
-from tui.ui.screens.review import ReviewPanel
-from tui.ui.screens.wizard_forms import StepWidget, make_form, mount_lists
+from tui.ui.screens.wizard_forms import make_form, mount_lists
 from tui.ui.screens.wizard_keys import (
     CHECKLIST,
     FIELD_STEP,
@@ -37,10 +36,8 @@ from tui.ui.screens.wizard_keys import (
     WIZARD_STEPS,
 )
 from tui.ui.textual_compat import paint_only_dirty_rows
-from tui.ui.widgets.checklist_step import ChecklistStep
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
-from tui.ui.widgets.list_step import ListStep
 from tui.ui.widgets.preview import PreviewPane
 from tui.ui.widgets.save_status import SaveStatus
 from tui.ui.widgets.step_form import StepForm
@@ -49,6 +46,10 @@ from tui.ui.widgets.title_bar import IncidentTitle
 
 if TYPE_CHECKING:
     from tui.core.prompt import RenderedPrompt, TemplateLibrary
+    from tui.ui.screens.review import ReviewPanel
+    from tui.ui.screens.wizard_forms import StepWidget
+    from tui.ui.widgets.checklist_step import ChecklistStep
+    from tui.ui.widgets.list_step import ListStep
 
 
 class WizardScreen(GatherCommands, ListCommands, LoopCommands):
@@ -149,12 +150,9 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     def _form(self, step: str) -> StepWidget | None:
         switcher = self.query_one("#forms", ContentSwitcher)
         found = switcher.query_children(f"#step-{step}")
-        widget = found.first() if found else None
-        return (
-            widget
-            if isinstance(widget, StepForm | ListStep | ChecklistStep | ReviewPanel)
-            else None
-        )
+        # Every child of #forms is a step's widget (make_form); the widgets of the steps not shown
+        # first are imported when first shown, so they are not named here.
+        return cast("StepWidget", found.first()) if found else None
 
     async def _ensure_form(self, step: str) -> StepWidget:
         form = self._form(step)
@@ -189,23 +187,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         self.set_class(step == REVIEW, "-review")
         self.set_class(step == CHECKLIST, "-checklist")
         self._update_preview_visibility()
-        if isinstance(form, ReviewPanel):
-            self._current_key = None
-            form.show_unknowns([f for f in FIELDS if self._unknown[f.key]])
-            form.show_findings(self.rendered.findings if self.rendered is not None else ())
-            form.show_story(self.session)
-            if focus:
-                form.focus_first()
-        elif isinstance(form, ListStep | ChecklistStep):
-            self._current_key = None
-            self._preview.follow(None)
-            if focus:
-                form.focus_first()
-                if isinstance(form, ListStep):
-                    # Focus scrolls to the item while the lists may still be mounting, and
-                    # where it ends depends on how far they got: once laid out, from the top.
-                    self.call_after_refresh(self._scroll_to_focus, form)
-        else:
+        if isinstance(form, StepForm):
             fields = fields_of_step(step)
             self._current_key = fields[0].key if fields else None
             if focus:
@@ -213,6 +195,23 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
                 # After the refresh: focusing scrolls to the field once the step is laid out,
                 # and a list still mounting can leave that a line down.
                 self.call_after_refresh(form.scroll_home, animate=False)
+        elif step == REVIEW:
+            form = cast("ReviewPanel", form)
+            self._current_key = None
+            form.show_unknowns([f for f in FIELDS if self._unknown[f.key]])
+            form.show_findings(self.rendered.findings if self.rendered is not None else ())
+            form.show_story(self.session)
+            if focus:
+                form.focus_first()
+        else:
+            self._current_key = None
+            self._preview.follow(None)
+            if focus:
+                form.focus_first()
+                if step != CHECKLIST:
+                    # Focus scrolls to the item while the lists may still be mounting, and
+                    # where it ends depends on how far they got: once laid out, from the top.
+                    self.call_after_refresh(self._scroll_to_focus, form)
         if previous != step:
             self._schedule_save(0)
 
@@ -252,12 +251,12 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
             editor.focus_input()
             self._current_key = key
 
-    @on(ReviewPanel.JumpTo)
-    async def _jump(self, event: ReviewPanel.JumpTo) -> None:
+    # Named handlers, not @on(ReviewPanel...): Review's module is imported when it is first
+    # shown, not with the first frame.
+    async def on_review_panel_jump_to(self, event: ReviewPanel.JumpTo) -> None:
         await self.focus_field(event.key)
 
-    @on(ReviewPanel.ToggleMask)
-    def _toggle_mask(self, event: ReviewPanel.ToggleMask) -> None:
+    def on_review_panel_toggle_mask(self, event: ReviewPanel.ToggleMask) -> None:
         if not self.session.set_unmasked(event.fingerprint, event.unmask):
             return
         self.saving.edited()
@@ -265,8 +264,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         self._preview.render_now()
         self._schedule_save(self.AUTOSAVE_DELAY)
 
-    @on(ReviewPanel.Action)
-    async def _review_action(self, event: ReviewPanel.Action) -> None:
+    async def on_review_panel_action(self, event: ReviewPanel.Action) -> None:
         await self.run_action(event.action)
 
     @on(FieldEditor.Focused)
@@ -343,11 +341,11 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
 
     def refresh_review(self) -> None:
         """The lists changed behind the step widgets (a merge, a new answer): show them."""
-        review = self._form(REVIEW)
-        if isinstance(review, ReviewPanel) and self.current_step == REVIEW:
+        review = cast("ReviewPanel | None", self._form(REVIEW))
+        if review is not None and self.current_step == REVIEW:
             review.show_story(self.session)
-        checklist = self._form(CHECKLIST)
-        if isinstance(checklist, ChecklistStep):
+        checklist = cast("ChecklistStep | None", self._form(CHECKLIST))
+        if checklist is not None:
             checklist.sync()
         self._refresh_badges()
 
@@ -373,8 +371,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         return self._preview.rendered
 
     def _list_findings(self, rendered: RenderedPrompt) -> None:
-        review = self._form(REVIEW)
-        if isinstance(review, ReviewPanel):
+        review = cast("ReviewPanel | None", self._form(REVIEW))
+        if review is not None:
             review.show_findings(rendered.findings)
 
     def action_toggle_preview(self) -> None:

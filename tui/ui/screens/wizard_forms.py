@@ -5,11 +5,11 @@ make_form."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.schema import FIELDS_BY_KEY
 from tui.core.session import Session
-from tui.ui.screens.review import ReviewPanel
 from tui.ui.screens.wizard_keys import (
     CHECKLIST,
     REVIEW,
@@ -18,22 +18,33 @@ from tui.ui.screens.wizard_keys import (
     TIMELINE,
     is_field_step,
 )
-from tui.ui.widgets.checklist_step import ChecklistStep
-from tui.ui.widgets.item_list import ItemList
-from tui.ui.widgets.list_step import ListStep
 from tui.ui.widgets.step_form import StepForm
 
-#: A step's widget: its fields (and lists), its lists only, the Checklist, or Review.
-StepWidget = StepForm | ListStep | ChecklistStep | ReviewPanel
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from tui.ui.screens.review import ReviewPanel
+    from tui.ui.widgets.checklist_step import ChecklistStep
+    from tui.ui.widgets.list_step import ListStep
+
+    #: A step's widget: its fields (and lists), its lists only, the Checklist, or Review.
+    StepWidget: TypeAlias = StepForm | ListStep | ChecklistStep | ReviewPanel
 
 
 def make_form(step: str, session: Session, stamp: Callable[[], str], *, blink: bool) -> StepWidget:
-    if step == REVIEW:
-        return ReviewPanel(id=f"step-{REVIEW}")
-    if step == CHECKLIST:
-        return ChecklistStep(CHECKLIST, session, stamp)
+    # The widgets of the steps not shown first are imported here, when first shown.
     if is_field_step(step):
         return StepForm(step, session, blink=blink)
+    if step == REVIEW:
+        from tui.ui.screens.review import ReviewPanel
+
+        return ReviewPanel(id=f"step-{REVIEW}")
+    if step == CHECKLIST:
+        from tui.ui.widgets.checklist_step import ChecklistStep
+
+        return ChecklistStep(CHECKLIST, session, stamp)
+    from tui.ui.widgets.list_step import ListStep
+
     tables = tuple(table for table, _ in STEP_LISTS.get(step, ()))
     fields = tuple(FIELDS_BY_KEY[key] for key in STEP_FIELDS.get(step, ()))
     return ListStep(step, session, tables, fields, status=step == TIMELINE, blink=blink)
@@ -41,6 +52,8 @@ def make_form(step: str, session: Session, stamp: Callable[[], str], *, blink: b
 
 async def mount_lists(form: StepForm, session: Session, *, blink: bool) -> None:
     """The lists a step of fields shows (STEP_LISTS), each after its field."""
+    from tui.ui.widgets.item_list import ItemList
+
     for table, after in STEP_LISTS.get(form.step, ()):
         item_list = ItemList(TABLES_BY_KEY[table], session, blink=blink)
         anchor = form.query_children(f"#field-{after}") if after else None

@@ -42,6 +42,16 @@ STEP_LISTS: dict[str, tuple[tuple[str, str | None], ...]] = {
 STEP_FIELDS: dict[str, tuple[str, ...]] = {TIMELINE: ("question", "agent_scope")}
 #: The step each field is on, where that is not its schema step.
 FIELD_STEP: dict[str, str] = {key: step for step, keys in STEP_FIELDS.items() for key in keys}
+#: The id of the Timeline step's status chooser.
+STATUS_ID = "status-select"
+#: What an item of each list is called, one and many.
+NOUNS: dict[str, tuple[str, str]] = {
+    "timeline": ("entry", "entries"),
+    "changes": ("change", "changes"),
+    "hypotheses": ("hypothesis", "hypotheses"),
+}
+#: The key that holds an item's time, in the lists that have one.
+TIME_KEYS: dict[str, str] = {"timeline": "at", "changes": "when"}
 #: The step each list is on.
 LIST_STEP: dict[str, str] = {
     table: step for step, lists in STEP_LISTS.items() for table, _ in lists

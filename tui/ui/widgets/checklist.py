@@ -21,6 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.checklist import next_state, set_state
+from tui.core.list_schema import checklist_progress
 from tui.core.model import Item, Session
 from tui.core.sanitize import visible_controls
 
@@ -45,14 +46,9 @@ def state_of(item: Item) -> str:
 def counts_text(items: Sequence[Item]) -> str:
     """ "2/7 done · 1 failed · 1 skipped": how far the list is worked through."""
     counts = Counter(state_of(item) for item in items)
-    parts = [f"{progress(items)} done"]
+    parts = [f"{checklist_progress(items)} done"]
     parts += [f"{counts[s]} {s}" for s in ("failed", "skipped") if counts[s]]
     return " · ".join(parts)
-
-
-def progress(items: Sequence[Item]) -> str:
-    """ "2/7": items done of all."""
-    return f"{sum(1 for item in items if state_of(item) == 'done')}/{len(items)}"
 
 
 def sections(items: Sequence[Item]) -> dict[str, list[int]]:
@@ -87,7 +83,7 @@ def heading_row(section: str, items: Sequence[Item]) -> Content:
     """The section and its items done ("2/3 done"): its failed and skipped show in its rows."""
     return Content.assemble(
         (visible_controls(section), "bold $text-accent"),
-        (f"  {progress(items)} done", "$text-muted"),
+        (f"  {checklist_progress(items)} done", "$text-muted"),
     )
 
 

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from tui.core.list_schema import Table
 from tui.core.model import Item, Session
 from tui.ui.actions import ACTIONS, shown_keys
+from tui.ui.screens.wizard_keys import NOUNS
 from tui.ui.widgets.item_row import ItemRow
 
 #: Under each list's title: how to add to it and what the keys do (the action ids of
@@ -37,13 +38,6 @@ def hint(table: str, keymap: Mapping[str, str], display: Callable[[Binding], str
         for action in ACTIONS
     }
     return HINTS.get(table, "").format_map(keys)
-
-
-NOUNS: dict[str, tuple[str, str]] = {
-    "timeline": ("entry", "entries"),
-    "changes": ("change", "changes"),
-    "hypotheses": ("hypothesis", "hypotheses"),
-}
 
 
 class ItemList(Vertical):

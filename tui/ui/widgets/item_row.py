@@ -42,7 +42,6 @@ PLACEHOLDERS: dict[str, str] = {
     "hypotheses.evidence": "evidence for or against",
 }
 #: The keys that hold a time, and the key an item is "about" (focused when it is added).
-TIME_KEYS: dict[str, str] = {"timeline": "at", "changes": "when"}
 MAIN_KEYS: dict[str, str] = {"timeline": "text", "changes": "what", "hypotheses": "text"}
 
 

@@ -14,10 +14,9 @@ from textual.widgets import Label, Select, Static
 from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.model import Session
 from tui.core.schema import FIELDS_BY_KEY, STATUSES, Field
+from tui.ui.screens.wizard_keys import STATUS_ID
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.item_list import ItemList
-
-STATUS_ID = "status-select"
 
 
 class ListStep(VerticalScroll, can_focus=False):
