@@ -25,6 +25,7 @@ from ui_helpers import settle, wizard
 from tui.core.session import SessionStore
 from tui.ui import textual_compat
 from tui.ui.app import IncidentApp
+from tui.ui.textual_compat import _DirtyRowsCompositor
 from tui.ui.widgets.key_bar import KeyBar
 
 MakeApp = Callable[..., IncidentApp]
@@ -91,9 +92,19 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _full_repaint(app: IncidentApp) -> Terminal:
+    """Every widget painted, the covered ones too: what the screen must look like."""
     width, height = app.size
     terminal = Terminal(width, height)
-    for y, strip in enumerate(app.screen._compositor.render_strips()):
+    compositor = app.screen._compositor
+    ours = isinstance(compositor, _DirtyRowsCompositor)
+    if ours:
+        compositor.skip_covered = False
+    try:
+        strips = compositor.render_strips()
+    finally:
+        if ours:
+            compositor.skip_covered = True
+    for y, strip in enumerate(strips):
         terminal.feed(f"\x1b[{y + 1};1H" + strip.render(app.console))
     return terminal
 
@@ -222,6 +233,23 @@ async def test_changes_far_apart_are_painted_each_in_its_own_rows(
         for between in ("PreviewPane#preview", "FieldEditor#field-severity", "StepList#steps"):
             assert between not in painted
         assert sum(painted.values()) <= 2 * len(painted)
+
+
+async def test_the_first_frame_leaves_out_what_children_cover_whole(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen, the body and each field's box are painted and then painted over by their
+    children in every full frame; the first frame leaves them out, and still shows what every
+    widget painted shows (test_partial_repaints_show_what_a_full_repaint_shows checks the
+    cells)."""
+    painted = _spy_painted_rows(monkeypatch)
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0)
+        for hidden in ("WizardScreen#None", "Horizontal#body", "FieldEditor#field-title"):
+            assert hidden not in painted
+        for shown in ("StepList#steps", "FieldInput#input-title", "StepForm#step-context"):
+            assert shown in painted
 
 
 async def test_the_picker_repaints_in_part_too(store: SessionStore, written: list[str]) -> None:

@@ -24,6 +24,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from tui.core.crashlog import crash_line, write_crash_file
@@ -101,6 +102,8 @@ class _DirtyRowsCompositor(Compositor):
     #: The regions of the partial update being painted (None otherwise: a full update, or a
     #: screenshot's render_strips, paint the crop they are given).
     _painting: list[Region] | None = None
+    #: Leave out the widgets their children cover whole (see _covered_by_children).
+    skip_covered = True
 
     def render_partial_update(self) -> ChopsUpdate | None:
         self._painting = list(self._dirty_regions)
@@ -116,13 +119,40 @@ class _DirtyRowsCompositor(Compositor):
             yield from super()._get_renders(crop)
             return
         changed = self._painting or [crop]
-        for widget, (region, clip) in self.visible_widgets.items():
+        visible_widgets = self.visible_widgets
+        covered = _covered_by_children(visible_widgets) if self.skip_covered else set()
+        for widget, (region, clip) in visible_widgets.items():
+            if widget in covered:
+                continue
             visible = region.intersection(clip)
             if not crop.overlaps(visible):
                 continue
             for top, bottom in _row_spans(visible, changed):
                 rows = Region(visible.x, top, visible.width, bottom - top)
                 yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
+
+
+def _covered_by_children(visible_widgets: dict[Widget, tuple[Region, Region]]) -> set[Widget]:
+    """The widgets none of whose cells shows: their children's visible parts tile them. Textual
+    paints every container under its children (the screen, the body, each field's box), and
+    a child's lines already carry the backgrounds behind it, so those paints were all hidden."""
+    parts: dict[Widget, list[Region]] = {}
+    for widget, (region, clip) in visible_widgets.items():
+        parent = widget.parent
+        if isinstance(parent, Widget) and parent in visible_widgets:
+            parts.setdefault(parent, []).append(region.intersection(clip))
+    covered: set[Widget] = set()
+    for parent, regions in parts.items():
+        region, clip = visible_widgets[parent]
+        area = region.intersection(clip)
+        inside = [part.intersection(area) for part in regions]
+        # Parts that do not overlap cover the area exactly when their areas add up to it.
+        if sum(part.area for part in inside) != area.area:
+            continue
+        if any(a.overlaps(b) for i, a in enumerate(inside) for b in inside[i + 1 :]):
+            continue
+        covered.add(parent)
+    return covered
 
 
 def _row_spans(visible: Region, changed: list[Region]) -> list[tuple[int, int]]:
