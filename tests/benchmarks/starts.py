@@ -177,8 +177,9 @@ def startup_rows(
             starts["new"]["ready"],
             bare_start,
             scale=1000,
-            budget="≤ 1.3×",
-            limit=1.3,
+            # The first frame is the whole first step (issue #11 measures start-up to it, ≤ 1.5×,
+            # the row above); this row is kept to show that no earlier frame is usable.
+            budget="— (the same frame as the row above)",
             **bare_app,
         ),
         Row.from_samples(
