@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 from ui_helpers import settle, wizard
 
 from tui.ui.app import IncidentApp
+from tui.ui.screens.wizard import WizardScreen
 from tui.ui.widgets.choice_field import ChoiceField
 
 MakeApp = Callable[..., IncidentApp]
+
+
+async def focus_chooser(app: IncidentApp, pilot: Pilot[Any]) -> tuple[WizardScreen, ChoiceField]:
+    """The new incident's wizard settled, with the focus on the severity's chooser."""
+    await settle(pilot)
+    screen = wizard(app)
+    choice = screen.query_one("#input-severity", ChoiceField)
+    choice.focus()
+    return screen, choice
 
 
 async def test_the_closed_chooser_is_one_widget(make_app: MakeApp) -> None:
@@ -27,10 +39,7 @@ async def test_the_closed_chooser_is_one_widget(make_app: MakeApp) -> None:
 async def test_escape_closes_the_list_and_keeps_the_value(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await settle(pilot)
-        screen = wizard(app)
-        choice = screen.query_one("#input-severity", ChoiceField)
-        choice.focus()
+        screen, choice = await focus_chooser(app, pilot)
         await pilot.press("down")  # opens, as enter, space and up do
         assert choice.is_open
         assert isinstance(app.focused, OptionList)
@@ -46,10 +55,7 @@ async def test_escape_closes_the_list_and_keeps_the_value(make_app: MakeApp) -> 
 async def test_the_list_opens_on_the_current_value_and_enter_chooses(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await settle(pilot)
-        screen = wizard(app)
-        choice = screen.query_one("#input-severity", ChoiceField)
-        choice.focus()
+        screen, choice = await focus_chooser(app, pilot)
         await pilot.press("space")
         await pilot.press("up", "enter")  # from 'unknown', the last: SEV4
         await pilot.pause()
@@ -63,10 +69,7 @@ async def test_the_list_opens_on_the_current_value_and_enter_chooses(make_app: M
 async def test_leaving_the_open_list_closes_it(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await settle(pilot)
-        screen = wizard(app)
-        choice = screen.query_one("#input-severity", ChoiceField)
-        choice.focus()
+        screen, choice = await focus_chooser(app, pilot)
         await pilot.press("enter")
         assert choice.is_open
         await pilot.press("tab")
