@@ -23,6 +23,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from tui.core.sanitize import visible_controls
 from tui.core.session import Session, SessionError, SessionStore, now_utc
@@ -38,6 +39,7 @@ from tui.ui.textual_compat import (
     isolate_thread_worker_contexts,
     release_style_caches,
 )
+from tui.ui.widgets.choice_field import ChoiceField
 from tui.ui.widgets.field_editor import FieldEditor
 
 if TYPE_CHECKING:
@@ -312,10 +314,6 @@ def apply_pending_edits(wizard: WizardScreen) -> None:
     A key changes its field at once, and the news reaches the wizard as messages, a moment
     later. A hang-up or a quit in that moment would save without the edit already on screen.
     """
-    from textual.widgets import Input, TextArea
-
-    from tui.ui.widgets.choice_field import ChoiceField
-
     session = wizard.session
     for editor in wizard.query(FieldEditor):
         key = editor.field.key

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from tui.core.errors import IncidentTuiError
 from tui.core.masking import RedactOptions
 from tui.core.sanitize import visible_controls
+from tui.ui.widgets.text_area import QuietTextArea
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -223,9 +224,6 @@ class PreviewPane(Vertical):
         old, self._text = self._text, rendered.text
         area = self._area()
         if area is None:
-            # TextArea is imported after the first frame, not before it
-            from tui.ui.widgets.text_area import QuietTextArea
-
             self.mount(
                 QuietTextArea(
                     visible_controls(rendered.text),
