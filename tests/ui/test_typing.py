@@ -70,3 +70,54 @@ async def test_a_key_typed_in_a_multi_line_field_moves_no_message_past_it(
         assert [
             seen for seen in received if "SelectionChanged" in seen and "TextArea " not in seen
         ] == []
+
+
+async def test_the_title_bar_waits_for_a_pause_in_typing(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While keys kept coming, the bar was redrawn every TYPING_DELAY, and the frame it took held
+    back the echo of the key typed just after it (the screen draws one frame each 1/60 s at
+    most). It now waits until typing pauses."""
+    delay = 1.0
+    monkeypatch.setattr("tui.ui.widgets.title_bar.TYPING_DELAY", delay)
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.query_one(IncidentTitle)
+        before = str(bar.render())
+        for char in "Checkout api":  # a key every 0.1 s for 1.2 s, longer than the delay
+            app.post_message(events.Key(char, char))
+            await pilot.pause(0.1)
+        assert str(bar.render()) == before
+        await settle(pilot, delay + 0.1)
+        assert "Checkout api" in str(bar.render())
+
+
+async def test_a_key_typed_is_painted_by_the_editor_alone(make_app: MakeApp) -> None:
+    """The form (its padding and scrollbar's gutter) and the field's box were painted again on
+    the row of each key typed, under the editor that covers that row: widgets drawn for
+    nothing before every echo."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.query_one("#input-title", Input)
+        painted: list[object] = []
+        compositor = app.screen._compositor
+        renders = compositor._get_renders
+
+        def spy(crop: Any = None) -> Any:
+            for found in renders(crop):
+                painted.append(_widget_at(app, found[0]))
+                yield found
+
+        compositor._get_renders = spy  # type: ignore[method-assign]
+        await pilot.press("x")
+        await settle(pilot)
+        assert editor.value == "x"
+        assert editor in painted
+        around = [type(w).__name__ for w in painted if w in editor.ancestors_with_self[1:]]
+        assert around == []
+
+
+def _widget_at(app: IncidentApp, region: Any) -> object:
+    return next(w for w, (r, _) in app.screen._compositor.visible_widgets.items() if r == region)

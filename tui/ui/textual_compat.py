@@ -102,8 +102,10 @@ class _DirtyRowsCompositor(Compositor):
     #: The regions of the partial update being painted (None otherwise: a full update, or a
     #: screenshot's render_strips, paint the crop they are given).
     _painting: list[Region] | None = None
-    #: Leave out the widgets their children cover whole (see _covered_by_children).
+    #: Leave out what widgets paint where their children cover them (see _children_tiles).
     skip_covered = True
+    _tiles_for: dict[Widget, tuple[Region, Region]] | None = None
+    _tiles: dict[Widget, list[Region]] = {}  # noqa: RUF012 - replaced, never changed in place
 
     def render_partial_update(self) -> ChopsUpdate | None:
         self._painting = list(self._dirty_regions)
@@ -120,39 +122,52 @@ class _DirtyRowsCompositor(Compositor):
             return
         changed = self._painting or [crop]
         visible_widgets = self.visible_widgets
-        covered = _covered_by_children(visible_widgets) if self.skip_covered else set()
+        tiles: dict[Widget, list[Region]] = {}
+        if self.skip_covered:
+            # Textual makes a new map when the layout changes: each key typed reuses this one.
+            if self._tiles_for is not visible_widgets:
+                self._tiles = _children_tiles(visible_widgets)
+                self._tiles_for = visible_widgets
+            tiles = self._tiles
         for widget, (region, clip) in visible_widgets.items():
-            if widget in covered:
-                continue
             visible = region.intersection(clip)
             if not crop.overlaps(visible):
                 continue
-            for top, bottom in _row_spans(visible, changed):
+            areas = changed
+            children = tiles.get(widget)
+            if children is not None:
+                # Where its children cover it, a widget's own paint never shows: a key typed in
+                # a field is painted by the field's editor alone, not by the form and the box
+                # around it as well (a full frame leaves such a widget out altogether).
+                areas = [a for a in changed if not _tiled(visible.intersection(a), children)]
+            for top, bottom in _row_spans(visible, areas):
                 rows = Region(visible.x, top, visible.width, bottom - top)
                 yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
 
 
-def _covered_by_children(visible_widgets: dict[Widget, tuple[Region, Region]]) -> set[Widget]:
-    """The widgets none of whose cells shows: their children's visible parts tile them. Textual
-    paints every container under its children (the screen, the body, each field's box), and
-    a child's lines already carry the backgrounds behind it, so those paints were all hidden."""
+def _children_tiles(
+    visible_widgets: dict[Widget, tuple[Region, Region]],
+) -> dict[Widget, list[Region]]:
+    """The visible parts of each widget's visible children, for the widgets whose children do
+    not overlap one another. Textual paints every container under its children (the screen,
+    the body, each field's box), and a child's lines already carry the backgrounds behind it,
+    so where the children are, the container's paint is hidden."""
     parts: dict[Widget, list[Region]] = {}
     for widget, (region, clip) in visible_widgets.items():
         parent = widget.parent
         if isinstance(parent, Widget) and parent in visible_widgets:
             parts.setdefault(parent, []).append(region.intersection(clip))
-    covered: set[Widget] = set()
-    for parent, regions in parts.items():
-        region, clip = visible_widgets[parent]
-        area = region.intersection(clip)
-        inside = [part.intersection(area) for part in regions]
-        # Parts that do not overlap cover the area exactly when their areas add up to it.
-        if sum(part.area for part in inside) != area.area:
-            continue
-        if any(a.overlaps(b) for i, a in enumerate(inside) for b in inside[i + 1 :]):
-            continue
-        covered.add(parent)
-    return covered
+    return {
+        parent: regions
+        for parent, regions in parts.items()
+        if not any(a.overlaps(b) for i, a in enumerate(regions) for b in regions[i + 1 :])
+    }
+
+
+def _tiled(area: Region, tiles: list[Region]) -> bool:
+    """Whether tiles that do not overlap one another cover `area` whole: exactly when the
+    parts of them inside it add up to its size."""
+    return sum(tile.intersection(area).area for tile in tiles) == area.area
 
 
 def _row_spans(visible: Region, changed: list[Region]) -> list[tuple[int, int]]:

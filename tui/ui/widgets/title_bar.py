@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -13,7 +14,7 @@ from tui.core.sanitize import visible_controls
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-#: Seconds a typed title or summary may wait before the bar shows it.
+#: The pause in typing, in seconds, after which the bar shows a typed title or summary.
 TYPING_DELAY = 0.15
 
 
@@ -22,15 +23,24 @@ class IncidentTitle(Static):
         super().__init__("", id=id, markup=False)
         self._shown: tuple[str, str, str] | None = None
         self._soon: Timer | None = None
+        self._typed_at = 0.0
 
     def show_soon(self, refresh: Callable[[], None]) -> None:
-        """Typing in the title or the summary: the bar follows within TYPING_DELAY rather than
-        at every key, where its update was a second frame per key, drawn across the screen's
-        width (every widget under that row rendered again)."""
+        """Typing in the title or the summary: the bar follows once typing pauses for
+        TYPING_DELAY. Updated at every key, it was a second frame per key; updated every
+        TYPING_DELAY while typing went on, its frame held back the echo of the key after it
+        (the screen draws at most one frame each 1/60 s)."""
+        self._typed_at = monotonic()
         if self._soon is None:
-            self._soon = self.set_timer(TYPING_DELAY, lambda: self._now(refresh))
+            self._soon = self.set_timer(TYPING_DELAY, lambda: self._due(refresh))
 
-    def _now(self, refresh: Callable[[], None]) -> None:
+    def _due(self, refresh: Callable[[], None]) -> None:
+        # One timer for a burst of keys, moved on while they keep coming (cheaper than a new
+        # timer per key).
+        wait = self._typed_at + TYPING_DELAY - monotonic()
+        if wait > 0.005:
+            self._soon = self.set_timer(wait, lambda: self._due(refresh))
+            return
         self._soon = None
         refresh()
 
