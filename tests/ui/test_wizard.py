@@ -888,3 +888,24 @@ async def test_the_preview_follows_the_field_being_edited(make_app: MakeApp) -> 
         y = area.wrapped_document.location_to_offset((row, 0)).y
         assert area.scroll_y > 0
         assert area.scroll_y <= y < area.scroll_y + area.scrollable_content_region.height
+
+
+async def test_typing_that_never_pauses_is_saved_all_the_same(
+    make_app: MakeApp, store: SessionStore
+) -> None:
+    """Each key put the autosave off again: a summary typed without a pause as long as the
+    autosave's delay was not on disk at all until the typing stopped, and a dropped link or a
+    kill meanwhile lost all of it. It is now saved by AUTOSAVE_LONGEST after the first edit."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = wizard(app)
+        screen.AUTOSAVE_DELAY = 2.0
+        screen.AUTOSAVE_LONGEST = 0.5
+        await screen.focus_field("incident_summary")
+        for char in "DB down in eu-west":  # a key every 0.1 s for 1.8 s, never a 2 s pause
+            await pilot.press(char)
+            await pilot.pause(0.1)
+        path = screen.session.path
+        assert path is not None and path.exists()
+        assert store.load(path).get("incident_summary").startswith("DB down")

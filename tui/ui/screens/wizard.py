@@ -65,6 +65,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     #: Seconds after the last keystroke before the preview is rendered / the file is saved.
     PREVIEW_DELAY = 0.15
     AUTOSAVE_DELAY = 1.5
+    #: Seconds after the first edit not yet saved by which it is saved, typing or not.
+    AUTOSAVE_LONGEST = 5.0
     #: Textual focuses this once the screen is composed: the first field, not the first focusable
     #: widget (the step list), whose focus moving on cost a restyle and a whole frame more.
     AUTO_FOCUS = f"#input-{fields_of_step(STEP_KEYS[0])[0].key}"
@@ -400,7 +402,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         return self.saving.dirty
 
     def _schedule_save(self, delay: float) -> None:
-        self._status.schedule(delay)
+        self._status.schedule(delay, self.AUTOSAVE_LONGEST)
 
     def _refresh_status(self) -> None:
         self._status.refresh_status()

@@ -7,6 +7,7 @@ adds the debounce timer, the thread worker that writes, and the words the user i
 from __future__ import annotations
 
 import contextlib
+from time import monotonic
 
 from textual import work
 from textual.content import Content
@@ -27,6 +28,8 @@ class SaveStatus(Static):
         self._state = ""
         self.controller = controller
         self._timer: Timer | None = None
+        #: When the first edit not yet saved must be saved by (monotonic), if it must.
+        self._due_by: float | None = None
 
     def show(self, state: str, reason: str = "") -> None:
         """state: "saved", "dirty", "new", "read-only" or "failed" (with the reason)."""
@@ -63,8 +66,15 @@ class SaveStatus(Static):
         """A save is scheduled and not started yet."""
         return self._timer is not None
 
-    def schedule(self, delay: float) -> None:
-        """Save after `delay` seconds, restarted by every call."""
+    def schedule(self, delay: float, longest: float | None = None) -> None:
+        """Save after `delay` seconds, restarted by every call; with `longest`, no later than
+        that many seconds after the first call since the last save, so that typing that never
+        pauses for `delay` still reaches the disk."""
+        if longest is not None:
+            now = monotonic()
+            if self._due_by is None:
+                self._due_by = now + longest
+            delay = min(delay, self._due_by - now)
         self.cancel()
         self._timer = self.set_timer(max(delay, 0.001), self._start)
 
@@ -75,6 +85,7 @@ class SaveStatus(Static):
 
     def _start(self, announce: bool = False) -> None:
         self._timer = None
+        self._due_by = None
         if self._saving.dirty or announce:
             self._job(self._saving.job(announce=announce))
 
@@ -92,6 +103,7 @@ class SaveStatus(Static):
     def save_now(self) -> str | None:
         """Save on the UI thread (the app is leaving). Returns the reason it failed, if so."""
         self.cancel()
+        self._due_by = None
         if not self._saving.dirty:
             return None
         job = self._saving.job()
