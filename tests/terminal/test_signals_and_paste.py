@@ -1,4 +1,5 @@
-"""In a real terminal (tmux): a hang-up right after a keystroke, and pastes holding escapes."""
+"""In a real terminal (tmux): a hang-up right after a keystroke, a kill while typing, and pastes
+holding escapes."""
 
 from __future__ import annotations
 
@@ -55,6 +56,29 @@ def test_a_hangup_right_after_a_keystroke_keeps_the_edit_on_screen(
             assert term.exit_status() == 1
     # Each run is its own incident; sorted by id, they are in run order.
     assert sorted(saved_summaries(home)) == expected
+
+
+def test_a_kill_while_typing_without_a_pause_keeps_what_was_typed_by_5_s(
+    installed_command: str, cli_env: dict[str, str], home: Path
+) -> None:
+    """A key every 0.25 s never gives the autosave its 1.5 s pause: before, nothing was on disk
+    until the typing stopped, and a kill (no chance to save on the way out) lost all of it."""
+    env = {**cli_env, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    typed = "".join(f"w{n:02d} " for n in range(9))  # 36 keys, 9 s at 4 keys a second
+    with TmuxTerminal([installed_command, "new"], env=env) as term:
+        term.wait_for("Context")
+        term.send_keys("Tab", "Tab", "Tab")
+        pid = app_pid(term)
+        started = time.monotonic()
+        for n, char in enumerate(typed):
+            term.send_keys(char, literal=True)
+            time.sleep(max(0.0, started + (n + 1) * 0.25 - time.monotonic()))
+            if time.monotonic() - started > 6.5:
+                break
+        os.kill(pid, signal.SIGKILL)
+        term.exit_status()
+    [summary] = saved_summaries(home)
+    assert len(summary) >= 8 and typed.startswith(summary), summary
 
 
 COLOUR_LOG = (
