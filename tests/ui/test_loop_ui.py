@@ -347,7 +347,7 @@ async def test_the_step_list_counts_the_timeline_entries(
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert steps.badge("timeline") == "1"
-        assert "2 Timeline 1" in str(steps.get_option("timeline").prompt)
+        assert "2 Timeline 1" in steps.render_line(1).text
 
 
 async def test_an_answer_stored_from_another_terminal_shows_on_the_open_checklist_step(

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
 from textual.message import Message
-from textual.widgets import ContentSwitcher, OptionList
+from textual.widgets import ContentSwitcher
 
 from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.sanitize import visible_controls
@@ -239,11 +239,10 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     def action_focus_steps(self) -> None:
         self.query_one("#steps", StepList).focus()
 
-    @on(OptionList.OptionSelected, "#steps")
-    async def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+    @on(StepList.Chosen)
+    async def _step_chosen(self, event: StepList.Chosen) -> None:
         event.stop()
-        if event.option.id:
-            await self.go_to_step(event.option.id)
+        await self.go_to_step(event.key)
 
     async def focus_field(self, key: str) -> None:
         step = FIELD_STEP.get(key, FIELDS_BY_KEY[key].step)
