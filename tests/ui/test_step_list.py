@@ -51,6 +51,10 @@ async def test_keys_move_the_highlight_around_and_enter_goes_there(make_app: Mak
         assert steps.highlighted == 1
         await pilot.press("end")
         assert steps.highlighted == 6
+        await pilot.press("pageup")
+        assert steps.highlighted == 0
+        await pilot.press("pagedown")
+        assert steps.highlighted == 6
         await pilot.press("home", "down", "down", "enter")
         await settle(pilot)
         assert wizard(app).current_step == "evidence"

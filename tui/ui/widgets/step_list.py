@@ -2,9 +2,9 @@
 what it holds: "4" timeline entries, "3/7" checklist items done), the current one marked.
 
 One widget that draws its seven lines itself, and looks and answers like Textual's OptionList
-(up and down wrap, home, end, enter or a click to go there, a hover line): an OptionList is
-styled for six kinds of line and draws each of its rows through them, which made it the largest
-part of the wizard's first frame.
+(up and down wrap, home, end, page up and down, enter or a click to go there, a hover line): an
+OptionList is styled for six kinds of line and draws each of its rows through them, which made
+it the largest part of the wizard's first frame.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ class StepList(Widget, can_focus=True):
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
+        # Seven lines are one page.
+        Binding("pageup", "first", "Page Up", show=False),
+        Binding("pagedown", "last", "Page Down", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
 
