@@ -318,6 +318,8 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
         "tui.ui.widgets.list_step",
         "tui.core.prompt",
         "tui.core.redact",
+        "json",
+        "shlex",
     ]
     probe = (
         "import sys\n"

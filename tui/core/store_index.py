@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import operator
 import os
 import stat
@@ -175,6 +174,8 @@ class SummaryIndex:
             return Known()
         try:
             raw = read_regular(self.path, MAX_INDEX_BYTES, "index", follow=False)
+            import json  # here: `incident-tui new` reads no index
+
             data = json.loads(raw)
             if not isinstance(data, dict) or data.get("about") != _fingerprint(self.sessions_dir):
                 return Known()
@@ -191,6 +192,8 @@ class SummaryIndex:
                 column.append(value)
         data: dict[str, Any] = {"about": _fingerprint(self.sessions_dir)}
         data.update(zip(COLUMNS, columns, strict=True))
+        import json
+
         text = json.dumps(data, separators=(",", ":"))
         try:
             private_dir(self.path.parent)

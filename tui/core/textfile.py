@@ -6,7 +6,6 @@ Textual-free, so the rules for "what a loaded log becomes" are testable on their
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
@@ -101,6 +100,8 @@ def editor_command(env: Mapping[str, str] | None = None) -> list[str]:
     """$VISUAL, else $EDITOR, else vi, split like a shell would ("code --wait" works)."""
     env = os.environ if env is None else env
     command = env.get("VISUAL") or env.get("EDITOR") or "vi"
+    import shlex  # here: only $EDITOR needs it
+
     try:
         argv = shlex.split(command)
     except ValueError as exc:
