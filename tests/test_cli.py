@@ -329,6 +329,30 @@ def test_the_terminal_ui_leaves_what_its_first_frame_does_not_need_unimported(
     assert "IMPORTED: []" in probe_stderr(probe, cli_env, tmp_path)
 
 
+def test_the_way_to_the_first_frame_compiles_no_pattern_only_later_work_uses(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Start-up: the prompt's cleaning (escape sequences, controls to drop) and the config
+    file's line finder compiled their patterns at import, each a fraction of a millisecond; the
+    first frame strips no text, and with no config file there is nothing to find."""
+    probe = (
+        "import re, sys\n"
+        "compiled = []\n"
+        "original = re.compile\n"
+        "def compile(pattern, flags=0):\n"
+        "    compiled.append(getattr(pattern, 'pattern', pattern))\n"
+        "    return original(pattern, flags)\n"
+        "re.compile = compile\n"
+        "import tui.cli, tui.ui.app\n"
+        "from tui.core import config, sanitize\n"
+        "later = [sanitize._ESCAPE_SEQUENCE, sanitize._DROP, config._HEADER, config._KEY,\n"
+        "         config._TOML_LINE]\n"
+        "names = [getattr(p, 'pattern', p) for p in later]\n"
+        "print('COMPILED:', sum(p in compiled for p in names), file=sys.stderr)\n"
+    )
+    assert "COMPILED: 0" in probe_stderr(probe, cli_env, tmp_path)
+
+
 def test_the_way_to_the_first_frame_creates_no_frozen_dataclass(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -26,7 +26,8 @@ def reference_strip_controls(text: str) -> str:
         return text
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return sanitize._DROP.sub("", sanitize._ESCAPE_SEQUENCE.sub("", text))
+    escapes, drop = sanitize._stripping()
+    return drop.sub("", escapes.sub("", text))
 
 
 def reference_clean(raw: str) -> trim.Clean:

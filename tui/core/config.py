@@ -130,7 +130,9 @@ def _rest(exc: Exception, path: Path) -> str:
     return str(exc).removeprefix(f"{path}: ")
 
 
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+# Patterns, not compiled ones: compiled (and cached by re) at their first use, when there is a
+# config file; with none, the app starts without compiling them.
+_TOML_LINE = r"\s*\(at line (\d+), column \d+\)$"
 
 
 def parse_config(raw: bytes, path: Path) -> Config:
@@ -146,9 +148,9 @@ def parse_config(raw: bytes, path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        at = _TOML_LINE.search(message)
+        at = re.search(_TOML_LINE, message)
         line = int(at.group(1)) if at else None
-        message = _TOML_LINE.sub("", message)
+        message = re.sub(_TOML_LINE, "", message)
         problem = ConfigProblem(path, line, f"not valid TOML ({message}); using the defaults")
         return Config(path, problems=(problem,), writable=False)
     except RecursionError:  # `x = [[[[…]]]]`: tomllib recurses once per level
@@ -247,8 +249,8 @@ def _read_agent(value: Any, lines: Lines, path: Path) -> tuple[dict[str, Any], l
 _READERS: dict[str, Reader] = {"theme": _read_theme, "keymap": _read_keymap, "agent": _read_agent}
 
 
-_HEADER = re.compile(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+_HEADER = r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$"
+_KEY = r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*="""
 
 
 class Lines:
@@ -259,12 +261,12 @@ class Lines:
         self._tables: dict[str, int] = {}
         table: str | None = None
         for number, line in enumerate(text.split("\n"), 1):
-            header = _HEADER.match(line)
+            header = re.match(_HEADER, line)
             if header:
                 table = header.group(1).strip().strip("\"'")
                 self._tables.setdefault(table, number)
                 continue
-            key = _KEY.match(line)
+            key = re.match(_KEY, line)
             if key:
                 name = next(g for g in key.groups() if g is not None)
                 self._found.setdefault((table, name), number)
@@ -308,16 +310,16 @@ def with_setting(raw: bytes, key: str, value: str) -> bytes:
 def _replace_top_level(text: str, key: str, assignment: str) -> str:
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        if _HEADER.match(line):
+        if re.match(_HEADER, line):
             break
-        found = _KEY.match(line)
+        found = re.match(_KEY, line)
         if found and next(g for g in found.groups() if g is not None) == key:
             lines[index] = assignment
             return "\n".join(lines)
     if not text:
         return assignment + "\n"
     # Not there: before the first table (a top-level key after a [table] would belong to it).
-    first_table = next((i for i, line in enumerate(lines) if _HEADER.match(line)), None)
+    first_table = next((i for i, line in enumerate(lines) if re.match(_HEADER, line)), None)
     if first_table is None:
         first_table = len(lines) - 1 if lines[-1] == "" else len(lines)
     lines.insert(first_table, assignment)

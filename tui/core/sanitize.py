@@ -13,18 +13,16 @@ The session file keeps them: only what leaves the app is cleaned.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings terminated by BEL or
 # ESC \, and two-byte escapes. Also the 8-bit C1 forms (U+009B CSI, U+009D OSC, ...). An unended
 # string stops at the end of its line: the rest of a log or answer is text (its ESCs go too).
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
+_ESCAPE_SEQUENCE = r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                       # CSI
   | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # OSC, DCS...
   | \x1b[ -/]*[0-~]                                        # two-byte and nF escapes
-    """,
-    re.VERBOSE,
-)
+    """
 # Invisible format characters: Arabic letter mark, Mongolian vowel separator, zero-width space /
 # non-joiner / joiner, LRM/RLM, the bidi embeddings and overrides, word joiner and invisible
 # operators, the bidi isolates, the deprecated format controls, the byte-order mark, and the
@@ -33,7 +31,14 @@ _INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u
 _SEPARATORS = "\u2028\u2029"  # line and paragraph separators
 # C0 controls except TAB and LF, DEL, and C1 controls (a lone ESC included), and the above.
 _UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_SEPARATORS}]")
-_DROP = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")  # one pass, not two
+_DROP = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]"  # one pass, not two
+
+
+@cache
+def _stripping() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns strip_controls removes, compiled when it is first used: the terminal UI
+    shows text before it strips any (its first frame does not need them)."""
+    return re.compile(_ESCAPE_SEQUENCE, re.VERBOSE), re.compile(_DROP)
 
 
 def normalize_newlines(text: str) -> str:
@@ -51,7 +56,8 @@ def strip_controls(text: str) -> str:
         return text
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return _DROP.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    escapes, drop = _stripping()
+    return drop.sub("", escapes.sub("", text))
 
 
 def _visible(match: re.Match[str]) -> str:
