@@ -109,8 +109,7 @@ class StepList(Widget, can_focus=True):
 
     def set_current(self, key: str) -> None:
         self._current = key
-        self.highlighted = self._index(key)
-        self.refresh()
+        self._move_to(next(i for i, (k, _) in enumerate(self._steps) if k == key))
 
     def show_unknowns(self, unknown: Mapping[str, bool], total: str) -> None:
         """Each step's count of unknown fields, and all of them on the step `total` (Review)."""
@@ -121,22 +120,20 @@ class StepList(Widget, can_focus=True):
             overall += count
         self.set_count(total, overall)
 
-    def _index(self, key: str) -> int:
-        return next(i for i, (k, _) in enumerate(self._steps) if k == key)
-
     # --- keys and the mouse ------------------------------------------------------------------
 
-    def action_cursor(self, step: int) -> None:
-        self.highlighted = (self.highlighted + step) % len(self._steps)
+    def _move_to(self, line: int) -> None:
+        self.highlighted = line
         self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to((self.highlighted + step) % len(self._steps))
 
     def action_first(self) -> None:
-        self.highlighted = 0
-        self.refresh()
+        self._move_to(0)
 
     def action_last(self) -> None:
-        self.highlighted = len(self._steps) - 1
-        self.refresh()
+        self._move_to(len(self._steps) - 1)
 
     def action_select(self) -> None:
         self.post_message(self.Chosen(self._steps[self.highlighted][0]))
@@ -144,8 +141,7 @@ class StepList(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         line = self._line_at(event.y)
         if line is not None:
-            self.highlighted = line
-            self.refresh()
+            self._move_to(line)
             self.action_select()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
