@@ -320,3 +320,17 @@ def test_a_log_keeps_only_a_few_digests_alive_however_many_budgets_it_is_fitted_
     # The latest budgets are the ones kept: the preview asks for them again.
     again = digest(log, 20_000 + 1_024 * 29)
     assert again is digest(log, 20_000 + 1_024 * 29)
+
+
+@pytest.mark.parametrize("budget", [24_000, 48_000, 96_000])
+def test_a_digest_uses_its_budget_where_the_log_has_more_to_show(budget: int) -> None:
+    # The digest kept a tenth of its budget back for its markers and seldom needed it: a log's
+    # share of the prompt went partly unused, and fitting the prompt took another try.
+    from tests.benchmarks.data import log_text as production_log
+
+    forget()
+    log = production_log(1024 * 1024)
+    shown = digest(log, budget)
+    assert shown.startswith("[incident-tui log digest:")
+    assert budget * 0.97 <= len(shown) <= budget
+    assert len(digest("\n".join(big_log(20_000)[0].splitlines()), budget)) <= budget

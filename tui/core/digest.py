@@ -76,7 +76,7 @@ def digest_span(
     if budget in done:
         found = done.pop(budget, None)  # to the end: the latest used are the ones kept
     else:
-        found = None if analysis is None else _render(analysis, budget)
+        found = None if analysis is None else _filled(analysis, budget)
     done[budget] = found
     for unused in list(done)[:-BUDGETS_KEPT]:
         done.pop(unused, None)
@@ -172,15 +172,43 @@ class _Picker:
 
 
 def _room(budget: int) -> int:
-    """What the lines kept may cost: the rest is room for the summary line, the count markers
-    and the markers of what was left out."""
+    """What the lines kept may cost at first: the rest is room for the summary line, the count
+    markers and the markers of what was left out."""
     return int(budget * 0.9) - 400
 
 
-def _render(a: Analysis, budget: int) -> str | None:
+#: A digest shorter than this share of its budget is picked again with the room it left: the
+#: markers seldom take all that _room keeps back, and a prompt fitted to its token budget takes
+#: one more build for each digest that falls short of it.
+FILL = 0.97
+
+
+def _filled(a: Analysis, budget: int) -> str | None:
+    """The digest at `budget` characters, at least FILL of it where the log has more to show."""
+    room = _room(budget)
+    found = _render(a, room)
+    # Each line added can bring a marker of its own ([×n similar], […]): the room given is a
+    # part of what is left over, and half that step after a try that did not fit.
+    step = 0
+    for _ in range(3):
+        if found is None or len(found) >= budget * FILL:
+            break
+        step = (budget - len(found)) * 4 // 5 if step >= 0 else -step // 2
+        more = _render(a, room + step)
+        if more is not None and len(more) <= budget:
+            if len(more) <= len(found):
+                break  # nothing more to show
+            found, room = more, room + step
+        else:
+            step = -step
+    return found
+
+
+def _render(a: Analysis, room: int) -> str | None:
+    """The digest whose kept lines cost at most `room` characters."""
     n = a.n
     plan = _plan_of(a)
-    picker = _Picker(a, _room(budget))
+    picker = _Picker(a, room)
     picker.take(range(min(HEAD_LINES, n)))
     picker.take(range(max(0, n - TAIL_LINES), n))
     # Traces first, then the rarest errors (the one that matters is seldom the noisiest), each
