@@ -32,6 +32,7 @@ from tui.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.style import Style
     from textual.dom import DOMNode
     from textual.message import Message
     from textual.strip import Strip
@@ -205,6 +206,40 @@ class FixedBoxInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._kept_styles: dict[object, Style] = {}
+        super().__init__(*args, **kwargs)
+
+    # Textual 8.2.8's Widget.refresh empties the widget's cache of component styles on every
+    # repaint, and Input.render_line asks for its own style and its cursor's on every key: each
+    # is worked out again by walking the widget's ancestors. They change only when styles are
+    # applied again (focus, hover, a class, the theme), and each such update calls
+    # notify_style_update on every node it restyles: Textual empties its own visual style cache
+    # there and only there, and so does this one.
+    def notify_style_update(self) -> None:
+        self._kept_styles.clear()
+        super().notify_style_update()
+
+    def get_component_rich_style(
+        self, *names: str, partial: bool = False, default: Style | None = None
+    ) -> Style:
+        if default is not None:
+            return super().get_component_rich_style(*names, partial=partial, default=default)
+        key = (names, partial)
+        style = self._kept_styles.get(key)
+        if style is None:
+            style = self._kept_styles[key] = super().get_component_rich_style(
+                *names, partial=partial
+            )
+        return style
+
+    @property
+    def rich_style(self) -> Style:
+        style = self._kept_styles.get("rich_style")
+        if style is None:
+            style = self._kept_styles["rich_style"] = super().rich_style
+        return style
 
     def watch_scroll_x(self, old_value: float, new_value: float) -> None:
         """Textual 8.2.8's ScrollView.watch_scroll_x moves the horizontal scrollbar whenever it
