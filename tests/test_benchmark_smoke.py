@@ -138,3 +138,28 @@ def test_the_echo_row_types_keys_whose_last_letters_never_repeat() -> None:
     windows = [typed[i : i + ECHO_WINDOW] for i in range(len(typed) - ECHO_WINDOW + 1)]
     assert len(typed) == 400
     assert len(set(windows)) == len(windows)
+
+
+@pytest.mark.terminal
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_the_benchmarks_terminal_outlives_the_programs_it_ran(tmp_path: Path) -> None:
+    """A program that loses its terminal may still write (incident-tui saves its session): the
+    benchmark removed the program's home while it did, and a full run ended in a traceback."""
+    from tests.benchmarks.tmuxctl import ControlTmux
+
+    written = tmp_path / "written"
+    script = (
+        "import signal, sys, time\n"
+        "def hung_up(*_):\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(written)!r}, 'w').write('saved')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGHUP, hung_up)\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    program = tmp_path / "program.py"
+    program.write_text(script)
+    with ControlTmux(dict(os.environ), 40, 10) as tmux:
+        tmux.start_and_wait([sys.executable, str(program)], lambda screen: "ready" in screen)
+    assert written.read_text() == "saved"

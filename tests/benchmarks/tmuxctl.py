@@ -79,6 +79,8 @@ class ControlTmux:
         self._reader: threading.Thread | None = None
         #: time of the latest %output seen per pane id
         self.last_output: dict[str, float] = {}
+        #: the programs started, waited for on close
+        self._started: list[int] = []
 
     def _base(self) -> list[str]:
         return [self.tmux, "-L", self.socket, "-f", os.devnull]
@@ -121,6 +123,10 @@ class ControlTmux:
         subprocess.run(
             [*self._base(), "kill-server"], env=self.env, capture_output=True, timeout=10
         )
+        # A program that lost its terminal saves its session on the way out: its home may be
+        # removed only once it is gone (it would write into it, or make it again).
+        for pid in self._started:
+            _wait_gone(pid, 10.0)
         if self._proc is not None:
             try:
                 self._proc.wait(timeout=5)
@@ -218,6 +224,7 @@ class ControlTmux:
         t0 = time.perf_counter()
         self._send("new-window", "-d", "-P", "-F", "#{pane_id} #{pane_pid}", *env_args, "--", *argv)
         pane, pid_text = self._answer(timeout, note)[0].split()
+        self._started.append(int(pid_text))
         captures = 0
         result: StartResult | None = None
         deadline = t0 + timeout
@@ -313,6 +320,19 @@ class ControlTmux:
 
     def kill(self, pid: int) -> None:
         self.command("kill-pane", "-t", self._pane_of(pid))
+
+
+def _wait_gone(pid: int, timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                # After "pid (name) ": the state; a zombie has finished.
+                if stat.read().rpartition(b")")[2].split()[0] == b"Z":
+                    return
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        time.sleep(0.02)
 
 
 def _quote(arg: str) -> str:
