@@ -161,9 +161,12 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
         if form is None:
             # Steps are mounted on first visit: the app starts fast, whatever the session holds.
             form = make_form(step, self.session, self._stamp, blink=self._blink)
-            await self.query_one("#forms", ContentSwitcher).mount(form)
-            if isinstance(form, StepForm):
-                await mount_lists(form, self.session, blink=self._blink)
+            # One frame for the new step: between its mounts, the screen was laid out and
+            # painted for a step that is not shown yet.
+            with self.app.batch_update():
+                await self.query_one("#forms", ContentSwitcher).mount(form)
+                if isinstance(form, StepForm):
+                    await mount_lists(form, self.session, blink=self._blink)
             if self.forms_settled:
                 self.call_after_refresh(self.post_message, self.Settled())
         return form
