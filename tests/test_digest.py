@@ -334,3 +334,16 @@ def test_a_digest_uses_its_budget_where_the_log_has_more_to_show(budget: int) ->
     assert shown.startswith("[incident-tui log digest:")
     assert budget * 0.97 <= len(shown) <= budget
     assert len(digest("\n".join(big_log(20_000)[0].splitlines()), budget)) <= budget
+
+
+@pytest.mark.parametrize(
+    ("last", "errors"),
+    [("upstream answered status=503", 1), ("upstream answered status=50", 0)],
+)
+def test_a_status_cut_short_at_the_end_of_a_log_is_no_5xx(last: str, errors: int) -> None:
+    # A 5xx is 5 and two more digits: a log cut off after "status=50" had its last line kept
+    # as an error.
+    forget()
+    log = "\n".join([*(access_line(i) for i in range(2_000)), last])
+    shown = digest(log, 4_000)
+    assert f"{errors} distinct error{'' if errors == 1 else 's'} shown with context" in shown

@@ -171,3 +171,14 @@ def test_an_error_in_one_huge_line_of_the_middle_is_counted_not_read() -> None:
     assert len(out) <= 20_000 and "ERROR blob" not in out
     said = SUMMARY_MIDDLE.search(out.split("\n", 1)[0])
     assert said is not None and said[6] == "0" and said[4] != "0"
+
+
+def test_the_middle_search_takes_no_status_cut_short_for_a_5xx() -> None:
+    # Each line of this middle ends the chunk it is searched in: "status=50" there read as a
+    # 5xx, as "status=503" does.
+    from tui.core.digest_middle import search
+
+    for status, hits in (("503", 48), ("50", 0)):
+        text = "\n".join(f"GET /cart/{n} status={status}" for n in range(48))
+        middle, _ = search(text, 0, len(text), digest_lines._STATUS_WORDS, 3)
+        assert len(middle.hits) == hits

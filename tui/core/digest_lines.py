@@ -291,7 +291,7 @@ def _find_lines(
                 end = pos + len(word)
                 if status:
                     two, third = text[end : min(end + 2, hi)], text[end + 2 : min(end + 3, hi)]
-                    ok = two.isdigit() and not third.isdigit()
+                    ok = len(two) == 2 and two.isdigit() and not third.isdigit()
                 else:
                     ok = not at_start or pos == 0 or not text[pos - 1].isalpha()
                 if ok:

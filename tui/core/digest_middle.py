@@ -117,7 +117,8 @@ def _ok(low: str, pos: int, word: str, at_start: bool) -> bool:
     word marked at_start begins a word."""
     if word.endswith("5"):
         end = pos + len(word)
-        return low[end : end + 2].isdigit() and not low[end + 2 : end + 3].isdigit()
+        two = low[end : end + 2]
+        return len(two) == 2 and two.isdigit() and not low[end + 2 : end + 3].isdigit()
     return not at_start or pos == 0 or not low[pos - 1].isalpha()
 
 
