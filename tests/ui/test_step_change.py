@@ -42,3 +42,33 @@ async def test_a_step_shown_for_the_first_time_is_laid_out_only_once_shown(
         # Every layout is of the step shown: none of the one being left while the new one mounts.
         assert layouts
         assert set(layouts) == {"step-changes"}
+
+
+async def test_moving_the_focus_repaints_what_it_changes_not_the_screen(
+    make_app: MakeApp,
+) -> None:
+    """Textual repainted the whole screen whenever focus moved: each Tab wrote every field, the
+    step list and the prompt again (17 KB at 120x40)."""
+    app = make_app("new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        compositor = app.screen._compositor
+        renders = compositor._get_renders
+        painted: list[str] = []
+
+        def spy(crop: Any = None) -> Any:
+            for found in renders(crop):
+                widget = next(
+                    w for w, (r, _) in compositor.visible_widgets.items() if r == found[0]
+                )
+                painted.append(widget.id or type(widget).__name__)
+                yield found
+
+        compositor._get_renders = spy  # type: ignore[method-assign]
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "input-severity"
+        # The fields the focus did not touch, and the step list, are not painted again.
+        assert "input-incident_summary" not in painted
+        assert "input-started_at" not in painted
+        assert "steps" not in painted

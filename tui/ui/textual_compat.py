@@ -81,6 +81,10 @@ class StyledOnceScreen(Screen[None]):
     """
 
     _resumed_once = False
+    # Textual 8.2.8's Screen.focused repaints the whole screen when focus moves: every Tab
+    # wrote the full screen again (17 KB at 120x40). The widgets focused and blurred repaint
+    # themselves (Widget._on_focus/_on_blur), and so does whatever :focus-within restyles.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self._resumed_once:
@@ -212,11 +216,10 @@ class FixedBoxInput(Input):
         super().__init__(*args, **kwargs)
 
     # Textual 8.2.8's Widget.refresh empties the widget's cache of component styles on every
-    # repaint, and Input.render_line asks for its own style and its cursor's on every key: each
-    # is worked out again by walking the widget's ancestors. They change only when styles are
-    # applied again (focus, hover, a class, the theme), and each such update calls
-    # notify_style_update on every node it restyles: Textual empties its own visual style cache
-    # there and only there, and so does this one.
+    # repaint, and Input.render_line works out its own style and its cursor's on every key,
+    # across its ancestors. They change only when styles are applied again (focus, hover, a
+    # class, the theme), which calls notify_style_update on every node restyled: Textual
+    # empties its own visual style cache there and only there, and so does this one.
     def notify_style_update(self) -> None:
         self._kept_styles.clear()
         super().notify_style_update()
