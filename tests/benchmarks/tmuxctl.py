@@ -327,8 +327,9 @@ def _wait_gone(pid: int, timeout: float) -> None:
     while time.perf_counter() < deadline:
         try:
             with open(f"/proc/{pid}/stat", "rb") as stat:
-                # After "pid (name) ": the state; a zombie has finished.
-                if stat.read().rpartition(b")")[2].split()[0] == b"Z":
+                # After "pid (name) ": the state; a zombie has finished. The kernel's own
+                # file, a line of a few hundred bytes: read no more than a page of it.
+                if stat.read(4096).rpartition(b")")[2].split()[0] == b"Z":
                     return
         except (FileNotFoundError, ProcessLookupError):
             return
