@@ -32,6 +32,7 @@ ROWS = {
     "paste_tmux_102400",
     "paste_tmux_307200",
     "echo_title",
+    "echo_floor",
     "render_huge",
     "digest_log",
     "memory_log",
@@ -163,3 +164,20 @@ def test_the_benchmarks_terminal_outlives_the_programs_it_ran(tmp_path: Path) ->
     with ControlTmux(dict(os.environ), 40, 10) as tmux:
         tmux.start_and_wait([sys.executable, str(program)], lambda screen: "ready" in screen)
     assert written.read_text() == "saved"
+
+
+@pytest.mark.terminal
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_an_echo_that_arrives_before_tmux_answers_is_still_timed(tmp_path: Path) -> None:
+    """A program that writes back each key at once can answer before tmux has answered the
+    command that sent the key: that output was dropped, the screen already showed the key, and
+    the echo was timed as 0 ms."""
+    from tests.benchmarks.common import Settings
+    from tests.benchmarks.raw_echo import READY
+    from tests.benchmarks.waits import _echoes
+
+    settings = Settings(echo_seconds=2.0)
+    raw = [sys.executable, str(ROOT / "tests" / "benchmarks" / "raw_echo.py")]
+    echoes = _echoes(raw, lambda screen: READY in screen, lambda s: s, settings, tmp_path)
+    assert len(echoes) == 40
+    assert min(echoes) > 0

@@ -156,7 +156,7 @@ def run(settings: Settings, revision: str | None = None) -> dict[str, Any]:
             "render": lambda: command_rows(command, settings, scratch, small, big),
             "digest": lambda: [waits.digest_row(settings)],
             "paste": lambda: waits.paste_rows(command, settings, scratch),
-            "echo": lambda: [waits.echo_row(command, settings, scratch)],
+            "echo": lambda: waits.echo_rows(command, settings, scratch),
             "keystrokes": lambda: [inapp.keystroke_row(settings, scratch, small, big)],
             "preview": lambda: inapp.preview_rows(settings, scratch, small, big),
             "paste-inprocess": lambda: inapp.paste_rows(settings, scratch, small),

@@ -81,6 +81,8 @@ class ControlTmux:
         self.last_output: dict[str, float] = {}
         #: the programs started, waited for on close
         self._started: list[int] = []
+        #: The pane of each program started here, by its pid (a pane keeps its program's pid).
+        self._panes: dict[int, str] = {}
 
     def _base(self) -> list[str]:
         return [self.tmux, "-L", self.socket, "-f", os.devnull]
@@ -188,9 +190,16 @@ class ControlTmux:
                 return body
             body.append(line.decode("utf-8", "replace").rstrip("\n"))
 
-    def command(self, *args: str, timeout: float = 10.0) -> list[str]:
+    def command(
+        self, *args: str, timeout: float = 10.0, outputs: list[float] | None = None
+    ) -> list[str]:
+        """Run a tmux command; its answer's lines. `outputs`, if given, gets the arrival time of
+        each output of a program read while waiting (for wait_screen: a fast program's output
+        can arrive before tmux has answered the command that sent it a key)."""
         self._send(*args)
-        return self._answer(timeout, lambda stamp, line: None)
+        if outputs is None:
+            return self._answer(timeout, lambda stamp, line: None)
+        return self._answer(timeout, _output_noter(outputs))
 
     def start_and_wait(
         self,
@@ -225,6 +234,7 @@ class ControlTmux:
         self._send("new-window", "-d", "-P", "-F", "#{pane_id} #{pane_pid}", *env_args, "--", *argv)
         pane, pid_text = self._answer(timeout, note)[0].split()
         self._started.append(int(pid_text))
+        self._panes[int(pid_text)] = pane
         captures = 0
         result: StartResult | None = None
         deadline = t0 + timeout
@@ -267,17 +277,19 @@ class ControlTmux:
                 return result
 
     def wait_screen(
-        self, pid: int, condition: Callable[[str], bool], t0: float, timeout: float = 60.0
+        self,
+        pid: int,
+        condition: Callable[[str], bool],
+        t0: float,
+        timeout: float = 60.0,
+        outputs: list[float] | None = None,
     ) -> tuple[float, str]:
         """Wait until the screen of pid's pane satisfies `condition`; seconds from t0 until the
         output that made it so arrived, and that screen. The screen is captured only after new
-        output, as in start_and_wait."""
+        output, as in start_and_wait. `outputs`: those already read since t0 (see command)."""
         pane = self._pane_of(pid)
-        outputs: list[float] = []
-
-        def note(stamp: float, line: bytes) -> None:
-            if line.startswith(b"%output "):
-                outputs.append(stamp)
+        outputs = [] if outputs is None else outputs
+        note = _output_noter(outputs)
 
         deadline = t0 + timeout
         screen = ""
@@ -312,14 +324,27 @@ class ControlTmux:
         return self._pane_of(pid)
 
     def _pane_of(self, pid: int) -> str:
+        # Remembered: asking tmux is a command, and the outputs read while waiting for its
+        # answer are not the caller's to see (wait_screen would miss the one it waits for).
+        if pid in self._panes:
+            return self._panes[pid]
         for row in self.command("list-panes", "-a", "-F", "#{pane_id} #{pane_pid}"):
             pane, pane_pid = row.split()
             if int(pane_pid) == pid:
+                self._panes[pid] = pane
                 return pane
         raise TmuxError(f"no pane runs pid {pid}")
 
     def kill(self, pid: int) -> None:
         self.command("kill-pane", "-t", self._pane_of(pid))
+
+
+def _output_noter(outputs: list[float]) -> Callable[[float, bytes], None]:
+    def note(stamp: float, line: bytes) -> None:
+        if line.startswith(b"%output "):
+            outputs.append(stamp)
+
+    return note
 
 
 def _wait_gone(pid: int, timeout: float) -> None:

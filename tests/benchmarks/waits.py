@@ -17,6 +17,9 @@ Called by bench.py (see its docstring for how to run it); each function returns 
   `python -c "import tomllib; tomllib.load(...)"` of the same file: the parse is the floor.
 * memory: peak RSS (VmHWM) of the wizard resumed on a session with a `memory_bytes` log (idle,
   Evidence shown) less that of the same session with no log.
+* echo: keys typed into Title in tmux, each timed from sending it until the output showing it
+  arrived, against the bare Textual app's Input; and, as a diagnostic, the same keys echoed by
+  raw_echo.py, which writes back each byte it reads: the terminal path every echo pays.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from tests.benchmarks.common import (
     timed_run,
     wait_idle,
 )
+from tests.benchmarks.raw_echo import READY as RAW_READY
 from tests.benchmarks.starts import Program, app_ready, bare_ready, form_text, measure_starts
 from tests.benchmarks.tmuxctl import ControlTmux
 from tui.core.session import SessionStore
@@ -68,10 +72,11 @@ def paste_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
                     pane = tmux.pane_of(started.pid)
                     tmux.command("load-buffer", "-b", "log", str(source))
                     t0 = time.perf_counter()
+                    seen: list[float] = []
                     if name == "paste":
-                        tmux.command("paste-buffer", "-p", "-b", "log", "-t", pane)
-                    tmux.command("send-keys", "-t", pane, "C-n")
-                    took, _ = tmux.wait_screen(started.pid, _on_step("4 Changes"), t0)
+                        tmux.command("paste-buffer", "-p", "-b", "log", "-t", pane, outputs=seen)
+                    tmux.command("send-keys", "-t", pane, "C-n", outputs=seen)
+                    took, _ = tmux.wait_screen(started.pid, _on_step("4 Changes"), t0, outputs=seen)
                 shutil.rmtree(home, ignore_errors=True)
                 if rep >= settings.warmup:
                     times[name].append(took)
@@ -215,28 +220,43 @@ def memory_row(command: str, settings: Settings, scratch: Path) -> Row:
     )
 
 
-def echo_row(command: str, settings: Settings, scratch: Path) -> Row:
+def echo_rows(command: str, settings: Settings, scratch: Path) -> list[Row]:
     """Keys typed at `echo_rate` a second for `echo_seconds`, in tmux, into incident-tui's Title
     and into the bare Textual app's Input: for each key, the time from sending it until the
-    output that shows it on screen arrived."""
+    output that shows it on screen arrived. Also, as a diagnostic, the same for a program that
+    only writes back what it reads: the part of every echo that is the terminal path."""
 
     ours = _echoes([command, "new"], app_ready, form_text, settings, scratch)
     bare = [sys.executable, str(HERE / "bare_app.py")]
     theirs = _echoes(bare, bare_ready, lambda screen: screen, settings, scratch)
-    return Row.from_samples(
-        "echo_title",
-        f"echo of a key typed into Title, {settings.echo_rate:g} keys/s for "
-        f"{settings.echo_seconds:g} s (tmux; median, p95 of {len(ours)} keys)",
-        "ms",
-        ours,
-        theirs,
-        scale=1000,
-        baseline_what="bare Textual app, one Input",
-        budget="≤ 6 ms, p95 ≤ 9 ms",
-        limit=6.0,
-        extra={"p95": p95(ours) * 1000, "baseline p95": p95(theirs) * 1000},
-        extra_limit={"p95": 9.0},
-    )
+    raw = [sys.executable, str(HERE / "raw_echo.py")]
+    floor = _echoes(raw, lambda screen: RAW_READY in screen, lambda s: s, settings, scratch)
+    return [
+        Row.from_samples(
+            "echo_title",
+            f"echo of a key typed into Title, {settings.echo_rate:g} keys/s for "
+            f"{settings.echo_seconds:g} s (tmux; median, p95 of {len(ours)} keys)",
+            "ms",
+            ours,
+            theirs,
+            scale=1000,
+            baseline_what="bare Textual app, one Input",
+            budget="≤ 6 ms, p95 ≤ 9 ms",
+            limit=6.0,
+            extra={"p95": p95(ours) * 1000, "baseline p95": p95(theirs) * 1000},
+            extra_limit={"p95": 9.0},
+        ),
+        Row.from_samples(
+            "echo_floor",
+            "the same keys echoed by a program that writes back each byte it reads "
+            "(the terminal path alone, diagnostic)",
+            "ms",
+            floor,
+            scale=1000,
+            budget="— (diagnostic)",
+            extra={"p95": p95(floor) * 1000},
+        ),
+    ]
 
 
 def _echoes(
@@ -265,8 +285,11 @@ def _echoes(
             tail = typed[-ECHO_WINDOW:]
             time.sleep(max(0.0, next_at - time.perf_counter()))
             t0 = time.perf_counter()
-            tmux.command("send-keys", "-t", pane, "-l", typed[-1])
-            took, _ = tmux.wait_screen(started.pid, lambda s, tail=tail: tail in where(s), t0)
+            seen: list[float] = []
+            tmux.command("send-keys", "-t", pane, "-l", typed[-1], outputs=seen)
+            took, _ = tmux.wait_screen(
+                started.pid, lambda s, tail=tail: tail in where(s), t0, outputs=seen
+            )
             if n >= ECHO_WINDOW - 1:
                 echoes.append(took)
             next_at = t0 + 1 / settings.echo_rate
