@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gc
 import inspect
+import sys
+import threading
 import time
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import textual
@@ -16,6 +18,8 @@ from textual import constants, events
 from textual.app import App, ComposeResult
 from textual.css.stylesheet import Stylesheet
 from textual.drivers import linux_driver, linux_inline_driver
+from textual.drivers._writer_thread import WriterThread
+from textual.drivers.headless_driver import HeadlessDriver
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
@@ -26,6 +30,7 @@ from tui.core.session import SessionStore
 from tui.ui import textual_compat
 from tui.ui.app import IncidentApp
 from tui.ui.textual_compat import PasteParser, forget_watchers_of
+from tui.ui.textual_compat_driver import FramesFirstDriver, _FlushNotice, frames_first
 from tui.ui.textual_compat_text_area import FullBoxTextArea
 from tui.ui.widgets.preview import PreviewPane
 
@@ -731,3 +736,77 @@ async def test_typing_redraws_only_the_rows_it_changes() -> None:
             await pilot.pause()
         assert area.wrapped_document.height >= 4
         assert 0 < len(drawn) <= 2, drawn
+
+
+class _RecordingFile:
+    """A terminal that takes what it is given in Python: no system call lets a thread run."""
+
+    def __init__(self, stall: threading.Event | None = None) -> None:
+        self.got: list[str] = []
+        self._stall = stall
+
+    def write(self, text: str) -> int:
+        if self._stall is not None:
+            self._stall.wait()
+        self.got.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _driver_over(file: _RecordingFile, wait: float) -> FramesFirstDriver:
+    driver = FramesFirstDriver(App(), debug=False, mouse=False)
+    driver.OUTPUT_WAIT = wait
+    driver._notice = _FlushNotice(cast(Any, file))
+    driver._file = cast(Any, driver._notice)
+    driver._writer_thread = WriterThread(driver._file)
+    driver._writer_thread.start()
+    return driver
+
+
+def test_the_linux_driver_writes_through_a_thread_over_its_file() -> None:
+    assert "WriterThread(self._file)" in inspect.getsource(
+        linux_driver.LinuxDriver.start_application_mode
+    )
+    assert "self._writer_thread.write(data)" in inspect.getsource(linux_driver.LinuxDriver.write)
+    # The output thread flushes whenever its queue runs empty: what was queued has left.
+    run = inspect.getsource(WriterThread.run)
+    assert "if qsize() == 0:" in run and "flush()" in run
+
+
+async def test_a_frame_has_left_when_the_driver_is_done_writing_it() -> None:
+    """The UI thread kept the GIL after queueing a frame, so the output thread wrote it only
+    once the UI thread went idle: a key's echo waited for the work after it."""
+    file = _RecordingFile()
+    driver = _driver_over(file, wait=10.0)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(10.0)  # the output thread cannot take the GIL by asking for it
+    try:
+        driver.write("a frame")
+        got = list(file.got)
+    finally:
+        sys.setswitchinterval(interval)
+        driver._writer_thread.stop()
+    assert got == ["a frame"]
+
+
+async def test_a_terminal_that_takes_nothing_holds_a_write_no_longer_than_the_wait() -> None:
+    stall = threading.Event()
+    file = _RecordingFile(stall)
+    driver = _driver_over(file, wait=0.05)
+    try:
+        started = time.perf_counter()
+        driver.write("a frame")
+        took = time.perf_counter() - started
+        assert file.got == []
+    finally:
+        stall.set()
+        driver._writer_thread.stop()
+    assert took < 2.0
+    assert file.got == ["a frame"]
+
+
+def test_only_textuals_linux_driver_is_replaced() -> None:
+    assert frames_first(linux_driver.LinuxDriver) is FramesFirstDriver
+    assert frames_first(HeadlessDriver) is HeadlessDriver

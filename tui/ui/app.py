@@ -39,6 +39,7 @@ from tui.ui.textual_compat import (
     isolate_thread_worker_contexts,
     release_style_caches,
 )
+from tui.ui.textual_compat_driver import frames_first
 from tui.ui.widgets.choice_field import ChoiceField
 from tui.ui.widgets.field_editor import FieldEditor
 
@@ -372,6 +373,7 @@ def run_tui(
     app = IncidentApp(store, start=start, path=path, title=title, session=session)
     app.hard_exit_on_hangup = True
     app.collector = CollectorSettling()
+    app.driver_class = frames_first(app.driver_class)
     install_paste_parser()
     with ui_interpreter():
         try:
