@@ -770,6 +770,9 @@ def test_the_linux_driver_writes_through_a_thread_over_its_file() -> None:
         linux_driver.LinuxDriver.start_application_mode
     )
     assert "self._writer_thread.write(data)" in inspect.getsource(linux_driver.LinuxDriver.write)
+    # A frame is written, then the driver flushed.
+    display = inspect.getsource(App._display)
+    assert display.index("self._end_update()") < display.index("self._driver.flush()")
     # The output thread flushes whenever its queue runs empty: what was queued has left.
     run = inspect.getsource(WriterThread.run)
     assert "if qsize() == 0:" in run and "flush()" in run
@@ -784,6 +787,7 @@ async def test_a_frame_has_left_when_the_driver_is_done_writing_it() -> None:
     sys.setswitchinterval(10.0)  # the output thread cannot take the GIL by asking for it
     try:
         driver.write("a frame")
+        driver.flush()
         got = list(file.got)
     finally:
         sys.setswitchinterval(interval)
@@ -791,13 +795,14 @@ async def test_a_frame_has_left_when_the_driver_is_done_writing_it() -> None:
     assert got == ["a frame"]
 
 
-async def test_a_terminal_that_takes_nothing_holds_a_write_no_longer_than_the_wait() -> None:
+async def test_a_terminal_that_takes_nothing_holds_a_frame_no_longer_than_the_wait() -> None:
     stall = threading.Event()
     file = _RecordingFile(stall)
     driver = _driver_over(file, wait=0.05)
     try:
         started = time.perf_counter()
         driver.write("a frame")
+        driver.flush()
         took = time.perf_counter() - started
         assert file.got == []
     finally:
@@ -805,6 +810,25 @@ async def test_a_terminal_that_takes_nothing_holds_a_write_no_longer_than_the_wa
         driver._writer_thread.stop()
     assert took < 2.0
     assert file.got == ["a frame"]
+
+
+async def test_writes_before_the_frame_is_done_do_not_wait() -> None:
+    """Only the end of a frame waits: a frame is several writes (synchronized-update marks
+    around it), and the start sends a dozen mode switches that each waited for the output
+    thread."""
+    stall = threading.Event()
+    file = _RecordingFile(stall)
+    driver = _driver_over(file, wait=10.0)
+    try:
+        started = time.perf_counter()
+        for _ in range(5):
+            driver.write("\x1b[?1049h")
+        took = time.perf_counter() - started
+    finally:
+        stall.set()
+        driver._writer_thread.stop()
+    assert took < 2.0
+    assert file.got == ["\x1b[?1049h"] * 5
 
 
 def test_only_textuals_linux_driver_is_replaced() -> None:

@@ -5,9 +5,10 @@ covers it.
 Textual 8.2.8's LinuxDriver.write queues each frame for its output thread (WriterThread, over
 the driver's `_file`) and returns. That thread needs the GIL to write the frame, and the UI
 thread keeps it through whatever work follows the frame, so a key's echo reached the terminal
-only once the UI thread next went idle. Here the UI thread waits, with the GIL released, until
-the output thread has flushed what was queued, for at most OUTPUT_WAIT: a terminal that does
-not take the output (a stalled SSH link) holds the UI no longer than that per write.
+only once the UI thread next went idle. Here, when the app flushes the driver (once a frame is
+written), the UI thread waits with the GIL released until the output thread has flushed what
+was queued, for at most OUTPUT_WAIT: a terminal that does not take the output (a stalled SSH
+link) holds the UI no longer than that per frame.
 """
 
 from __future__ import annotations
@@ -54,13 +55,15 @@ class FramesFirstDriver(LinuxDriver):
             self._file = cast(Any, self._notice)
 
     def write(self, data: str) -> None:
-        notice = self._notice
-        if notice is None:
-            super().write(data)
-            return
-        notice.flushed.clear()
+        if self._notice is not None:
+            self._notice.flushed.clear()
         super().write(data)
-        notice.flushed.wait(self.OUTPUT_WAIT)
+
+    def flush(self) -> None:
+        # Called once a frame is written (App._display), after its synchronized-update marks.
+        super().flush()
+        if self._notice is not None:
+            self._notice.flushed.wait(self.OUTPUT_WAIT)
 
 
 def frames_first(driver_class: type[Driver]) -> type[Driver]:
