@@ -222,10 +222,7 @@ class ControlTmux:
         for key, value in (env or {}).items():
             env_args += ["-e", f"{key}={value}"]
         outputs: list[float] = []
-
-        def note(stamp: float, line: bytes) -> None:
-            if line.startswith(b"%output "):
-                outputs.append(stamp)
+        note = _output_noter(outputs)
 
         # Nothing else is in flight on this client: the only notifications that follow are the
         # new window's.
