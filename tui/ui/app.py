@@ -32,6 +32,7 @@ from tui.ui.collector import CollectorSettling
 from tui.ui.commands import ActionCommands
 from tui.ui.screens.wizard import WizardScreen
 from tui.ui.settings import AppSettings
+from tui.ui.styles import load_later_styles
 from tui.ui.textual_compat import (
     CrashReportingApp,
     give_default_screen_a_result_callback,
@@ -137,6 +138,8 @@ class IncidentApp(CrashReportingApp[int]):
     def on_mount(self) -> None:
         if self.collector is not None:
             self.call_after_refresh(self.collector.settle)
+        # Once the first screen is drawn: what it does not show is styled from then on.
+        self.call_after_refresh(load_later_styles, self, parse=True)
         self._catch_hangup()
         self.settings.start(self)
         if self._start_problem:

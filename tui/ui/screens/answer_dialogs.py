@@ -13,13 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from tui.core.sanitize import visible_controls
+from tui.ui.screens.dialog_screen import DialogScreen
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(DialogScreen[str | None]):
     """One line of note for a checklist item. Enter keeps it, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -47,7 +47,7 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class AnswerDialog(ModalScreen[str | None]):
+class AnswerDialog(DialogScreen[str | None]):
     """Paste the agent's answer, load it from a file, or write it in $EDITOR; Store keeps it.
 
     `load` and `edit` are the wizard's: they get the current text and a callback for the new."""

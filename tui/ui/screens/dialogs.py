@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.core.sanitize import visible_controls
+from tui.ui.screens.dialog_screen import DialogScreen
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(DialogScreen[bool]):
     """A question with two buttons. Escape (or No) dismisses with False."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -99,7 +99,7 @@ def complete_path(text: str) -> tuple[str, list[str]]:
     return head + sep + common, [n + (os.sep if kinds[n] else "") for n in names]
 
 
-class PathDialog(ModalScreen[str | None]):
+class PathDialog(DialogScreen[str | None]):
     """Asks for a file path. Enter accepts, Escape cancels (dismisses with None). Tab completes
     the path as a shell does; the full path it stands for is shown under it."""
 

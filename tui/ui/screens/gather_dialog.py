@@ -13,17 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.sanitize import visible_controls
+from tui.ui.screens.dialog_screen import DialogScreen
 
 #: The review shows at most this much of the offered text (it is all added when accepted).
 SHOWN_CHARS = 4000
 
 
-class ReviewOfferDialog(ModalScreen[bool]):
+class ReviewOfferDialog(DialogScreen[bool]):
     """Text gathered for a field that already has text: add it below (True) or skip (False)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,7 +65,7 @@ class ReviewOfferDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "add")
 
 
-class ChooseCommandDialog(ModalScreen[str | None]):
+class ChooseCommandDialog(DialogScreen[str | None]):
     """The profile's gather commands, each with its exact command line; dismisses with a name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.ui.actions import ACTIONS_BY_ID, keys_of
+from tui.ui.screens.dialog_screen import DialogScreen
 
 #: (keys, what they do) rows, in a titled section.
 Section = tuple[str, Sequence[tuple[str, str]]]
@@ -29,7 +29,7 @@ TEXT_KEYS: Sequence[tuple[str, str]] = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,q", "dismiss(None)", "Close"),
     ]

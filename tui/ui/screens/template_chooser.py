@@ -14,14 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.sanitize import visible_controls
+from tui.ui.screens.dialog_screen import DialogScreen
 
 
-class TemplateChooser(ModalScreen[str]):
+class TemplateChooser(DialogScreen[str]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(

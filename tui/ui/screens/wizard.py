@@ -35,6 +35,7 @@ from tui.ui.screens.wizard_keys import (
     STEP_KEYS,
     WIZARD_STEPS,
 )
+from tui.ui.styles import load_later_styles
 from tui.ui.textual_compat import paint_only_dirty_rows
 from tui.ui.widgets.field_editor import FieldEditor
 from tui.ui.widgets.key_bar import KeyBar
@@ -159,6 +160,8 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     async def _ensure_form(self, step: str) -> StepWidget:
         form = self._form(step)
         if form is None:
+            # A step visited before the first screen was drawn: its styles are not added yet.
+            load_later_styles(self.app)
             # Steps are mounted on first visit: the app starts fast, whatever the session holds.
             form = make_form(step, self.session, self._stamp, blink=self._blink)
             # One frame for the new step: between its mounts, the screen was laid out and
