@@ -16,6 +16,7 @@ from ui_helpers import notifications, settle, wizard
 from tui.core.schema import FIELDS, FIELDS_BY_KEY
 from tui.core.session import SessionStore
 from tui.ui.app import IncidentApp
+from tui.ui.widgets.field_editor import field_of
 
 pytestmark = pytest.mark.usefixtures("fast_timers")
 
@@ -206,4 +207,4 @@ async def test_a_huge_paste_then_ctrl_n_leaves_focus_on_the_next_step(make_app: 
         focused = app.focused
         assert focused is not None
         first = next(f.key for f in FIELDS if f.step == "changes")
-        assert focused in screen.query_one(f"#field-{first}").walk_children(), focused
+        assert field_of(focused) is screen.editor(first), focused

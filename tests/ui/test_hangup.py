@@ -29,8 +29,10 @@ async def test_an_edit_whose_news_has_not_reached_the_wizard_is_saved_on_hangup(
         assert title is not None and summary is not None
         # The keys have changed the fields (on screen); their Changed messages wait in the
         # queues, as when the hang-up arrives within milliseconds of the keystroke.
-        summary.query_one(TextArea).insert(" dropped")
-        title.query_one(Input).value = "Checkout 500s"
+        area, line = summary.input_widget, title.input_widget
+        assert isinstance(area, TextArea) and isinstance(line, Input)
+        area.insert(" dropped")
+        line.value = "Checkout 500s"
         app.on_hangup()
         path = screen.session.path  # named at the first save, from the title
     assert app.return_code == 1
@@ -51,7 +53,9 @@ async def test_an_edit_not_yet_applied_is_saved_on_quit(
         await screen.focus_field("incident_summary")
         editor = screen.editor("incident_summary")
         assert editor is not None
-        editor.query_one(TextArea).insert("typed then ctrl+q")
+        area = editor.input_widget
+        assert isinstance(area, TextArea)
+        area.insert("typed then ctrl+q")
         await app.action_quit()
         path = screen.session.path  # named at the first save, from the summary
     assert app.return_code == 0

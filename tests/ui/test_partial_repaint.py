@@ -238,17 +238,22 @@ async def test_changes_far_apart_are_painted_each_in_its_own_rows(
 async def test_the_first_frame_leaves_out_what_children_cover_whole(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The screen, the body and each field's box are painted and then painted over by their
-    children in every full frame; the first frame leaves them out, and still shows what every
-    widget painted shows (test_partial_repaints_show_what_a_full_repaint_shows checks the
-    cells)."""
+    """The screen and the body are painted and then painted over by their children in every
+    full frame; the first frame leaves them out, and still shows what every widget painted
+    shows (test_partial_repaints_show_what_a_full_repaint_shows checks the cells). A field has
+    no box: its head and its editor are side by side in the form, each painted once."""
     painted = _spy_painted_rows(monkeypatch)
     app = make_app("new")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0)
-        for hidden in ("WizardScreen#None", "Horizontal#body", "FieldEditor#field-title"):
+        for hidden in ("WizardScreen#None", "Horizontal#body"):
             assert hidden not in painted
-        for shown in ("StepList#steps", "FieldInput#input-title", "StepForm#step-context"):
+        for shown in (
+            "StepList#steps",
+            "FieldInput#input-title",
+            "StepForm#step-context",
+            "FieldEditor#field-title",
+        ):
             assert shown in painted
 
 

@@ -385,6 +385,6 @@ async def test_the_question_is_found_on_the_timeline_step_by_jumps_and_loads(
         await settle(pilot)
         assert screen.current_step == "timeline"
         question = screen.editor("question")
-        assert question is not None and question.has_focus_within
+        assert question is not None and question.input_widget.has_focus
         scope = screen.editor("agent_scope")
         assert scope is not None and scope.value == "the checkout repo, read only"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from incident_demo import CHECKOUT, checkout_session
 from textual.geometry import Region
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, TextArea
 from ui_helpers import notifications, settle, wizard
 
 import tui.core.prompt as prompt_module
@@ -25,7 +25,7 @@ from tui.ui.screens.wizard import WizardScreen
 from tui.ui.screens.wizard_keys import STEP_KEYS
 from tui.ui.widgets.checklist import ChecklistList
 from tui.ui.widgets.choice_field import ChoiceField
-from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.field_editor import field_of
 from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.preview import PreviewPane
 from tui.ui.widgets.save_status import SaveStatus
@@ -210,11 +210,11 @@ async def test_wizard_at_80x24_shows_field_label_and_footer(make_app: MakeApp) -
             await pilot.pause()
             focused = app.focused
             assert focused is not None
-            editor = next(a for a in focused.ancestors_with_self if isinstance(a, FieldEditor))
-            head = editor.query_one(".field-head", Static)
+            head = field_of(focused)
+            assert head is not None and head.has_class("field-head")
             assert screen.region.contains_region(head.region), step
             assert head.region.height >= 1 and head.region.width > 0
-            assert str(head.render()).startswith(editor.field.label), step
+            assert str(head.render()).startswith(head.field.label), step
             assert screen.region.contains_region(focused.region), step
             footer = screen.query_one(KeyBar)
             assert footer.region.y == 23 and footer.region.height == 1
@@ -675,9 +675,9 @@ async def test_a_huge_value_is_read_only_and_typing_elsewhere_stays_fast(
         editor = screen.editor("error_logs")
         assert editor is not None and editor.is_read_only_view
         assert not screen.query("TextArea#input-error_logs")
-        excerpt = str(editor.query_one(".big-excerpt").render())
+        excerpt = str(editor.input_widget.query_one(".big-excerpt").render())
         assert "00000000 ERROR" in excerpt and "00199999 ERROR" in excerpt
-        assert "MB" in str(editor.query_one(".big-summary").render())
+        assert "MB" in str(editor.input_widget.query_one(".big-summary").render())
         await settle(pilot, 0.5)
         rendered = screen.rendered
         assert rendered is not None and [t.key for t in rendered.trims] == ["error_logs"]
@@ -703,14 +703,14 @@ async def test_big_paste_goes_to_the_read_only_view_and_clear_brings_the_editor_
         assert screen.session.get("error_logs") == big
         assert not editor.has_class("-unknown")
         assert "read-only" in notifications(app)[-1]
-        assert app.focused is editor.query_one("#big-load")  # focus stays in the field
+        assert app.focused is editor.input_widget.query_one("#big-load")  # focus stays in the field
         # Textual may paint the replaced editor once more before its next layout: that must
         # show nothing, not end the app (seen in the benchmark: a KeyError from its theme).
         assert not area.is_attached
         painted = area.render_lines(Region(0, 0, 40, 3))
         assert [line.text for line in painted] == [" " * 40] * 3
 
-        editor.query_one("#big-clear").focus()
+        editor.input_widget.query_one("#big-clear").focus()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(editor.input_widget, TextArea)

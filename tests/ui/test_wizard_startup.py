@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import pytest
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import Static
 from ui_helpers import settle, wizard
 
 from tui.core.list_schema import TABLES
@@ -119,9 +118,11 @@ async def test_a_field_is_its_head_and_its_editor(make_app: MakeApp) -> None:
         for field in fields_of_step(STEPS[0].key):
             editor = wizard(app).editor(field.key)
             assert editor is not None
-            head, widget = editor.children
+            head, widget = editor.widgets()
             assert widget.id == editor.input_id
-            assert isinstance(head, Static) and head.has_class("field-head")
+            assert head is editor and head.has_class("field-head")
+            # Side by side in the form, no box around them.
+            assert widget.parent is head.parent and not head.children
             first, *rest = str(head.render()).split("\n")
             badge = "  UNKNOWN " if editor.has_class("-unknown") else ""
             assert first == field.label + badge

@@ -278,7 +278,7 @@ class WizardScreen(GatherCommands, ListCommands, LoopCommands):
     def _field_focused(self, event: FieldEditor.Focused) -> None:
         event.stop()
         self._current_key = event.key
-        for other in self.query(".field.-current"):
+        for other in self.query(".field-head.-current"):
             if other is not event.editor and isinstance(other, FieldEditor):
                 other.set_current(False)
         event.editor.set_current(True)

@@ -56,7 +56,8 @@ async def mount_lists(form: StepForm, session: Session, *, blink: bool) -> None:
 
     for table, after in STEP_LISTS.get(form.step, ()):
         item_list = ItemList(TABLES_BY_KEY[table], session, blink=blink)
-        anchor = form.query_children(f"#field-{after}") if after else None
+        # After the field's editor, which follows the field's head.
+        anchor = form.query_children(f"#input-{after}") if after else None
         if anchor:
             await form.mount(item_list, after=anchor.first())
         else:

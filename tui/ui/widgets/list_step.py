@@ -15,11 +15,11 @@ from tui.core.list_schema import TABLES_BY_KEY
 from tui.core.model import Session
 from tui.core.schema import FIELDS_BY_KEY, STATUSES, Field
 from tui.ui.screens.wizard_keys import STATUS_ID
-from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.field_editor import FieldEditor, FieldHost
 from tui.ui.widgets.item_list import ItemList
 
 
-class ListStep(VerticalScroll, can_focus=False):
+class ListStep(FieldHost, VerticalScroll, can_focus=False):
     def __init__(
         self,
         step: str,
@@ -53,7 +53,7 @@ class ListStep(VerticalScroll, can_focus=False):
         for table in self._tables:
             yield ItemList(TABLES_BY_KEY[table], self._session, blink=self._blink)
         for field in self._fields:
-            yield FieldEditor(field, self._session.get(field.key), blink=self._blink)
+            yield from FieldEditor(field, self._session.get(field.key), blink=self._blink).widgets()
 
     @property
     def lists(self) -> list[ItemList]:

@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from tui.core.schema import fields_of_step
 from tui.core.session import Session
 from tui.ui.textual_compat import LaidOutVerticalScroll
-from tui.ui.widgets.field_editor import FieldEditor
+from tui.ui.widgets.field_editor import FieldEditor, FieldHost
 
 
-class StepForm(LaidOutVerticalScroll, can_focus=False):
+class StepForm(FieldHost, LaidOutVerticalScroll, can_focus=False):
     """Every field of the step, composed with the form: the whole step is in one frame."""
 
     def __init__(
@@ -28,7 +28,7 @@ class StepForm(LaidOutVerticalScroll, can_focus=False):
         for index, field in enumerate(fields_of_step(self.step)):
             editor = FieldEditor(field, self._session.get(field.key), blink=self._blink)
             editor.set_current(self._current and index == 0)
-            yield editor
+            yield from editor.widgets()
 
     @property
     def editors(self) -> list[FieldEditor]:
