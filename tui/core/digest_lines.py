@@ -282,7 +282,7 @@ def _error_lines(a: Analysis) -> bytearray:
     firsts_of = [0, *a.breaks]
     lasts_of = [*(b - 1 for b in a.breaks), a.n - 1]
     spans = [(a.starts[f], a.end(x)) for f, x in zip(firsts_of, lasts_of, strict=True)]
-    for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS):
+    for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS, found):
         found[line] = 1
     return found
 
@@ -292,16 +292,23 @@ def _find_lines(
     starts: Sequence[int],
     spans: list[tuple[int, int]],
     words: tuple[tuple[str, bool], ...],
+    known: bytearray | None = None,
 ) -> set[int]:
     """The lines that hold one of `words` in the spans of `text`; starts[i] is where line i
-    starts. Each word is found with str.find; a line found once is skipped for that word."""
+    starts. Each word is found with str.find; a line found once is skipped for that word, and
+    so is a line `known` already marks (most HTTP 5xx lines also say "error")."""
     found: set[int] = set()
     for lo, hi in spans:
         for word, at_start in words:
             status = word.endswith("5")
             pos = text.find(word, lo, hi)
+            line = 0
             while pos != -1:
-                line = bisect_right(starts, pos) - 1
+                # The words are found in order: the line is searched for from the last one.
+                line = bisect_right(starts, pos, line) - 1
+                if known is not None and known[line]:
+                    pos = text.find(word, starts[line + 1], hi)
+                    continue
                 end = pos + len(word)
                 if status:
                     two, third = text[end : min(end + 2, hi)], text[end + 2 : min(end + 3, hi)]
