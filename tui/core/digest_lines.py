@@ -100,7 +100,8 @@ class Analysis:
     #: Lines of a huge log's middle not read.
     skipped: int
     counts: Counter[int]
-    first: dict[int, int]
+    #: By shape number: its first line.
+    first: list[int]
     last: dict[int, int]
     #: Distinct events (by shape), in the order they first occur.
     events: list[Event]
@@ -144,9 +145,8 @@ class Analysis:
 def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis | None:
     """Everything that does not depend on the budget; None when a huge log has no line break
     near its ends (a few huge lines: the trim shows them better)."""
-    starts: array[int] = array("q")
-    ids: array[int] = array("i")  # 4 bytes a line: fewer kinds of line than 2**31
-    numbers: dict[bytes, int] = {}
+    lines = _Lines()
+    starts, ids = lines.starts, lines.ids
     breaks: list[int] = []
     ends: dict[int, int] = {}
     gaps: dict[int, tuple[int, int]] = {}
@@ -174,22 +174,21 @@ def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis |
                 breaks.append(len(ids))
                 ends[len(ids) - 1] = previous
                 gaps[len(ids)] = (previous + 1, lo - 1)
-            _scan(text, lo, hi, starts, ids, numbers)
+            _scan(text, lo, hi, lines)
             previous = hi
         if newlines is None:
             newlines = text.count("\n", start, end)
         skipped = newlines + 1 - len(ids)
     else:
-        _scan(text, start, end, starts, ids, numbers)
+        _scan(text, start, end, lines)
         skipped = 0
-    del numbers  # the shapes themselves: only their numbers are needed from here
     starts.append(end + 1)
     n = len(ids)
+    # The shapes themselves are dropped here: only their numbers are needed from here.
+    first = lines.first
     counts = Counter(ids)
-    # dict() keeps the last value given for a key: forwards that is the last index, backwards
-    # the first.
+    # dict() keeps the last value given for a key: forwards that is the last index.
     last = dict(zip(ids, range(n), strict=True))
-    first = dict(zip(reversed(ids), range(n - 1, -1, -1), strict=True))
     a = Analysis(
         text, starts, ids, breaks, ends, gaps, skipped, counts, first, last, [], bytearray(n)
     )
@@ -229,11 +228,21 @@ def analyse(text: str, start: int, end: int, newlines: int | None) -> Analysis |
     return a
 
 
-def _scan(
-    text: str, start: int, end: int, starts: array[int], ids: array[int], numbers: dict[bytes, int]
-) -> None:
-    """Add the lines of text[start:end]: where each starts, and its shape's number (`numbers`:
-    the shapes seen so far). A chunk at a time, so that only the offsets outlive it."""
+class _Lines:
+    """The lines read so far: where each starts, its shape's number, and by shape number its
+    first line (shapes are numbered in the order they first occur)."""
+
+    def __init__(self) -> None:
+        self.starts: array[int] = array("q")
+        self.ids: array[int] = array("i")  # 4 bytes a line: fewer kinds of line than 2**31
+        self.numbers: dict[bytes, int] = {}
+        self.first: list[int] = []
+
+
+def _scan(text: str, start: int, end: int, lines: _Lines) -> None:
+    """Add the lines of text[start:end] to `lines`. A chunk at a time, so that only the offsets
+    outlive it."""
+    starts, ids, numbers, first = lines.starts, lines.ids, lines.numbers, lines.first
     pos = start
     while True:
         stop = end if end - pos <= _CHUNK else text.find("\n", pos + _CHUNK, end)
@@ -246,9 +255,14 @@ def _scan(
         )
         del parts
         shapes = chunk.encode("utf-8", "surrogatepass").translate(None, _SHAPE_DROP).split(b"\n")
-        for shape in dict.fromkeys(shapes):  # new shapes numbered in the order they occur
+        # New shapes are numbered in the order they occur, which is the order dict.fromkeys
+        # lists them in: each one's first line is found by a search on from the one before.
+        at = 0
+        for shape in dict.fromkeys(shapes):
             if shape not in numbers:
                 numbers[shape] = len(numbers)
+                at = shapes.index(shape, at)
+                first.append(len(ids) + at)
         ids.extend(map(numbers.__getitem__, shapes))
         if stop >= end:
             break
@@ -257,7 +271,7 @@ def _scan(
 
 def _error_lines(a: Analysis) -> bytearray:
     """1 for each line that looks like an error (a byte a line: a log can be all errors)."""
-    firsts = list(a.first.values())
+    firsts = a.first
     samples = [a.line(i) for i in firsts]
     # Where each sample starts in them joined: after the samples before it and their newlines.
     sample_starts = list(map(add, accumulate(map(len, samples), initial=0), count()))
@@ -268,7 +282,7 @@ def _error_lines(a: Analysis) -> bytearray:
     firsts_of = [0, *a.breaks]
     lasts_of = [*(b - 1 for b in a.breaks), a.n - 1]
     spans = [(a.starts[f], a.end(x)) for f, x in zip(firsts_of, lasts_of, strict=True)]
-    for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS):
+    for line in _find_lines(a.text, a.starts, spans, _STATUS_WORDS, found):
         found[line] = 1
     return found
 
@@ -278,16 +292,23 @@ def _find_lines(
     starts: Sequence[int],
     spans: list[tuple[int, int]],
     words: tuple[tuple[str, bool], ...],
+    known: bytearray | None = None,
 ) -> set[int]:
     """The lines that hold one of `words` in the spans of `text`; starts[i] is where line i
-    starts. Each word is found with str.find; a line found once is skipped for that word."""
+    starts. Each word is found with str.find; a line found once is skipped for that word, and
+    so is a line `known` already marks (most HTTP 5xx lines also say "error")."""
     found: set[int] = set()
     for lo, hi in spans:
         for word, at_start in words:
             status = word.endswith("5")
             pos = text.find(word, lo, hi)
+            line = 0
             while pos != -1:
-                line = bisect_right(starts, pos) - 1
+                # The words are found in order: the line is searched for from the last one.
+                line = bisect_right(starts, pos, line) - 1
+                if known is not None and known[line]:
+                    pos = text.find(word, starts[line + 1], hi)
+                    continue
                 end = pos + len(word)
                 if status:
                     two, third = text[end : min(end + 2, hi)], text[end + 2 : min(end + 3, hi)]
@@ -302,28 +323,33 @@ def _find_lines(
     return found
 
 
-def _is_trace(line: str) -> bool:
-    return line[:1] in _TRACE_FIRST and _TRACE_LINE.match(line) is not None
-
-
 def _trace_end(a: Analysis, start: int) -> int:
     """One past the last line of the stack trace that follows the error line at `start`."""
     # A trace ends where the lines read do: the first line after a stretch not read does not
     # follow it.
     n = a.segment(start)[1]
+    # The lines are read in place (no copy of each): line i is text[starts[i]:starts[i + 1] - 1],
+    # but for the segment's last line, which may end before a stretch not read.
+    text, starts, match = a.text, a.starts, _TRACE_LINE.match
+    last_end = a.end(n - 1)
+
+    def is_trace(i: int) -> bool:
+        s, e = starts[i], starts[i + 1] - 1 if i + 1 < n else last_end
+        return s < e and text[s] in _TRACE_FIRST and match(text, s, e) is not None
+
     end = start + 1
-    python = a.line(start).startswith("Traceback")
+    python = text.startswith("Traceback", starts[start], a.end(start))
     go = False
     while end < n:
-        line = a.line(end)
-        if _is_trace(line):
-            python = python or line.startswith("Traceback")
-            go = go or line.startswith("goroutine ")
-        elif go and (not line or _GO_FRAME.match(line)):
+        s, e = starts[end], starts[end + 1] - 1 if end + 1 < n else last_end
+        if s < e and text[s] in _TRACE_FIRST and match(text, s, e) is not None:
+            python = python or text.startswith("Traceback", s, e)
+            go = go or text.startswith("goroutine ", s, e)
+        elif go and (s == e or _GO_FRAME.match(text[s:e])):
             pass
-        elif (not line or end == start + 1) and end + 1 < n and _is_trace(a.line(end + 1)):
+        elif (s == e or end == start + 1) and end + 1 < n and is_trace(end + 1):
             pass  # a blank line inside a trace, or a Java exception line under its log line
-        elif python and a.line(end - 1)[:1] in (" ", "\t"):
+        elif python and starts[end - 1] < s - 1 and text[starts[end - 1]] in " \t":
             end += 1  # the exception line that ends a Python traceback
             python = False
             continue
