@@ -154,6 +154,18 @@ class Known:
             for n in positions
         ]
 
+    def latest(self, positions: list[int]) -> Row | None:
+        """The row of the entries at these positions that a listing would put first (the
+        largest BY_TIME): found over their times alone, in C; only a tie makes rows."""
+        if not positions:
+            return None
+        times = list(map(self.columns[8].__getitem__, positions))
+        top = max(times)
+        if times.count(top) == 1:
+            return self.rows([positions[times.index(top)]])[0]
+        tied = [n for n, when in zip(positions, times, strict=True) if when == top]
+        return max(self.rows(tied), key=BY_TIME)
+
 
 class SummaryIndex:
     """The index file of one sessions directory."""
@@ -215,16 +227,48 @@ def scan(
     rewrite_for: int = 0,
 ) -> tuple[list[Row], tuple[Row, T] | None]:
     """The row of each session file of `directory`, in no order, and of the files parsed now
-    the newest with what `parse` gave with it.
+    the newest with what `parse` gave with it (see _scan)."""
+    known, fresh, parsed, newest, _ = _scan(index, directory, parse, rewrite_for)
+    return known.rows(fresh) + parsed, newest
 
-    A row comes from the index when the index has an entry for the file as it is on disk now;
-    the other files go to `parse` (None: it cannot be read, and `parse` says why), and the index
-    is brought up to date when it changed and at least `rewrite_for` files were parsed."""
+
+def scan_latest(
+    index: SummaryIndex,
+    directory: Path,
+    parse: Callable[[Path], tuple[Row, T] | None],
+    *,
+    rewrite_for: int = 0,
+) -> tuple[Row | None, tuple[Row, T] | None, list[str]]:
+    """The row a listing would put first (None: no readable file), the newest of the files
+    parsed now with what `parse` gave with it, and the hidden names of the directory.
+
+    The rows of the other files are never made: `resume` needs only the first."""
+    known, fresh, _, newest, hidden = _scan(index, directory, parse, rewrite_for)
+    best = known.latest(fresh)
+    if newest is not None and (best is None or BY_TIME(newest[0]) > BY_TIME(best)):
+        best = newest[0]
+    return best, newest, hidden
+
+
+def _scan(
+    index: SummaryIndex,
+    directory: Path,
+    parse: Callable[[Path], tuple[Row, T] | None],
+    rewrite_for: int,
+) -> tuple[Known, list[int], list[Row], tuple[Row, T] | None, list[str]]:
+    """The index as read, the positions of its entries that still hold, the rows of the files
+    parsed now and the newest of them with what `parse` gave with it, and the names starting
+    with "." (never sessions: the temp files of saves among them).
+
+    An entry holds when the file on disk now is the one it was made from; the other files go to
+    `parse` (None: it cannot be read, and `parse` says why), and the index is brought up to
+    date when it changed and at least `rewrite_for` files were parsed."""
     known = index.read()
     position = known.position
     _, mtimes, sizes, inodes, devices = known.columns[:5]
-    fresh: list[int] = []  # the positions of the index's entries that still hold
+    fresh: list[int] = []
     parsed: list[Row] = []
+    hidden: list[str] = []
     newest: tuple[Row, T] | None = None  # one held at a time, however many are parsed
     cache: dict[str, Entry] = {}  # what is parsed now and fit for the index
     now_ns = time.time_ns()
@@ -233,7 +277,10 @@ def scan(
     # costs one stat, a look-up and no Path.
     with contextlib.suppress(OSError), _names_and_stat(directory) as (names, stat_of):
         for name in names:
-            if not name.endswith(".toml") or name.startswith("."):
+            if name.startswith("."):
+                hidden.append(name)
+                continue
+            if not name.endswith(".toml"):
                 continue
             try:
                 info: os.stat_result | None = stat_of(name)  # follows a symlink, as load does
@@ -267,7 +314,7 @@ def scan(
                 cache[name] = (file_key(info), *row[1:])
     if (cache or len(fresh) != len(known)) and len(parsed) >= rewrite_for:
         index.write(known, fresh, cache)
-    return known.rows(fresh) + parsed, newest
+    return known, fresh, parsed, newest, hidden
 
 
 @contextlib.contextmanager
