@@ -3,7 +3,6 @@ of the summary index and of the files (tui.core.store.latest_opened, store_index
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from index_file import dump_index, load_index
 
 from tui.core.session import Session, SessionError, SessionStore
 from tui.core.store_index import INDEX_NAME
@@ -78,13 +78,19 @@ def garbage_index(store: SessionStore) -> None:
 
 
 def hostile_index(store: SessionStore) -> None:
-    """An index whose entries claim the oldest file is the newest, with one bad value."""
+    """An index with a value no parse gives in a column only shown: not to be trusted."""
     listed(store)
-    data = json.loads(index(store).read_text())
-    n = data["name"].index("20261129-1405-a.toml")
-    data["updated"][n] += 10**12
-    data["severity"][n] = "pwned"
-    index(store).write_text(json.dumps(data))
+    data = load_index(index(store))
+    data["severity"][data["name"].index("20261129-1405-a.toml")] = "pwned"
+    index(store).write_text(dump_index(data))
+
+
+def hostile_times(store: SessionStore) -> None:
+    """An index with a time no datetime holds: not to be trusted."""
+    listed(store)
+    data = load_index(index(store))
+    data["updated"][data["name"].index("20261129-1405-a.toml")] = 2**62
+    index(store).write_text(dump_index(data))
 
 
 def edited_in_place(store: SessionStore) -> None:
@@ -160,6 +166,7 @@ SCENARIOS: dict[str, Callable[[SessionStore], None]] = {
         no_index,
         garbage_index,
         hostile_index,
+        hostile_times,
         edited_in_place,
         edited_in_place_older,
         broken_newest,
@@ -217,3 +224,46 @@ def test_old_temp_files_go_after_choosing_the_latest_and_fresh_ones_stay(
     assert not old.exists() and fresh.exists() and later.exists()
     assert store.remove_stale_temp_files() == 1  # the next one lists the directory again
     assert not later.exists() and fresh.exists() and path.exists()
+
+
+def names_and_titles(store: SessionStore) -> dict[str, str]:
+    data = load_index(index(store))
+    return dict(zip(data["name"], data["title"], strict=True))
+
+
+def test_resume_rewriting_the_index_keeps_the_entries_it_chose_without(
+    store: SessionStore,
+) -> None:
+    """`resume` reads of the index only what chooses; when it rewrites the index (two files or
+    more parsed), the entries it kept have their shown columns all the same."""
+    for id_, minutes in (("a", 0), ("b", 1), ("c", 2)):
+        put(store, f"20261129-1405-{id_}", minutes)
+    listed(store)
+    before = names_and_titles(store)
+    written = os.stat(index(store)).st_mtime_ns
+    put(store, "20261129-1405-d", 3)
+    put(store, "20261129-1405-e", 4)
+    opened = store.latest_opened()
+    assert opened is not None and opened[0] == store.path_for("20261129-1405-e")
+    assert os.stat(index(store)).st_mtime_ns != written
+    assert names_and_titles(store) == dict(
+        before,
+        **{"20261129-1405-d.toml": "Incident 20261129-1405-d"},
+        **{"20261129-1405-e.toml": "Incident 20261129-1405-e"},
+    )
+
+
+def test_resume_never_writes_back_shown_columns_it_cannot_trust(store: SessionStore) -> None:
+    for id_, minutes in (("a", 0), ("b", 1), ("c", 2)):
+        put(store, f"20261129-1405-{id_}", minutes)
+    hostile_index(store)
+    put(store, "20261129-1405-d", 3)
+    put(store, "20261129-1405-e", 4)
+    opened = store.latest_opened()
+    assert opened is not None and opened[0] == store.path_for("20261129-1405-e")
+    data = load_index(index(store))
+    assert "pwned" not in data["severity"]
+    assert sorted(data["name"]) == ["20261129-1405-d.toml", "20261129-1405-e.toml"]
+    good, broken = SessionStore(store.home).list()
+    assert broken == [] and [s.id[-1] for s in good] == ["e", "d", "c", "b", "a"]
+    assert len(load_index(index(store))["name"]) == 5

@@ -348,8 +348,8 @@ class SessionStore:
         ]
         return good, broken
 
-    def _latest(self, rewrite_for: int = 0) -> tuple[Row | None, Listed]:
-        """The row list() would put first, and of the files parsed now the newest."""
+    def _latest(self, rewrite_for: int = 0) -> tuple[str | None, Listed]:
+        """The id list() would put first, and of the files parsed now the newest."""
         if self.dir_problem():
             return None, None
         parse = functools.partial(read_for_listing, broken=[])
@@ -361,7 +361,7 @@ class SessionStore:
     def latest(self) -> Path | None:
         """The most recently updated session, as list() would put it first."""
         best, _ = self._latest()
-        return self.path_for(best[0]) if best is not None else None
+        return self.path_for(best) if best is not None else None
 
     def latest_opened(self) -> tuple[Path, Session] | None:
         """latest() and its session, as load() gives it, its file read once: a file the index
@@ -373,8 +373,8 @@ class SessionStore:
         best, newest = self._latest(rewrite_for=2)
         if best is None:
             return None
-        path = self.path_for(best[0])
-        if newest is None or newest[0][0] != best[0]:
+        path = self.path_for(best)
+        if newest is None or newest[0][0] != best:
             return path, self.load(path)
         _, (stamp, session) = newest
         self._seen[path] = stamp
