@@ -1,5 +1,6 @@
-"""The summary index file as tests read and forge it: its two lines of JSON, with the packed
-keys and times unpacked into one list per column (tui/core/store_index.py)."""
+"""The summary index file as tests read and forge it: its three lines (the names in JSON, their
+packed keys and times in hex, the columns only shown in JSON), with the packed numbers unpacked
+into one list per column (tui/core/store_index.py)."""
 
 from __future__ import annotations
 
@@ -14,22 +15,21 @@ PACKED = (("mtime", "q"), ("size", "Q"), ("ino", "Q"), ("dev", "Q"), ("updated",
 
 def load_index(path: Path) -> dict[str, Any]:
     """ "about" and one list per column of COLUMNS."""
-    first, second = path.read_text(encoding="ascii").split("\n")
+    first, keys, shown = path.read_text(encoding="ascii").split("\n")
     data: dict[str, Any] = json.loads(first)
-    raw = bytes.fromhex(data.pop("keys"))
+    raw = bytes.fromhex(keys)
     count = len(data["name"])
     for n, (column, form) in enumerate(PACKED):
         data[column] = list(struct.unpack(f"={count}{form}", raw[8 * count * n :][: 8 * count]))
-    data.update(json.loads(second))
+    data.update(json.loads(shown))
     return data
 
 
-def dump_index(data: dict[str, Any]) -> str:
-    """The file's text for what load_index gave (changed or not). A "keys" value, when there
-    is one, is written as it is instead of the packed columns."""
-    data = dict(data)
-    packed = b"".join(struct.pack(f"={len(data[c])}{form}", *data[c]) for c, form in PACKED)
-    keys = data.pop("keys", packed.hex())
-    first = {"about": data["about"], "name": data["name"], "keys": keys}
-    second = {c: data[c] for c in ("title", "severity", "status", "unknowns")}
-    return json.dumps(first) + "\n" + json.dumps(second)
+def dump_index(data: dict[str, Any], keys: str | None = None) -> str:
+    """The file's text for what load_index gave (changed or not); `keys`, the second line as
+    it is instead of the packed columns."""
+    if keys is None:
+        keys = b"".join(struct.pack(f"={len(data[c])}{f}", *data[c]) for c, f in PACKED).hex()
+    first = {"about": data["about"], "name": data["name"]}
+    shown = {c: data[c] for c in ("title", "severity", "status", "unknowns")}
+    return "\n".join((json.dumps(first), keys, json.dumps(shown)))

@@ -173,7 +173,8 @@ def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, list[
         {"keys": "not hex"},
         {"keys": "00"},  # not 8 bytes for each column of each entry
         {"keys": ""},
-        {"keys": ["0" * 80]},
+        {"keys": "\u00e9" * 160},
+        {"keys": "00\n00"},  # four lines
         {"name": "x.toml"},
     ],
 )
@@ -182,14 +183,15 @@ def test_a_hostile_index_is_ignored_and_rebuilt(
 ) -> None:
     path = saved(store, "The real title")
     changes = dict(changes)
-    as_written = {c: changes.pop(c) for c in ("keys", "name") if c in changes}
+    keys = changes.pop("keys", None)  # the second line as it is, not packed from columns
+    name = changes.pop("name", None)
     data = forge(store, path, **changes)
     for column in COLUMNS:  # a second entry, for a file that does not exist
         data[column].append("other.toml" if column == "name" else data[column][0])
-    first, second = dump_index(data).split("\n")
-    if as_written:  # the first line's values themselves, not packed from columns
-        first = json.dumps(dict(json.loads(first), **as_written))
-    index_path(store).write_text(first + "\n" + second)
+    first, packed, shown = dump_index(data, keys=keys).split("\n", 2)
+    if name is not None:
+        first = json.dumps(dict(json.loads(first), name=name))
+    index_path(store).write_bytes("\n".join((first, packed, shown)).encode())
     good, broken = store.list()
     assert [(s.title, s.severity, s.status) for s in good] == [
         ("The real title", "unknown", "investigating")

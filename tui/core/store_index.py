@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 INDEX_NAME = "sessions-index.json"
 #: Raise when what a summary holds, or how it is derived from a file, changes.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 #: A title longer than this is not kept in the index (its file is parsed each time instead), so
 #: that a hostile title cannot grow the index without bound.
 MAX_TITLE = 1024
@@ -111,7 +111,7 @@ _PACKED: tuple[tuple[str, Literal["q", "Q"]], ...] = (
     ("updated", "q"),
 )
 _PACKED_AT = tuple(COLUMNS.index(name) for name, _ in _PACKED)
-#: The columns only shown, kept as JSON lists on the file's second line.
+#: The columns only shown, kept as JSON lists on the file's third line.
 _SHOWN = ("title", "severity", "status", "unknowns")
 _SHOWN_AT = tuple(COLUMNS.index(name) for name in _SHOWN)
 #: An mtime in ns that a signed 64-bit number holds (the years 1678 to 2262); a file outside
@@ -123,18 +123,19 @@ def _types(values: list[Any]) -> set[type]:
     return set(map(type, values))
 
 
-def _checked_keys(data: dict[str, Any]) -> list[list[Any]]:
-    """The columns of the first line, those of the second empty; ValueError (or TypeError,
-    OverflowError) when any value is not one the parser could have produced.
+def _checked_keys(data: dict[str, Any], packed: bytes) -> list[list[Any]]:
+    """The names of the first line and the keys and times of the second, the columns only
+    shown empty; ValueError (or TypeError, OverflowError) when any value is not one the parser
+    could have produced.
 
     Column by column, with map() and set(): each check runs in C over 10,000 values, where a
     loop over the entries in Python took longer than the JSON parse. The numbers are unpacked
     in C too: parsed as JSON numbers, they cost more than all the rest."""
-    names, packed = data["name"], data["keys"]
-    if type(names) is not list or type(packed) is not str:
-        raise ValueError("the names are not a list or the keys not text")
+    names = data["name"]
+    if type(names) is not list:
+        raise ValueError("the names are not a list")
     count = len(names)
-    raw = memoryview(bytes.fromhex(packed))
+    raw = memoryview(bytes.fromhex(packed.decode("ascii")))
     if len(raw) != 8 * count * len(_PACKED):
         raise ValueError("the keys are not one per name")
     columns: list[list[Any]] = [[] for _ in COLUMNS]
@@ -152,7 +153,7 @@ def _checked_keys(data: dict[str, Any]) -> list[list[Any]]:
 
 
 def _checked_shown(data: dict[str, Any], count: int) -> list[list[Any]]:
-    """The columns of the second line, in _SHOWN's order; ValueError (or TypeError) as above."""
+    """The columns of the third line, in _SHOWN's order; ValueError (or TypeError) as above."""
     columns = [data[c] for c in _SHOWN]
     if _types(columns) != {list} or {len(c) for c in columns} != {count}:
         raise ValueError("the columns are not lists of one length")
@@ -236,8 +237,8 @@ class Known:
 
 
 class SummaryIndex:
-    """The index file of one sessions directory: two lines of JSON, the columns that choose
-    (the names and their packed keys and times) then the columns only shown."""
+    """The index file of one sessions directory, in three lines: what chooses, the names (JSON)
+    and their keys and times (packed, in hex), then the columns only shown (JSON)."""
 
     def __init__(self, path: Path, sessions_dir: Path) -> None:
         self.path = path
@@ -258,11 +259,11 @@ class SummaryIndex:
             raw = read_regular(self.path, MAX_INDEX_BYTES, "index", follow=False)
             import json  # here: `incident-tui new` reads no index
 
-            first, _, second = raw.partition(b"\n")
+            first, packed, shown_text = raw.split(b"\n", 2)
             data = json.loads(first)
             if not isinstance(data, dict) or data.get("about") != _fingerprint(self.sessions_dir):
                 return Known()
-            known = Known(_checked_keys(data), second)
+            known = Known(_checked_keys(data, packed), shown_text)
         except _INDEX_ERRORS:
             return Known()
         return known if not shown or known.load_shown() else Known()
@@ -286,10 +287,16 @@ class SummaryIndex:
             )
         except struct.error:
             return False
-        first = {"about": _fingerprint(self.sessions_dir), "name": columns[0], "keys": packed.hex()}
-        second = {name: columns[at] for name, at in zip(_SHOWN, _SHOWN_AT, strict=True)}
-        text = json.dumps(first, separators=(",", ":")) + "\n"
-        text += json.dumps(second, separators=(",", ":"))
+        first = {"about": _fingerprint(self.sessions_dir), "name": columns[0]}
+        shown = {name: columns[at] for name, at in zip(_SHOWN, _SHOWN_AT, strict=True)}
+        # The hex on a line of its own: as a JSON string, it was scanned once more.
+        text = "\n".join(
+            (
+                json.dumps(first, separators=(",", ":")),
+                packed.hex(),
+                json.dumps(shown, separators=(",", ":")),
+            )
+        )
         try:
             private_dir(self.path.parent)
             atomic_write(self.path, text.encode("ascii"))
