@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from index_file import dump_index, load_index
 
 from tui import cli
 from tui.core import store_files, store_index
@@ -41,7 +42,7 @@ def index_path(store: SessionStore) -> Path:
 
 def indexed(store: SessionStore) -> dict[str, dict[str, object]]:
     """The index file's entries: per file name, its values by column."""
-    data = json.loads(index_path(store).read_text(encoding="ascii"))
+    data = load_index(index_path(store))
     return {name: {c: data[c][n] for c in COLUMNS} for n, name in enumerate(data["name"])}
 
 
@@ -144,14 +145,14 @@ def test_the_index_is_private_and_plain_data(store: SessionStore) -> None:
     assert stat.S_ISREG(info.st_mode)
     assert stat.S_IMODE(info.st_mode) == 0o600
     assert stat.S_IMODE(os.lstat(store.cache_dir).st_mode) == 0o700
-    data = json.loads(index_path(store).read_text(encoding="ascii"))
+    data = load_index(index_path(store))
     assert data["about"]["sessions_dir"] == str(store.sessions_dir)
 
 
 def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, list[object]]:
     """The index as written for `path`, with the entry's values replaced by `changes`."""
     rows(store)
-    data = json.loads(index_path(store).read_text())
+    data = load_index(index_path(store))
     n = data["name"].index(path.name)
     for name, value in changes.items():
         data[name][n] = value
@@ -167,23 +168,30 @@ def forge(store: SessionStore, path: Path, **changes: object) -> dict[str, list[
         {"unknowns": True},
         {"title": ["not", "text"]},
         {"title": ""},
-        {"updated": "yesterday"},
-        {"updated": "2026-11-29T14:05:00+00:00"},  # a time is kept as whole microseconds
-        {"updated": 1.5e15},
-        {"updated": True},
-        {"updated": 2**70},  # after the last time a datetime can hold
-        {"updated": -(2**70)},
-        {"mtime": 1.5},
+        {"updated": 2**62},  # after the last time a datetime can hold
+        {"updated": -(2**62)},
+        {"keys": "not hex"},
+        {"keys": "00"},  # not 8 bytes for each column of each entry
+        {"keys": ""},
+        {"keys": "\u00e9" * 160},
+        {"keys": "00\n00"},  # four lines
+        {"name": "x.toml"},
     ],
 )
 def test_a_hostile_index_is_ignored_and_rebuilt(
     store: SessionStore, changes: dict[str, object]
 ) -> None:
     path = saved(store, "The real title")
+    changes = dict(changes)
+    keys = changes.pop("keys", None)  # the second line as it is, not packed from columns
+    name = changes.pop("name", None)
     data = forge(store, path, **changes)
     for column in COLUMNS:  # a second entry, for a file that does not exist
         data[column].append("other.toml" if column == "name" else data[column][0])
-    index_path(store).write_text(json.dumps(data))
+    first, packed, shown = dump_index(data, keys=keys).split("\n", 2)
+    if name is not None:
+        first = json.dumps(dict(json.loads(first), name=name))
+    index_path(store).write_bytes("\n".join((first, packed, shown)).encode())
     good, broken = store.list()
     assert [(s.title, s.severity, s.status) for s in good] == [
         ("The real title", "unknown", "investigating")
@@ -220,7 +228,7 @@ def test_an_index_of_another_directory_or_version_is_ignored(
     data = forge(store, path, title="Forged")
     for about in ({"sessions_dir": "/elsewhere"}, {"version": "0.0.1"}, {"format": 0}):
         forged = dict(data, about=dict(data["about"], **about))  # type: ignore[call-overload]
-        index_path(store).write_text(json.dumps(forged))
+        index_path(store).write_text(dump_index(forged))
         assert rows(store)[0][2] == "Mine", about
 
 
@@ -228,7 +236,7 @@ def test_an_index_readable_by_others_or_through_a_symlink_is_not_read(
     store: SessionStore, tmp_path: Path
 ) -> None:
     path = saved(store, "Mine")
-    forged = json.dumps(forge(store, path, title="Forged"))
+    forged = dump_index(forge(store, path, title="Forged"))
     index = index_path(store)
     index.write_text(forged)
     index.chmod(0o644)

@@ -37,6 +37,7 @@ from tui.core.store_index import (
     SummaryIndex,
     from_micros,
     scan,
+    scan_latest,
 )
 
 if TYPE_CHECKING:
@@ -101,6 +102,9 @@ class SessionStore:
         # Per path, the session as this store last read or wrote it: what a merge compares the
         # file on disk and the edits with (see merge_from_disk).
         self._base: dict[Path, Session] = {}
+        # The hidden names of sessions/ as the last latest() or latest_opened() listed them, for
+        # remove_stale_temp_files, run next, to use once rather than list the directory again.
+        self._hidden_names: list[str] | None = None
 
     def ensure_dirs(self) -> None:
         """The home and sessions/, created 0700 or verified private. Raises UnsafeDirectory."""
@@ -286,12 +290,14 @@ class SessionStore:
         included) that nothing will read. Returns how many files went."""
         now = time.time() if now is None else now
         removed = 0
+        listed, self._hidden_names = self._hidden_names, None
         if not self.sessions_dir.is_dir() or self.dir_problem():
             return 0
         # listdir and a test of the name before any Path or stat: `resume` runs this before its
-        # first frame, and the directory may hold 10,000 sessions.
+        # first frame, and the directory may hold 10,000 sessions. After choosing the latest,
+        # the names it listed (a save's temp file lives for milliseconds, an old one stays).
         with contextlib.suppress(OSError):
-            for name in os.listdir(self.sessions_dir):
+            for name in os.listdir(self.sessions_dir) if listed is None else listed:
                 if not name.startswith(".") or not _TEMP_FILE.fullmatch(name):
                     continue
                 path = self.sessions_dir / name
@@ -342,10 +348,20 @@ class SessionStore:
         ]
         return good, broken
 
+    def _latest(self, rewrite_for: int = 0) -> tuple[str | None, Listed]:
+        """The id list() would put first, and of the files parsed now the newest."""
+        if self.dir_problem():
+            return None, None
+        parse = functools.partial(read_for_listing, broken=[])
+        best, newest, self._hidden_names = scan_latest(
+            self.index, self.sessions_dir, parse, rewrite_for=rewrite_for
+        )
+        return best, newest
+
     def latest(self) -> Path | None:
-        """The most recently updated session, as list() would put it first (no sort: max())."""
-        found, _, _ = self._summaries()
-        return self.path_for(max(found, key=BY_TIME)[0]) if found else None
+        """The most recently updated session, as list() would put it first."""
+        best, _ = self._latest()
+        return self.path_for(best) if best is not None else None
 
     def latest_opened(self) -> tuple[Path, Session] | None:
         """latest() and its session, as load() gives it, its file read once: a file the index
@@ -354,12 +370,11 @@ class SessionStore:
 
         The index is not rewritten for one file parsed: the one opened, whose entry its next
         save makes stale again; the next listing brings it up to date."""
-        found, _, newest = self._summaries(rewrite_for=2)
-        if not found:
+        best, newest = self._latest(rewrite_for=2)
+        if best is None:
             return None
-        best = max(found, key=BY_TIME)
-        path = self.path_for(best[0])
-        if newest is None or newest[0][0] != best[0]:
+        path = self.path_for(best)
+        if newest is None or newest[0][0] != best:
             return path, self.load(path)
         _, (stamp, session) = newest
         self._seen[path] = stamp
