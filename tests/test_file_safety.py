@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from store_helpers import leave_half_saves
 
 from tui.core.lock import SessionLock
 from tui.core.session import SessionConflict, SessionStore
@@ -162,12 +163,7 @@ def test_temp_files_of_saves_that_never_finished_are_removed(store: SessionStore
     # A save killed mid-write leaves ".<name>.toml.<random>.tmp": a copy of the incident,
     # secrets included. An old one goes; a fresh one may be another instance's save in flight.
     path = saved_session(store)
-    old = path.parent / f".{path.name}.k1Zq.tmp"
-    fresh = path.parent / f".{path.name}.x9Yw.tmp"
-    for leftover in (old, fresh):
-        leftover.write_text("title = 'half a save", encoding="utf-8")
-    hour_ago = time.time() - store.STALE_TEMP_SECONDS - 60
-    os.utime(old, (hour_ago, hour_ago))
+    old, fresh = leave_half_saves(store, path)
 
     assert store.remove_stale_temp_files() == 1
     assert not old.exists()

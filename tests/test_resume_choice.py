@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from index_file import dump_index, load_index
+from store_helpers import leave_half_saves
 
 from tui.core.session import Session, SessionError, SessionStore
 from tui.core.store_index import INDEX_NAME
@@ -209,16 +210,12 @@ def test_old_temp_files_go_after_choosing_the_latest_and_fresh_ones_stay(
     """The cleanup after the choice uses the names the choice listed, once."""
     path = put(store, "20261129-1405-a", 0)
     listed(store)
-    old = path.parent / f".{path.name}.k1Zq.tmp"
-    fresh = path.parent / f".{path.name}.x9Yw.tmp"
-    for leftover in (old, fresh):
-        leftover.write_text("title = 'half a save", encoding="utf-8")
-    hour_ago = time.time() - store.STALE_TEMP_SECONDS - 60
-    os.utime(old, (hour_ago, hour_ago))
+    old, fresh = leave_half_saves(store, path)
     opened = store.latest_opened()
     assert opened is not None and opened[0] == path
     later = path.parent / f".{path.name}.Later.tmp"  # after the choice listed the directory
     later.write_text("title = 'half a save", encoding="utf-8")
+    hour_ago = time.time() - store.STALE_TEMP_SECONDS - 60
     os.utime(later, (hour_ago, hour_ago))
     assert store.remove_stale_temp_files() == 1
     assert not old.exists() and fresh.exists() and later.exists()
