@@ -8,7 +8,7 @@ debounced.
 A field is two widgets side by side in its form, the FieldEditor (which shows the label, the badge
 and the help, and holds the field's logic) and its editor right after it: no box around them. Each
 widget costs Textual a message pump, a style pass and a place in every layout, and a box around
-each field was a fifth of the first screen's work. The form (a FieldHost) hands each field the
+each field was about a sixth of the first screen's work. The form (a FieldHost) hands each field the
 messages of its editor, which a box would have received.
 """
 
