@@ -25,7 +25,7 @@ class NoteDialog(DialogScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, item_text: str, note: str) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self._item_text = item_text
         self._note = note
 
@@ -62,7 +62,7 @@ class AnswerDialog(DialogScreen[str | None]):
         load: Callable[[Callable[[str], None]], None],
         edit: Callable[[str, Callable[[str], None]], None],
     ) -> None:
-        super().__init__(classes="dialog-screen answer-dialog")
+        super().__init__(classes="answer-dialog")
         self._load = load
         self._edit = edit
 

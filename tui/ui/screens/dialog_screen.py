@@ -12,11 +12,10 @@ DialogResult = TypeVar("DialogResult")
 
 
 class DialogScreen(ModalScreen[DialogResult]):
-    """A ModalScreen whose styles are in the app's stylesheet before it is styled itself: a
-    dialog opened before the first screen has finished drawing is styled like any other."""
+    """A ModalScreen centred as the app's dialogs are (.dialog-screen), whose styles are in the
+    app's stylesheet before it is styled itself: a dialog opened before the first screen has
+    finished drawing is styled like any other. `classes`: any besides dialog-screen."""
 
-    def __init__(
-        self, name: str | None = None, id: str | None = None, classes: str | None = None
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str = "") -> None:
+        super().__init__(name=name, id=id, classes=f"dialog-screen {classes}".rstrip())
         load_later_styles(self.app)

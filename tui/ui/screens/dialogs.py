@@ -28,7 +28,7 @@ class ConfirmDialog(DialogScreen[bool]):
     def __init__(
         self, title: str, message: str, *, yes: str = "Yes", no: str = "No", danger: bool = False
     ) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self._title = title
         self._message = message
         self._yes = yes
@@ -111,7 +111,7 @@ class PathDialog(DialogScreen[str | None]):
     COMPLETES_ON_TAB = True
 
     def __init__(self, title: str, value: str, *, action: str, note: str = "") -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self._title = title
         self._value = value
         self._action = action

@@ -33,7 +33,7 @@ class ReviewOfferDialog(DialogScreen[bool]):
     ]
 
     def __init__(self, label: str, text: str, header: str) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self._label = label
         self._text = text
         self._header = header
@@ -71,7 +71,7 @@ class ChooseCommandDialog(DialogScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, title: str, commands: list[tuple[str, str]]) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self._title = title
         self._commands = commands
 

@@ -37,7 +37,7 @@ class HelpScreen(DialogScreen[None]):
     def __init__(
         self, sections: Sequence[Section], keymap: Mapping[str, str] | None = None
     ) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self._sections = sections
         #: config.toml's [keymap], for the keys the notes name.
         self._keymap = keymap or {}

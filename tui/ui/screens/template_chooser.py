@@ -32,7 +32,7 @@ class TemplateChooser(DialogScreen[str]):
     ) -> None:
         """`templates` are (name, description) pairs; `on_highlight` is called with each name
         highlighted, so that the preview can follow."""
-        super().__init__(classes="dialog-screen template-chooser")
+        super().__init__(classes="template-chooser")
         self._templates = list(templates)
         self._current = current
         self._on_highlight = on_highlight
